@@ -1,0 +1,48 @@
+# Kbang Desktop: `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test lint unit venv extract update compile bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+compile: $(STAMP)  ## compile the gettext catalogs (.po -> .mo)
+	$(BIN)/pybabel compile --domain kbang --directory translations --statistics
+
+extract: $(STAMP)  ## collect every marked string into translations/kbang.pot
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords "_ N_ ngettext:1,2 pgettext:1c,2" \
+		--add-comments TRANSLATORS: --sort-by-file --project "Kbang Desktop" --msgid-bugs-address "" \
+		--output-file translations/kbang.pot src/kbang_desktop
+
+update: extract  ## merge the template into the vi and en catalogs
+	$(BIN)/pybabel update --domain kbang --input-file translations/kbang.pot --output-dir translations \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python tools/fill_source_catalog.py translations/vi/LC_MESSAGES/kbang.po
+
+run: $(STAMP) compile  ## start the application on its own demo database
+	unset QT_QPA_PLATFORM; $(BIN)/kbang-desktop --demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/lint-imports
+
+unit: $(STAMP) compile
+	$(BIN)/python -m pytest -q
+
+test: $(STAMP) compile lint unit  ## every check
+
+bench: $(STAMP) compile  ## benchmarks (not part of the test run); see bench/README.md
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	find translations -name '*.mo' -delete

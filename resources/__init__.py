@@ -1,0 +1,1 @@
+"""Resources shipped with the application: reference data, criteria templates, fonts, icons."""

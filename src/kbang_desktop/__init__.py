@@ -1,0 +1,3 @@
+"""Kbang Desktop: records of the 'building a learning society' programme."""
+
+__version__ = "0.1.0"

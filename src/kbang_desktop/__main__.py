@@ -1,0 +1,3 @@
+from kbang_desktop.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,37 @@
+"""Composition root: paths, language, open and migrate the database, build services, start UI or CLI."""
+
+from __future__ import annotations
+
+import sys
+
+from kbang_desktop import i18n
+from kbang_desktop.paths import demo_database
+from kbang_desktop.services.registry import ensure_demo, open_services
+
+
+def gui_main(argv: list[str] | None = None) -> int:
+    """Start the desktop application (`kbang-desktop [--demo] [--db PATH] [--lang vi|en]`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="kbang-desktop")
+    parser.add_argument("--db")
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES)
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    i18n.setup(args.lang)
+    from kbang_desktop.core.errors import KbangError
+
+    try:
+        services = ensure_demo(demo_database()) if args.demo else open_services(args.db)
+        services.maintenance.daily_backup()
+    except KbangError as error:
+        from kbang_desktop.ui.main_window import show_fatal
+
+        return show_fatal(error.translated())
+    from kbang_desktop.ui.main_window import run
+
+    return run(services)
+
+
+if __name__ == "__main__":
+    raise SystemExit(gui_main())

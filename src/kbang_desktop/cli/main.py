@@ -1,0 +1,319 @@
+"""The `kbang` command: every operation goes through the services.
+
+Exit codes: 0 success, 1 the operation failed or was refused, 2 wrong usage.
+Errors are one translated sentence on stderr, never a traceback (a crash report
+is written to the log directory instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kbang_desktop import __version__, i18n
+from kbang_desktop.core.dates import parse_date
+from kbang_desktop.core.errors import KbangError, ValidationError
+from kbang_desktop.i18n import _
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 itself; keep its message, no traceback
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(_(str(error.args[0]))) from None
+
+
+def build_parser() -> Parser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help=_("đường dẫn cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)"))
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_("in kết quả dạng JSON"))
+    common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=_("ngôn ngữ: vi hoặc en"))
+
+    parser = Parser(prog="kbang", description=_("Kbang Desktop: xây dựng xã hội học tập"), parents=[common])
+    parser.add_argument("--version", action="version", version=f"kbang {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser, required=True)
+
+    p = sub.add_parser("init", parents=[common], help=_("khởi tạo cơ sở dữ liệu cho một đơn vị"))
+    p.add_argument("--office-kind", choices=("commune", "hub"), required=True)
+    p.add_argument("--office-name", required=True)
+    p.add_argument("--unit")
+    p.add_argument("--admin")
+    p.add_argument("--password")
+
+    p = sub.add_parser("demo", parents=[common], help=_("tạo dữ liệu mẫu"))
+    p.add_argument("--communes", type=int, default=1)
+    p.add_argument("--people-per-commune", type=int, default=5000)
+    p.add_argument("--seed", type=int, default=1)
+
+    sub.add_parser("check", parents=[common], help=_("kiểm tra cơ sở dữ liệu và nhật ký thao tác"))
+    sub.add_parser("backup", parents=[common], help=_("sao lưu ngay"))
+    p = sub.add_parser("restore", parents=[common], help=_("khôi phục từ bản sao lưu"))
+    p.add_argument("file")
+
+    audit = sub.add_parser("audit", parents=[common], help=_("nhật ký thao tác"))
+    audit_sub = audit.add_subparsers(dest="audit_command", parser_class=Parser, required=True)
+    audit_sub.add_parser("verify", parents=[common], help=_("kiểm tra chuỗi nhật ký"))
+
+    persons = sub.add_parser("persons", parents=[common], help=_("người dân"))
+    persons_sub = persons.add_subparsers(dest="persons_command", parser_class=Parser, required=True)
+    p = persons_sub.add_parser("add", parents=[common], help=_("thêm người"))
+    p.add_argument("--name", required=True)
+    p.add_argument("--sex", choices=("M", "F"), required=True)
+    p.add_argument("--birth", required=True)
+    p.add_argument("--ethnic", required=True)
+    p.add_argument("--commune", required=True)
+    p.add_argument("--village", required=True)
+    p.add_argument("--literacy", choices=("none", "1", "2"), default="none")
+    p.add_argument("--literacy-date", type=_date)
+    p.add_argument("--exempt", action="store_true")
+    p = persons_sub.add_parser("search", parents=[common], help=_("tìm người theo tên"))
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--commune")
+    p = persons_sub.add_parser("list", parents=[common], help=_("danh sách người theo thứ tự tiếng Việt"))
+    p.add_argument("--commune")
+    p.add_argument("--as-of", type=_date)
+
+    units = sub.add_parser("units", parents=[common], help=_("đơn vị hành chính"))
+    units_sub = units.add_subparsers(dest="units_command", parser_class=Parser, required=True)
+    p = units_sub.add_parser("designate", parents=[common], help=_("đánh dấu xã đặc biệt khó khăn"))
+    p.add_argument("--commune", required=True)
+    p.add_argument("--flag", choices=("especially-difficult",), required=True)
+    p.add_argument("--from", dest="valid_from", type=_date, required=True)
+    p.add_argument("--to", dest="valid_to", type=_date)
+    p = units_sub.add_parser("list", parents=[common], help=_("các đơn vị hành chính"))
+    p.add_argument("--as-of", type=_date)
+    p = units_sub.add_parser("add-village", parents=[common], help=_("thêm thôn, làng"))
+    p.add_argument("--commune", required=True)
+    p.add_argument("--name", required=True)
+
+    literacy = sub.add_parser("literacy", parents=[common], help=_("xóa mù chữ"))
+    literacy_sub = literacy.add_subparsers(dest="literacy_command", parser_class=Parser, required=True)
+    p = literacy_sub.add_parser("status", parents=[common], help=_("chuẩn xóa mù chữ của xã"))
+    p.add_argument("--commune", required=True)
+    p.add_argument("--as-of", type=_date, required=True)
+
+    users = sub.add_parser("users", parents=[common], help=_("người dùng"))
+    users_sub = users.add_subparsers(dest="users_command", parser_class=Parser, required=True)
+    p = users_sub.add_parser("add", parents=[common], help=_("thêm người dùng"))
+    p.add_argument("username")
+    p.add_argument("--role", choices=("admin", "officer", "viewer"), required=True)
+    p.add_argument("--password", required=True)
+    p.add_argument("--name", default="")
+    users_sub.add_parser("list", parents=[common], help=_("danh sách người dùng"))
+    return parser
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=None))
+    else:
+        print(text)
+
+
+def _open(args: argparse.Namespace, create: bool = True):
+    from kbang_desktop.services.registry import open_services
+
+    return open_services(getattr(args, "db", None), create=create)
+
+
+def _person_lines(rows: list) -> str:
+    if not rows:
+        return _("Không tìm thấy ai.")
+    return "\n".join(f"{r.full_name}\t{r.birth}\t{r.village}\t{r.commune}\t{r.id}" for r in rows)
+
+
+def run(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "restore":
+        return _restore(args)
+    services = _open(args)
+    try:
+        return _dispatch(args, services)
+    finally:
+        services.ctx.db.close()
+
+
+def _dispatch(args: argparse.Namespace, services: Any) -> int:
+    command = args.command
+    if command == "init":
+        result = services.offices.initialise(args.office_kind, args.office_name, args.unit, args.admin, args.password)
+        _emit(args, {"office_id": result.office.id, "site_id": result.site.id, "kind": result.office.kind,
+                     "name": result.office.name, "reference": result.reference_counts},
+              _("Đã khởi tạo {name}.").format(name=result.office.name))
+        return EXIT_OK
+    if command == "demo":
+        from kbang_desktop.services.demo import DemoService
+
+        if services.ctx.identity() is None:
+            services.offices.initialise("hub" if args.communes > 1 else "commune",
+                                        _("Dữ liệu mẫu"), None, None, None)
+        counts = DemoService(services.ctx).generate(args.communes, args.people_per_commune, args.seed)
+        _emit(args, counts, _("Đã tạo dữ liệu mẫu: {n} người.").format(n=i18n.format_number(counts["person"])))
+        return EXIT_OK
+    if command == "check":
+        report = services.maintenance.check()
+        data = {"ok": report.ok, "revision": report.revision, "expected_revision": report.expected_revision,
+                "integrity": report.integrity or "ok", "audit_events": report.audit_events,
+                "audit_ok": report.audit_ok}
+        if report.ok:
+            text = _("Cơ sở dữ liệu tốt: phiên bản {rev}, {n} sự kiện nhật ký hợp lệ.").format(
+                rev=report.revision, n=i18n.format_number(report.audit_events))
+        else:
+            text = _("Cơ sở dữ liệu có vấn đề: phiên bản {rev} (cần {expected}), toàn vẹn: {integrity}, nhật ký: {audit}.").format(
+                rev=report.revision, expected=report.expected_revision, integrity=report.integrity or "ok",
+                audit=_("hợp lệ") if report.audit_ok else _("bị sửa hoặc bị xóa từ sự kiện {seq}").format(seq=report.audit_bad_seq))
+        _emit(args, data, text)
+        return EXIT_OK if report.ok else EXIT_FAILED
+    if command == "backup":
+        path = services.maintenance.backup()
+        _emit(args, {"file": str(path)}, _("Đã sao lưu vào {path}.").format(path=path))
+        return EXIT_OK
+    if command == "audit":
+        chain = services.audit.verify()
+        data = {"ok": chain.ok, "events": chain.events, "first_bad_seq": chain.first_bad_seq, "problem": chain.problem}
+        text = (_("Nhật ký thao tác hợp lệ: {n} sự kiện.").format(n=i18n.format_number(chain.events)) if chain.ok else
+                _("Nhật ký thao tác đã bị sửa hoặc xóa, bắt đầu từ sự kiện số {seq}.").format(seq=chain.first_bad_seq))
+        _emit(args, data, text)
+        return EXIT_OK if chain.ok else EXIT_FAILED
+    if command == "persons":
+        if args.persons_command == "add":
+            level = 0 if args.literacy == "none" else int(args.literacy)
+            person = services.persons.add(args.name, args.sex, args.birth, args.ethnic, args.commune, args.village,
+                                          literacy_level=level, literacy_date=args.literacy_date, exempt=args.exempt)
+            _emit(args, {"id": person.id}, _("Đã thêm {name} ({id}).").format(name=person.full_name, id=person.id))
+        elif args.persons_command == "search":
+            rows = services.persons.search(args.text, args.limit, args.commune)
+            _emit(args, [r.as_json() for r in rows], _person_lines(rows))
+        else:
+            rows = services.persons.list(args.commune, args.as_of)
+            _emit(args, [r.as_json() for r in rows], _person_lines(rows))
+        return EXIT_OK
+    if command == "units":
+        if args.units_command == "designate":
+            found = services.units.designate(args.commune, args.flag, args.valid_from, args.valid_to)
+            _emit(args, {"id": found.id, "unit_id": found.unit_id, "flag": found.flag,
+                         "from": found.valid_from.isoformat(),
+                         "to": found.valid_to.isoformat() if found.valid_to else None},
+                  _("Đã đánh dấu xã có điều kiện kinh tế - xã hội đặc biệt khó khăn."))
+        elif args.units_command == "add-village":
+            village = services.units.add_village(args.commune, args.name)
+            _emit(args, {"id": village.id, "name": village.name}, _("Đã thêm thôn, làng {name}.").format(name=village.name))
+        else:
+            units = services.units.list(args.as_of)
+            data = [{"id": u.id, "kind": u.kind, "name": u.name, "parent_id": u.parent_id,
+                     "valid_from": u.valid_from.isoformat(), "valid_to": u.valid_to.isoformat() if u.valid_to else None}
+                    for u in units]
+            _emit(args, data, "\n".join(f"{u.kind}\t{u.name}\t{u.valid_from}\t{u.valid_to or ''}" for u in units))
+        return EXIT_OK
+    if command == "literacy":
+        result = services.literacy.status(args.commune, args.as_of)
+        data = result.as_json()
+        lines = [_("Xã {commune}, ngày {date}").format(commune=result.commune.name, date=i18n.format_date(args.as_of))]
+        for level_key, level in (("level1", 1), ("level2", 2)):
+            item = data[level_key]
+            rate = i18n.format_percent(item["rate"]) if item["rate"] is not None else "-"
+            verdict = _("Đạt") if item["meets"] else _("Không đạt")
+            lines.append(_("Mức độ {level} (tuổi {a}-{b}): {literate}/{population} = {rate} - {verdict}").format(
+                level=level, a=item["age_from"], b=item["age_to"], literate=item["literate"],
+                population=item["population"], rate=rate, verdict=verdict))
+        _emit(args, data, "\n".join(lines))
+        return EXIT_OK
+    if command == "users":
+        if args.users_command == "add":
+            user = services.users.create(args.username, args.password, args.role, args.name)
+            _emit(args, {"id": user.id, "username": user.username, "role": user.role},
+                  _("Đã thêm người dùng {username}.").format(username=user.username))
+        else:
+            users = services.users.list()
+            _emit(args, [{"username": u.username, "display_name": u.display_name, "role": u.role, "active": u.active}
+                         for u in users], "\n".join(f"{u.username}\t{u.role}\t{u.display_name}" for u in users))
+        return EXIT_OK
+    raise UsageError(command)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kbang_desktop.paths import default_database
+    from kbang_desktop.storage import backup as backups
+    from kbang_desktop.storage.db import is_url
+
+    target = getattr(args, "db", None) or str(default_database())
+    if is_url(target):
+        raise KbangError(i18n.N_("Sao lưu bằng phần mềm chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL hãy dùng pg_dump."))
+    db_path = Path(target).expanduser().resolve()
+    safety = backups.restore(Path(args.file).expanduser().resolve(), db_path, backups.default_backup_dir(db_path))
+    services = _open(args, create=False)  # migrates an older backup, refuses a newer one
+    services.ctx.db.close()
+    _emit(args, {"restored": str(db_path), "previous_saved_as": str(safety) if safety else None},
+          _("Đã khôi phục từ {file}.").format(file=args.file))
+    return EXIT_OK
+
+
+def crash_report(error: BaseException) -> Path | None:
+    """Write the traceback to the log directory; return its path."""
+    from kbang_desktop.paths import data_dir
+
+    try:
+        folder = data_dir() / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "kbang-cli-crash.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(error)))
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = None
+    for index, value in enumerate(argv):
+        if value == "--lang" and index + 1 < len(argv):
+            lang = argv[index + 1]
+        elif value.startswith("--lang="):
+            lang = value.split("=", 1)[1]
+    i18n.setup(lang)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return run(args)
+    except ValidationError as error:
+        for problem in error.problems:
+            print(problem.translated(), file=sys.stderr)
+        return EXIT_FAILED
+    except KbangError as error:
+        print(error.translated(), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(_("Đã dừng."), file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # never a traceback in front of a user
+        report = crash_report(error)
+        print(_("Lỗi không mong đợi: {error}. Chi tiết đã ghi vào {path}.").format(
+            error=str(error).splitlines()[0] if str(error) else type(error).__name__, path=report), file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure domain: entities, rules, Vietnamese text. No Qt, no database."""

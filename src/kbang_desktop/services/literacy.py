@@ -1,0 +1,168 @@
+"""Literacy: classes, enrolments, term results, completions, and the commune's literacy standard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from kbang_desktop.core import entities as E
+from kbang_desktop.core.dates import Birth
+from kbang_desktop.core.errors import KbangError, ValidationError
+from kbang_desktop.core.literacy import (
+    PHASE_TERMS,
+    TERM_RESULTS,
+    LiteracyRule,
+    LiteracyStatus,
+    PersonFacts,
+    level_from_results,
+    literacy_standard,
+)
+from kbang_desktop.core.validation import validate_learner_age
+from kbang_desktop.i18n import N_
+from kbang_desktop.services.context import ServiceContext
+from kbang_desktop.services.offices import SETTING_DEFAULTS
+from kbang_desktop.services.people import birth_of, set_literacy
+from kbang_desktop.services.units import ESPECIALLY_DIFFICULT, designation_on, find_commune, unit_graph
+from kbang_desktop.storage import queries
+from kbang_desktop.storage.repo import Repository
+from kbang_desktop.storage.writes import new_id
+
+SUBJECTS = ("tieng_viet", "toan")
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneLiteracy:
+    commune: E.AdminUnit
+    status: LiteracyStatus
+
+    def as_json(self) -> dict:
+        s = self.status
+        return {"commune": self.commune.name, "as_of": s.as_of.isoformat(),
+                "especially_difficult": s.especially_difficult, "level1": s.level1.as_json(),
+                "level2": s.level2.as_json(), "birth_year_only": s.birth_year_only, "exempted": s.exempted}
+
+
+def rules(repo: Repository) -> list[LiteracyRule]:
+    return [LiteracyRule(r.level, r.valid_from, r.valid_to, r.age_from, r.age_to, r.difficult_age_from,
+                         r.difficult_age_to, Decimal(r.threshold), r.legal_basis)
+            for r in repo.list(E.LiteracyRuleRecord)]
+
+
+def level_on(history: list[tuple[date | None, int]], fallback: tuple[int, date | None], when: date) -> int:
+    """The literacy level held on `when`: the latest attainment on or before it."""
+    if history:
+        known = [(d or date.min, level) for d, level in history if d is None or d <= when]
+        return max(known)[1] if known else 0
+    level, since = fallback
+    return level if since is None or since <= when else 0
+
+
+def commune_status(repo: Repository, commune: E.AdminUnit, as_of: date, month: int, day: int) -> CommuneLiteracy:
+    graph = unit_graph(repo)
+    rows = queries.literacy_rows(repo.session, graph.predecessors_of(commune.id))
+    residents = []
+    for pid, commune_id, village_id, birth_date, birth_year, exempt, moved, died, level, level_date in rows:
+        if graph.record_commune_on(commune_id, village_id, as_of) != commune.id:
+            continue
+        if (moved and moved <= as_of) or (died and died <= as_of):
+            continue
+        birth = Birth(birth_year, birth_date)
+        if birth.assumed_date(month, day) > as_of:
+            continue
+        residents.append((pid, birth, exempt, level, level_date))
+    history = queries.attainments_for(repo.session, [r[0] for r in residents])
+    facts = [PersonFacts(birth, level_on(history.get(pid, []), (level, level_date), as_of), exempt)
+             for pid, birth, exempt, level, level_date in residents]
+    difficult = designation_on(repo, commune.id, ESPECIALLY_DIFFICULT, as_of)
+    status = literacy_standard(facts, as_of, rules(repo), difficult, month, day)
+    return CommuneLiteracy(commune, status)
+
+
+class LiteracyService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def _birth_rule(self, repo: Repository, office_id: str) -> tuple[int, int]:
+        values = {**SETTING_DEFAULTS, **{s.key: s.value for s in repo.list(E.OfficeSetting, office_id=office_id)}}
+        return int(values["birth_year_only_month"]), int(values["birth_year_only_day"])
+
+    def status(self, commune: str, as_of: date) -> CommuneLiteracy:
+        """The literacy standard of a commune on a date (DESIGN §4). Reads only."""
+        _site, office_id = self.ctx.require_identity()
+        with self.ctx.read() as repo:
+            unit = find_commune(repo, commune, as_of)
+            month, day = self._birth_rule(repo, office_id)
+            return commune_status(repo, unit, as_of, month, day)
+
+    def add_class(self, centre_id: str, name: str, phase: int, start_date: date, teacher_name: str = "",
+                  village_id: str | None = None, funding_programme: str = "") -> E.LiteracyClass:
+        if phase not in PHASE_TERMS:
+            raise KbangError(N_("Giai đoạn phải là 1 hoặc 2."))
+        with self.ctx.write("add_literacy_class") as repo:
+            repo.require(E.LearningCentre, centre_id)
+            return repo.add(E.LiteracyClass, id=new_id(), centre_id=centre_id, name=name, phase=phase,
+                            current_term=PHASE_TERMS[phase][0], teacher_name=teacher_name, village_id=village_id,
+                            start_date=start_date, end_date=None, funding_programme=funding_programme)
+
+    def enrol(self, class_id: str, person_id: str, enrolled_on: date) -> E.Enrolment:
+        """Enrol a learner aged 15 to 60; refuses a second active enrolment in the same class."""
+        with self.ctx.write("enrol") as repo:
+            repo.require(E.LiteracyClass, class_id)
+            person = repo.require(E.Person, person_id)
+            problems = validate_learner_age(birth_of(person), enrolled_on)
+            if problems:
+                raise ValidationError(problems)
+            if person.exempt:
+                raise KbangError(N_("Người này được miễn (không có khả năng học tập)."))
+            if any(e.status == "studying" for e in repo.list(E.Enrolment, class_id=class_id, person_id=person_id)):
+                raise KbangError(N_("Học viên đã có trong lớp này."))
+            return repo.add(E.Enrolment, id=new_id(), class_id=class_id, person_id=person_id,
+                            enrolled_on=enrolled_on, left_on=None, status="studying", drop_reason="")
+
+    def drop(self, enrolment_id: str, left_on: date, reason: str) -> E.Enrolment:
+        with self.ctx.write("drop_enrolment") as repo:
+            return repo.update(E.Enrolment, enrolment_id, status="dropped", left_on=left_on, drop_reason=reason)
+
+    def record_result(self, enrolment_id: str, term: int, subject: str, result: str, recorded_on: date) -> E.Enrolment:
+        """Record (or correct) one term result; completing a phase updates the learner's literacy level."""
+        if result not in TERM_RESULTS:
+            raise KbangError(N_("Kết quả phải là Hoàn thành tốt, Hoàn thành hoặc Chưa hoàn thành."))
+        if subject not in SUBJECTS:
+            raise KbangError(N_("Môn học không hợp lệ."))
+        with self.ctx.write("record_term_result") as repo:
+            enrolment = repo.require(E.Enrolment, enrolment_id)
+            klass = repo.require(E.LiteracyClass, enrolment.class_id)
+            if term not in PHASE_TERMS[klass.phase]:
+                raise KbangError(N_("Lớp giai đoạn {phase} không có kì {term}."), phase=klass.phase, term=term)
+            existing = repo.first(E.TermResult, enrolment_id=enrolment_id, term=term, subject=subject)
+            if existing:
+                repo.update(E.TermResult, existing.id, result=result, recorded_on=recorded_on)
+            else:
+                repo.add(E.TermResult, id=new_id(), enrolment_id=enrolment_id, term=term, subject=subject,
+                         result=result, recorded_on=recorded_on)
+            if term > klass.current_term:
+                repo.update(E.LiteracyClass, klass.id, current_term=term)
+            results = [(r.term, r.result) for r in repo.list(E.TermResult, enrolment_id=enrolment_id)]
+            final = PHASE_TERMS[klass.phase][-1]
+            complete = {s for t, s in ((r.term, r.subject) for r in repo.list(E.TermResult, enrolment_id=enrolment_id))
+                        if t == final}
+            level = level_from_results(results) if complete >= set(SUBJECTS) else 0
+            person = repo.require(E.Person, enrolment.person_id)
+            if level and enrolment.status != "completed":
+                enrolment = repo.update(E.Enrolment, enrolment_id, status="completed", left_on=recorded_on)
+                if level > person.literacy_level:
+                    set_literacy(repo, person.id, level, recorded_on, "class", enrolment_id)
+            return enrolment
+
+    def results(self, enrolment_id: str) -> list[E.TermResult]:
+        with self.ctx.read() as repo:
+            return repo.list(E.TermResult, enrolment_id=enrolment_id)
+
+    def classes(self, centre_id: str | None = None) -> list[E.LiteracyClass]:
+        with self.ctx.read() as repo:
+            return repo.list(E.LiteracyClass, **({"centre_id": centre_id} if centre_id else {}))
+
+    def enrolments(self, class_id: str) -> list[E.Enrolment]:
+        with self.ctx.read() as repo:
+            return repo.list(E.Enrolment, class_id=class_id)

@@ -1,0 +1,62 @@
+"""Backups, restore and the health check of the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.i18n import N_
+from kbang_desktop.services.audit import AuditService
+from kbang_desktop.services.context import ServiceContext
+from kbang_desktop.storage import backup as backups
+from kbang_desktop.storage.db import current_revision, head_revision, quick_check
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    revision: str | None
+    expected_revision: str
+    integrity: str | None  # None when fine
+    audit_events: int
+    audit_ok: bool
+    audit_problem: str
+    audit_bad_seq: int | None
+
+    @property
+    def ok(self) -> bool:
+        return self.revision == self.expected_revision and self.integrity is None and self.audit_ok
+
+
+class MaintenanceService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    @property
+    def backup_dir(self) -> Path:
+        db = self.ctx.db
+        if db.path is None:
+            raise KbangError(N_("Sao lưu bằng phần mềm chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL hãy dùng pg_dump."))
+        return db.backup_dir or backups.default_backup_dir(db.path)
+
+    def check(self) -> CheckReport:
+        """Schema revision, SQLite integrity and the audit chain. Reads only."""
+        db = self.ctx.db
+        integrity = quick_check(db.path) if db.path else None
+        chain = AuditService(self.ctx).verify()
+        return CheckReport(current_revision(db.engine), head_revision(), integrity, chain.events, chain.ok,
+                           chain.problem, chain.first_bad_seq)
+
+    def backup(self) -> Path:
+        self.ctx.require_role("officer")
+        assert self.ctx.db.path is not None
+        return backups.backup_now(self.ctx.db.path, self.backup_dir, "manual")
+
+    def daily_backup(self) -> Path | None:
+        """Once a day, at start; keeps 7 daily and 4 weekly copies."""
+        if self.ctx.db.path is None:
+            return None
+        return backups.daily_backup(self.ctx.db.path, self.backup_dir, self.ctx.today())
+
+    def list_backups(self) -> list[tuple]:
+        return backups.list_backups(self.backup_dir)

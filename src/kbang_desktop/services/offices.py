@@ -1,0 +1,92 @@
+"""Setting up an installation: its office, its site, the reference data, the first administrator."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+
+from kbang_desktop.core import entities as E
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.text import nfc
+from kbang_desktop.i18n import N_
+from kbang_desktop.services import reference
+from kbang_desktop.services.context import ServiceContext
+from kbang_desktop.services.units import find_commune
+from kbang_desktop.services.users import UserService
+from kbang_desktop.storage.writes import new_id
+
+OFFICE_KINDS = ("commune", "hub")
+SETTING_DEFAULTS = {"birth_year_only_month": "7", "birth_year_only_day": "1"}
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    office: E.Office
+    site: E.Site
+    reference_counts: dict[str, int]
+    admin: str | None
+
+
+class OfficeService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def initialise(self, kind: str, name: str, unit_name: str | None = None, admin: str | None = None,
+                   password: str | None = None) -> InitResult:
+        """Create this installation's office and site, load the reference data, create the first admin.
+
+        Refused when the database is already initialised. One transaction.
+        """
+        if kind not in OFFICE_KINDS:
+            raise KbangError(N_("Loại đơn vị phải là commune (xã) hoặc hub (đơn vị đầu mối)."))
+        name = nfc(name)
+        if not name:
+            raise KbangError(N_("Chưa nhập tên đơn vị."))
+        if self.ctx.identity() is not None:
+            raise KbangError(N_("Cơ sở dữ liệu này đã được khởi tạo."))
+        if admin and not password:
+            raise KbangError(N_("Cần mật khẩu cho tài khoản quản trị {username}."), username=admin)
+        site_id, office_id = new_id(), new_id()
+        self.ctx.set_identity(site_id, office_id)
+        try:
+            with self.ctx.write("load_reference", minimum_role="admin", sync_apply=True) as repo:
+                counts = reference.load_shipped(repo)
+            with self.ctx.write("init", minimum_role="admin") as repo:
+                unit = find_commune(repo, unit_name, self.ctx.today()) if unit_name else None
+                office = repo.add(E.Office, id=office_id, kind=kind, name=name, unit_id=unit.id if unit else None,
+                                  hub_office_id=None, owner_office_id=office_id)
+                site = repo.add(E.Site, id=site_id, office_id=office_id, name=platform.node() or "PC",
+                                signing_key=None, encryption_key=None, revoked_at=None, revoke_reason="")
+                for key, value in SETTING_DEFAULTS.items():
+                    repo.add(E.OfficeSetting, id=new_id(), office_id=office_id, key=key, value=value)
+                repo.set_local("site_id", site_id)
+                repo.set_local("office_id", office_id)
+        except BaseException:
+            self.ctx._identity = None
+            raise
+        if admin:
+            UserService(self.ctx).create(admin, password or "", "admin", admin)
+        return InitResult(office, site, counts, admin)
+
+    def this_office(self) -> E.Office:
+        _site, office_id = self.ctx.require_identity()
+        with self.ctx.read() as repo:
+            return repo.require(E.Office, office_id)
+
+    def setting(self, key: str) -> str:
+        _site, office_id = self.ctx.require_identity()
+        with self.ctx.read() as repo:
+            row = repo.first(E.OfficeSetting, office_id=office_id, key=key)
+        return row.value if row else SETTING_DEFAULTS[key]
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Change an office setting (administrators)."""
+        if key not in SETTING_DEFAULTS:
+            raise KbangError(N_("Không có thiết lập \"{key}\"."), key=key)
+        _site, office_id = self.ctx.require_identity()
+        with self.ctx.write("set_setting", minimum_role="admin") as repo:
+            row = repo.first(E.OfficeSetting, office_id=office_id, key=key)
+            if row:
+                repo.update(E.OfficeSetting, row.id, value=value)
+            else:
+                repo.add(E.OfficeSetting, id=new_id(), office_id=office_id, key=key, value=value)

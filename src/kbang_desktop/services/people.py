@@ -1,0 +1,281 @@
+"""People, households, clans and organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kbang_desktop.core import entities as E
+from kbang_desktop.core.dates import Birth, parse_birth
+from kbang_desktop.core.errors import KbangError, Problem, ValidationError
+from kbang_desktop.core.text import fold, nfc, person_sort_key, search_tokens
+from kbang_desktop.core.validation import PersonInput, validate_person
+from kbang_desktop.i18n import N_
+from kbang_desktop.services.context import ServiceContext
+from kbang_desktop.services.reference import EthnicIndex
+from kbang_desktop.services.units import find_commune, find_village, unit_graph
+from kbang_desktop.storage import queries
+from kbang_desktop.storage.repo import Repository
+from kbang_desktop.storage.writes import new_id
+
+ORGANISATION_KINDS = ("school", "office", "enterprise", "association", "other")
+EDITABLE = {"full_name", "sex", "birth", "ethnic_code", "household_id", "relation_to_head", "id_number",
+            "disability", "exempt", "education", "note", "village_id"}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """A person as lists and search show them."""
+
+    id: str
+    full_name: str
+    birth: str  # "1978-02-05" or "1978"
+    commune: str
+    village: str
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "full_name": self.full_name, "birth": self.birth, "commune": self.commune,
+                "village": self.village}
+
+
+def birth_of(person: E.Person) -> Birth:
+    return Birth(person.birth_year, person.birth_date)
+
+
+def _rows(repo: Repository, people: list[E.Person]) -> list[PersonRow]:
+    names = queries.unit_names(repo.session)
+    rows = [PersonRow(p.id, p.full_name, birth_of(p).iso(), names.get(p.commune_id, ""),
+                      names.get(p.village_id or "", "")) for p in people]
+    return sorted(rows, key=lambda r: (person_sort_key(r.full_name), r.birth, r.id))
+
+
+def ethnic_index(repo: Repository) -> EthnicIndex:
+    return EthnicIndex(repo.list(E.EthnicGroup))
+
+
+class PersonService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def add(self, full_name: str, sex: str, birth: object, ethnic: str, commune: str, village: str | None = None,
+            literacy_level: int = 0, literacy_date: date | None = None, exempt: bool = False,
+            household_id: str | None = None, relation_to_head: str = "", id_number: str | None = None,
+            disability: bool = False, education: str = "", note: str = "") -> E.Person:
+        """Record a person; a village not yet known in that commune is created. One transaction."""
+        today = self.ctx.today()
+        problems: list[Problem] = []
+        parsed: Birth | None = None
+        try:
+            parsed = parse_birth(birth, today)
+        except ValueError as error:
+            problems.append(Problem("birth", str(error.args[0])))
+        with self.ctx.write("add_person") as repo:
+            group = ethnic_index(repo).find(ethnic) if ethnic else None
+            person = PersonInput(nfc(full_name), sex, parsed, group.code if group else (ethnic or None), literacy_level)
+            problems += [p for p in validate_person(person, today, [g.code for g in ethnic_index(repo).groups])
+                         if p.field != "birth" or parsed is not None]
+            if problems:
+                raise ValidationError(problems)
+            unit = find_commune(repo, commune, today)
+            village_unit = None
+            if village:
+                village_unit = find_village(repo, unit, village)
+                if village_unit is None:
+                    village_unit = repo.add(E.AdminUnit, id=new_id(), key=None, kind="village", name=nfc(village),
+                                            name_folded=fold(village), parent_id=unit.id, code=None,
+                                            valid_from=unit.valid_from, valid_to=unit.valid_to, note="", is_demo=False)
+            if household_id:
+                repo.require(E.Household, household_id)
+            assert parsed is not None
+            row = repo.add(E.Person, id=new_id(), full_name=person.full_name, name_folded=fold(person.full_name),
+                           sex=sex, birth_date=parsed.date, birth_year=parsed.year, ethnic_code=person.ethnic_code,
+                           household_id=household_id, relation_to_head=relation_to_head, commune_id=unit.id,
+                           village_id=village_unit.id if village_unit else None, id_number=id_number or None,
+                           disability=disability, exempt=exempt, education=education, literacy_level=literacy_level,
+                           literacy_date=literacy_date, literacy_source="survey" if literacy_level else "",
+                           moved_away_on=None, died_on=None, note=note)
+            if literacy_level:
+                repo.add(E.LiteracyAttainment, id=new_id(), person_id=row.id, level=literacy_level,
+                         attained_on=literacy_date, source="survey", source_ref=None)
+            return row
+
+    def count(self) -> int:
+        """How many people are recorded (not deleted). Reads only."""
+        with self.ctx.read() as repo:
+            return repo.count(E.Person)
+
+    def get(self, person_id: str) -> E.Person:
+        with self.ctx.read() as repo:
+            return repo.require(E.Person, person_id)
+
+    def update(self, person_id: str, **changes: object) -> E.Person:
+        """Change a person's fields, validated as a whole. One transaction."""
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise KbangError(N_("Không sửa được trường {field}."), field=", ".join(sorted(unknown)))
+        today = self.ctx.today()
+        with self.ctx.write("update_person") as repo:
+            current = repo.require(E.Person, person_id)
+            values: dict[str, object] = dict(changes)
+            if "birth" in values:
+                try:
+                    parsed = parse_birth(values.pop("birth"), today)
+                except ValueError as error:
+                    raise ValidationError([Problem("birth", str(error.args[0]))]) from None
+                values["birth_date"], values["birth_year"] = parsed.date, parsed.year
+            if "full_name" in values:
+                values["full_name"] = nfc(str(values["full_name"]))
+                values["name_folded"] = fold(str(values["full_name"]))
+            candidate = PersonInput(str(values.get("full_name", current.full_name)), str(values.get("sex", current.sex)),
+                                    Birth(int(values.get("birth_year", current.birth_year)),  # type: ignore[arg-type]
+                                          values.get("birth_date", current.birth_date)),  # type: ignore[arg-type]
+                                    values.get("ethnic_code", current.ethnic_code),  # type: ignore[arg-type]
+                                    current.literacy_level, current.died_on, current.moved_away_on)
+            problems = validate_person(candidate, today, [g.code for g in ethnic_index(repo).groups])
+            if problems:
+                raise ValidationError(problems)
+            return repo.update(E.Person, person_id, **values)
+
+    def mark_moved_away(self, person_id: str, when: date) -> E.Person:
+        return self._life_event(person_id, "moved_away_on", when)
+
+    def mark_deceased(self, person_id: str, when: date) -> E.Person:
+        return self._life_event(person_id, "died_on", when)
+
+    def _life_event(self, person_id: str, field: str, when: date) -> E.Person:
+        with self.ctx.write(f"person_{field}") as repo:
+            current = repo.require(E.Person, person_id)
+            candidate = PersonInput(current.full_name, current.sex, birth_of(current), current.ethnic_code,
+                                    current.literacy_level, when if field == "died_on" else current.died_on,
+                                    when if field == "moved_away_on" else current.moved_away_on)
+            problems = validate_person(candidate, self.ctx.today(), [current.ethnic_code or ""])
+            if problems:
+                raise ValidationError(problems)
+            return repo.update(E.Person, person_id, **{field: when})
+
+    def set_literacy(self, person_id: str, level: int, attained_on: date | None, source: str = "correction",
+                     source_ref: str | None = None) -> E.Person:
+        """Record a literacy level reached on a date (kept as history for as-of reports)."""
+        if level not in (0, 1, 2):
+            raise ValidationError([Problem("literacy_level", N_("Mức độ biết chữ phải là 0, 1 hoặc 2."))])
+        with self.ctx.write("set_literacy") as repo:
+            return set_literacy(repo, person_id, level, attained_on, source, source_ref)
+
+    def remove(self, person_id: str) -> E.Person:
+        """Mark a person deleted (kept as a tombstone so the deletion travels)."""
+        with self.ctx.write("remove_person") as repo:
+            return repo.tombstone(E.Person, person_id)
+
+    def search(self, text: str, limit: int = 100, commune: str | None = None) -> list[PersonRow]:
+        """People whose name matches `text` folded (case, diacritics, đ), in Vietnamese order. Reads only."""
+        tokens = search_tokens(text)
+        with self.ctx.read() as repo:
+            communes = None
+            if commune:
+                target = find_commune(repo, commune, self.ctx.today())
+                communes = unit_graph(repo).predecessors_of(target.id)
+            return _rows(repo, queries.search_persons(repo.session, tokens, limit, communes))
+
+    def list(self, commune: str | None = None, as_of: date | None = None) -> list[PersonRow]:
+        """People of a commune on a date (regrouped through successions), in Vietnamese order."""
+        when = as_of or self.ctx.today()
+        with self.ctx.read() as repo:
+            if commune is None:
+                return _rows(repo, repo.list(E.Person))
+            target = find_commune(repo, commune, when)
+            graph = unit_graph(repo)
+            candidates = queries.persons_in(repo.session, graph.predecessors_of(target.id))
+            people = [p for p in candidates if graph.record_commune_on(p.commune_id, p.village_id, when) == target.id]
+            return _rows(repo, people)
+
+
+def set_literacy(repo: Repository, person_id: str, level: int, attained_on: date | None, source: str,
+                 source_ref: str | None) -> E.Person:
+    repo.require(E.Person, person_id)
+    repo.add(E.LiteracyAttainment, id=new_id(), person_id=person_id, level=level, attained_on=attained_on,
+             source=source, source_ref=source_ref)
+    return repo.update(E.Person, person_id, literacy_level=level, literacy_date=attained_on, literacy_source=source)
+
+
+class HouseholdService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def add(self, commune: str, village: str | None, number: str = "", head_person_id: str | None = None,
+            address: str = "") -> E.Household:
+        with self.ctx.write("add_household") as repo:
+            unit = find_commune(repo, commune, self.ctx.today())
+            village_unit = find_village(repo, unit, village) if village else None
+            if village and village_unit is None:
+                raise KbangError(N_("Xã {commune} chưa có thôn, làng \"{name}\"."), commune=unit.name, name=village)
+            household = repo.add(E.Household, id=new_id(), commune_id=unit.id,
+                                 village_id=village_unit.id if village_unit else None, number=nfc(number),
+                                 head_person_id=None, address=nfc(address), residence_status="resident")
+            if head_person_id:
+                repo.require(E.Person, head_person_id)
+                repo.update(E.Person, head_person_id, household_id=household.id, relation_to_head="Chủ hộ")
+                household = repo.update(E.Household, household.id, head_person_id=head_person_id)
+            return household
+
+    def add_member(self, household_id: str, person_id: str, relation: str) -> E.Person:
+        with self.ctx.write("add_household_member") as repo:
+            repo.require(E.Household, household_id)
+            return repo.update(E.Person, person_id, household_id=household_id, relation_to_head=nfc(relation))
+
+    def set_head(self, household_id: str, person_id: str) -> E.Household:
+        with self.ctx.write("set_household_head") as repo:
+            person = repo.require(E.Person, person_id)
+            if person.household_id != household_id:
+                repo.update(E.Person, person_id, household_id=household_id)
+            repo.update(E.Person, person_id, relation_to_head="Chủ hộ")
+            return repo.update(E.Household, household_id, head_person_id=person_id)
+
+    def members(self, household_id: str) -> list[E.Person]:
+        with self.ctx.read() as repo:
+            return sorted(repo.list(E.Person, household_id=household_id), key=lambda p: person_sort_key(p.full_name))
+
+    def list(self, commune_id: str) -> list[E.Household]:
+        with self.ctx.read() as repo:
+            return repo.list(E.Household, commune_id=commune_id)
+
+
+class ClanService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def add(self, commune: str, name: str, head_person_id: str | None = None) -> E.Clan:
+        if not nfc(name):
+            raise KbangError(N_("Chưa nhập tên dòng họ."))
+        with self.ctx.write("add_clan") as repo:
+            unit = find_commune(repo, commune, self.ctx.today())
+            return repo.add(E.Clan, id=new_id(), commune_id=unit.id, name=nfc(name), head_person_id=head_person_id)
+
+    def add_household(self, clan_id: str, household_id: str) -> E.ClanMember:
+        with self.ctx.write("add_clan_member") as repo:
+            repo.require(E.Clan, clan_id)
+            repo.require(E.Household, household_id)
+            if repo.first(E.ClanMember, clan_id=clan_id, household_id=household_id):
+                raise KbangError(N_("Hộ này đã thuộc dòng họ."))
+            return repo.add(E.ClanMember, id=new_id(), clan_id=clan_id, household_id=household_id)
+
+    def list(self, commune_id: str) -> list[E.Clan]:
+        with self.ctx.read() as repo:
+            return repo.list(E.Clan, commune_id=commune_id)
+
+
+class OrganisationService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def add(self, commune: str, name: str, kind: str) -> E.Organisation:
+        if kind not in ORGANISATION_KINDS:
+            raise KbangError(N_("Loại đơn vị không hợp lệ."))
+        if not nfc(name):
+            raise KbangError(N_("Chưa nhập tên đơn vị."))
+        with self.ctx.write("add_organisation") as repo:
+            unit = find_commune(repo, commune, self.ctx.today())
+            return repo.add(E.Organisation, id=new_id(), commune_id=unit.id, name=nfc(name), kind=kind)
+
+    def list(self, commune_id: str) -> list[E.Organisation]:
+        with self.ctx.read() as repo:
+            return repo.list(E.Organisation, commune_id=commune_id)

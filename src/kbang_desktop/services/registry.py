@@ -1,0 +1,63 @@
+"""All services of one open database, built by app.py and handed down (no singletons)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kbang_desktop.paths import default_database
+from kbang_desktop.services.audit import AuditService
+from kbang_desktop.services.centres import CentreService
+from kbang_desktop.services.context import Actor, ServiceContext
+from kbang_desktop.services.learning_models import CriteriaService, LearningModelService
+from kbang_desktop.services.literacy import LiteracyService
+from kbang_desktop.services.maintenance import MaintenanceService
+from kbang_desktop.services.offices import OfficeService
+from kbang_desktop.services.people import ClanService, HouseholdService, OrganisationService, PersonService
+from kbang_desktop.services.units import UnitService
+from kbang_desktop.services.users import UserService
+from kbang_desktop.storage.db import Database, is_url
+
+
+class Services:
+    """The one API of the UI, the CLI and sync."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.offices = OfficeService(ctx)
+        self.users = UserService(ctx)
+        self.units = UnitService(ctx)
+        self.persons = PersonService(ctx)
+        self.households = HouseholdService(ctx)
+        self.clans = ClanService(ctx)
+        self.organisations = OrganisationService(ctx)
+        self.centres = CentreService(ctx)
+        self.literacy = LiteracyService(ctx)
+        self.criteria = CriteriaService(ctx)
+        self.models = LearningModelService(ctx)
+        self.audit = AuditService(ctx)
+        self.maintenance = MaintenanceService(ctx)
+
+    def as_actor(self, actor: Actor) -> "Services":
+        """The same services acting for another user (after log-in)."""
+        return Services(self.ctx.with_actor(actor))
+
+
+def open_services(target: str | Path | None, actor: Actor | None = None, create: bool = True,
+                  backup_dir: Path | None = None) -> Services:
+    """Open (create, migrate) the database at `target` and build every service on it."""
+    location: str | Path = target if target is not None else default_database()
+    if not isinstance(location, Path) and not is_url(str(location)):
+        location = Path(location)
+    db = Database.open(location, backup_dir=backup_dir, create=create)
+    return Services(ServiceContext(db, actor or Actor.os_user()))
+
+
+def ensure_demo(path: Path) -> Services:
+    """The demo database of its own, created with demo data on first use."""
+    from kbang_desktop.services.demo import DemoService
+
+    services = open_services(path)
+    if services.ctx.identity() is None:
+        services.offices.initialise("commune", "UBND xã Kbang (dữ liệu mẫu)", "Kbang", "admin", "admin123")
+        DemoService(services.ctx).generate(communes=1, people_per_commune=5000, seed=1)
+    return services

@@ -1,0 +1,162 @@
+"""Administrative units, villages, designations ("especially difficult" communes), successions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kbang_desktop.core import entities as E
+from kbang_desktop.core.errors import KbangError, NotFound
+from kbang_desktop.core.text import fold, nfc
+from kbang_desktop.core.units import COMMUNE_KINDS, SuccessionInfo, UnitGraph, UnitInfo
+from kbang_desktop.i18n import N_
+from kbang_desktop.services.context import ServiceContext
+from kbang_desktop.storage.repo import Repository
+from kbang_desktop.storage.writes import new_id
+
+ESPECIALLY_DIFFICULT = "especially_difficult"
+FLAGS = {"especially-difficult": ESPECIALLY_DIFFICULT, ESPECIALLY_DIFFICULT: ESPECIALLY_DIFFICULT}
+UNIT_KINDS = ("province", "district", "commune", "town", "ward", "village")
+
+
+def _fmt(when: date) -> str:
+    return when.strftime("%d/%m/%Y")
+
+
+def unit_graph(repo: Repository) -> UnitGraph:
+    units = [UnitInfo(u.id, u.kind, u.name, u.parent_id, u.valid_from, u.valid_to) for u in repo.list(E.AdminUnit)]
+    successions = [SuccessionInfo(s.predecessor_id, s.successor_id, s.effective, s.share)
+                   for s in repo.list(E.AdminSuccession)]
+    return UnitGraph(units, successions)
+
+
+def find_commune(repo: Repository, name: str, when: date) -> E.AdminUnit:
+    """The commune-level unit called `name` (folded match) valid on `when`.
+
+    Where two units share a name, the one valid on that date wins; a unit that no
+    longer exists on that date is reported with what it became.
+    """
+    folded = fold(name)
+    for prefix in ("xa ", "phuong ", "thi tran ", "tt "):
+        if folded.startswith(prefix) and not repo.list(E.AdminUnit, name_folded=folded):
+            folded = folded[len(prefix):]
+    candidates = [u for u in repo.list(E.AdminUnit, name_folded=folded) if u.kind in COMMUNE_KINDS]
+    if not candidates:
+        raise NotFound(N_("Không có xã, phường hay thị trấn nào tên \"{name}\"."), name=name)
+    valid = [u for u in candidates if u.valid_from <= when and (u.valid_to is None or when <= u.valid_to)]
+    if len(valid) == 1:
+        return valid[0]
+    if len(valid) > 1:
+        raise KbangError(N_("Có {n} đơn vị cùng tên \"{name}\" vào ngày {date}; hãy sửa danh mục đơn vị hành chính."),
+                         n=len(valid), name=name, date=_fmt(when))
+    graph = unit_graph(repo)
+    unit = candidates[0]
+    successor = graph.commune_on(unit.id, when)
+    if successor and successor != unit.id:
+        now = repo.require(E.AdminUnit, successor)
+        raise NotFound(N_("Vào ngày {date}, \"{name}\" không còn là đơn vị hành chính riêng; nay thuộc {successor}."),
+                       date=_fmt(when), name=unit.name, successor=now.name)
+    raise NotFound(N_("\"{name}\" không phải là đơn vị hành chính vào ngày {date}."), name=unit.name, date=_fmt(when))
+
+
+def find_village(repo: Repository, commune: E.AdminUnit, name: str) -> E.AdminUnit | None:
+    for village in repo.list(E.AdminUnit, kind="village", parent_id=commune.id, name_folded=fold(name)):
+        return village
+    return None
+
+
+def designation_on(repo: Repository, unit_id: str, flag: str, when: date) -> bool:
+    for d in repo.list(E.UnitDesignation, unit_id=unit_id, flag=flag):
+        if d.valid_from <= when and (d.valid_to is None or when <= d.valid_to):
+            return True
+    return False
+
+
+class UnitService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def find_commune(self, name: str, when: date | None = None) -> E.AdminUnit:
+        """Reads only."""
+        with self.ctx.read() as repo:
+            return find_commune(repo, name, when or self.ctx.today())
+
+    def list(self, when: date | None = None, kind: str | None = None) -> list[E.AdminUnit]:
+        """Units valid on `when` (all units when None)."""
+        with self.ctx.read() as repo:
+            units = repo.list(E.AdminUnit, **({"kind": kind} if kind else {}))
+        if when:
+            units = [u for u in units if u.valid_from <= when and (u.valid_to is None or when <= u.valid_to)]
+        return units
+
+    def successions(self) -> list[E.AdminSuccession]:
+        with self.ctx.read() as repo:
+            return repo.list(E.AdminSuccession)
+
+    def villages(self, commune_id: str) -> list[E.AdminUnit]:
+        with self.ctx.read() as repo:
+            return repo.list(E.AdminUnit, kind="village", parent_id=commune_id)
+
+    def add_village(self, commune_name: str, name: str, when: date | None = None, is_demo: bool = False) -> E.AdminUnit:
+        """Add a village (thôn, làng, buôn, tổ dân phố) to a commune valid on `when`."""
+        name = nfc(name)
+        if not name:
+            raise KbangError(N_("Chưa nhập tên thôn, làng."))
+        when = when or self.ctx.today()
+        with self.ctx.write("add_village") as repo:
+            commune = find_commune(repo, commune_name, when)
+            if find_village(repo, commune, name):
+                raise KbangError(N_("Xã {commune} đã có thôn, làng \"{name}\"."), commune=commune.name, name=name)
+            return repo.add(E.AdminUnit, id=new_id(), key=None, kind="village", name=name, name_folded=fold(name),
+                            parent_id=commune.id, code=None, valid_from=commune.valid_from, valid_to=commune.valid_to,
+                            note="", is_demo=is_demo)
+
+    def designate(self, commune_name: str, flag: str, valid_from: date, valid_to: date | None = None,
+                  legal_basis: str = "") -> E.UnitDesignation:
+        """Mark a commune (for example "especially difficult") for a date range (administrators)."""
+        if flag not in FLAGS:
+            raise KbangError(N_("Không có loại đánh dấu \"{flag}\"."), flag=flag)
+        if valid_to and valid_to < valid_from:
+            raise KbangError(N_("Ngày kết thúc trước ngày bắt đầu."))
+        with self.ctx.write("designate_unit", minimum_role="admin") as repo:
+            commune = find_commune(repo, commune_name, valid_from)
+            for other in repo.list(E.UnitDesignation, unit_id=commune.id, flag=FLAGS[flag]):
+                if other.valid_from <= (valid_to or date.max) and valid_from <= (other.valid_to or date.max):
+                    raise KbangError(N_("Xã {commune} đã được đánh dấu trong khoảng thời gian này (từ {start})."),
+                                     commune=commune.name, start=_fmt(other.valid_from))
+            return repo.add(E.UnitDesignation, id=new_id(), unit_id=commune.id, flag=FLAGS[flag],
+                            valid_from=valid_from, valid_to=valid_to, legal_basis=legal_basis)
+
+    def designations(self, unit_id: str) -> list[E.UnitDesignation]:
+        with self.ctx.read() as repo:
+            return repo.list(E.UnitDesignation, unit_id=unit_id)
+
+    def correct_unit(self, unit_id: str, **changes: object) -> E.AdminUnit:
+        """Correct a unit's name, code, parent or dates (administrators); the change travels to the hub."""
+        allowed = {"name", "code", "parent_id", "valid_from", "valid_to", "note", "kind"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise KbangError(N_("Không sửa được trường {field}."), field=", ".join(sorted(unknown)))
+        if "kind" in changes and changes["kind"] not in UNIT_KINDS:
+            raise KbangError(N_("Loại đơn vị không hợp lệ."))
+        if "name" in changes:
+            changes["name"] = nfc(str(changes["name"]))
+            changes["name_folded"] = fold(str(changes["name"]))
+        with self.ctx.write("correct_unit", minimum_role="admin") as repo:
+            current = repo.require(E.AdminUnit, unit_id)
+            start = changes.get("valid_from", current.valid_from)
+            end = changes.get("valid_to", current.valid_to)
+            if end is not None and end < start:  # type: ignore[operator]
+                raise KbangError(N_("Ngày kết thúc trước ngày bắt đầu."))
+            return repo.update(E.AdminUnit, unit_id, **changes)
+
+    def add_succession(self, predecessor_id: str, successor_id: str, effective: date, share: str) -> E.AdminSuccession:
+        """Record that a unit continued another from a date, whole or in part (administrators)."""
+        if share not in ("whole", "part"):
+            raise KbangError(N_("Phải chọn toàn bộ hoặc một phần."))
+        with self.ctx.write("add_succession", minimum_role="admin") as repo:
+            repo.require(E.AdminUnit, predecessor_id)
+            repo.require(E.AdminUnit, successor_id)
+            if predecessor_id == successor_id:
+                raise KbangError(N_("Đơn vị không thể kế tiếp chính nó."))
+            return repo.add(E.AdminSuccession, id=new_id(), predecessor_id=predecessor_id, successor_id=successor_id,
+                            effective=effective, share=share, note="")

@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: models, engine, migrations, repositories, backups. ORM rows never leave here."""

@@ -1,0 +1,213 @@
+"""Opening the database: pragmas, integrity check, migrations with a backup first.
+
+SQLite (the default) is opened with foreign_keys=ON, journal_mode=WAL,
+synchronous=FULL (power cuts are common) and a busy timeout. The same models
+run on PostgreSQL for a hub that outgrows one file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from kbang_desktop.core.errors import StorageError
+from kbang_desktop.i18n import N_
+from kbang_desktop.storage import backup as backups
+from kbang_desktop.storage import writes
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "kbang_desktop.storage:migrations")
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def make_engine(target: str | Path) -> Engine:
+    """An engine for a SQLite file path or a database URL, with our pragmas."""
+    if isinstance(target, Path) or not is_url(target):
+        url = f"sqlite:///{Path(target)}"
+    else:
+        url = str(target)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy, not the driver, manage transactions (BEGIN IMMEDIATE for writes).
+        event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
+        # Writes take the write lock at once (no deadlock on upgrade); reads begin deferred.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get("kbang_write") else "BEGIN"))
+    return engine
+
+
+def quick_check(path: Path) -> str | None:
+    """None when SQLite's quick_check passes, else what it reported."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    result = "; ".join(str(row[0]) for row in rows)
+    return None if result == "ok" else result
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True, slots=True)
+class OpenResult:
+    migrated_from: str | None
+    backup: Path | None
+
+
+class Database:
+    """One open database: the engine and the session factory. Services take one of these."""
+
+    def __init__(self, engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
+        self.engine = engine
+        self.path = path
+        self.backup_dir = backup_dir
+        self._sessions = sessionmaker(engine.execution_options(kbang_write=True), expire_on_commit=False, future=True)
+        self._readers = sessionmaker(engine, expire_on_commit=False, future=True)
+        writes.install(self._sessions)
+        writes.install(self._readers)  # a write through a read session still fails loudly, never unaudited
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self, writer: "writes.Writer | None" = None) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        Writes need a `writer` (who, which site, which clock): it stamps and audits them.
+        """
+        with self._sessions() as session, session.begin():
+            session.info["writer"] = writer
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (nothing is committed)."""
+        with self._readers() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- opening ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, target: str | Path, backup_dir: Path | None = None, migrate: bool = True,
+             create: bool = True) -> "Database":
+        """Open (and create, migrate) a database; raise StorageError with a clear message.
+
+        For a SQLite file: run quick_check first and report the newest good backup
+        when the file is damaged; refuse a file made by a newer version; back the
+        file up before migrating it.
+        """
+        path: Path | None = None
+        if isinstance(target, Path) or not is_url(str(target)):
+            path = Path(target).expanduser().resolve()
+            if not path.exists() and not create:
+                raise StorageError(N_("Không tìm thấy cơ sở dữ liệu {path}."), path=str(path))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and path.stat().st_size > 0:
+                problem = quick_check(path)
+                if problem:
+                    raise damaged(path, backup_dir, problem)
+        engine = make_engine(path if path else str(target))
+        database = cls(engine, path, backup_dir)
+        try:
+            database.check_revision(migrate)
+        except StorageError:
+            engine.dispose()
+            raise
+        except Exception as error:  # driver errors: not a database, locked, refused connection
+            engine.dispose()
+            if path is not None and "file is not a database" in str(error):
+                raise damaged(path, backup_dir, str(error)) from error
+            raise StorageError(N_("Không mở được cơ sở dữ liệu {path}: {error}"), path=str(path or target),
+                               error=str(error).splitlines()[0]) from error
+        return database
+
+    def check_revision(self, migrate: bool) -> OpenResult:
+        current = current_revision(self.engine)
+        head = head_revision()
+        if current == head:
+            return OpenResult(None, None)
+        if current is not None and current not in known_revisions():
+            raise StorageError(N_("Cơ sở dữ liệu này do một phiên bản mới hơn của phần mềm tạo ra (phiên bản dữ liệu {revision}). "
+                                  "Hãy cập nhật Kbang Desktop lên phiên bản mới nhất rồi mở lại."), revision=current)
+        if not migrate:
+            raise StorageError(N_("Cơ sở dữ liệu cần được nâng cấp trước khi dùng."))
+        saved = None
+        if current is not None and self.path is not None:
+            saved = backups.backup_now(self.path, self.backup_dir or backups.default_backup_dir(self.path),
+                                       reason="pre-migration")
+        self.upgrade()
+        return OpenResult(current, saved)
+
+    def upgrade(self, revision: str = "head") -> None:
+        from alembic import command
+
+        config = alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+    def table_names(self) -> list[str]:
+        with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+                return sorted(r[0] for r in rows)
+            from sqlalchemy import inspect
+
+            return sorted(inspect(connection).get_table_names())
+
+
+def damaged(path: Path, backup_dir: Path | None, problem: str) -> StorageError:
+    """The error for a damaged file, naming the newest good backup if there is one."""
+    newest = backups.newest_good_backup(backup_dir or backups.default_backup_dir(path))
+    if newest:
+        return StorageError(N_("Cơ sở dữ liệu {path} bị hỏng ({problem}). Bản sao lưu tốt gần nhất: {backup}. "
+                               "Dùng lệnh \"kbang restore {backup}\" để khôi phục."),
+                            path=str(path), problem=problem, backup=str(newest))
+    return StorageError(N_("Cơ sở dữ liệu {path} bị hỏng ({problem}) và không tìm thấy bản sao lưu nào."),
+                        path=str(path), problem=problem)

@@ -1,0 +1,1 @@
+"""Gettext catalogs (vi, en). Compiled .mo files are build output."""
