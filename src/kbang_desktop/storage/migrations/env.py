@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from kbang_desktop.storage.models import Base
+from kbang_desktop.storage.models import Base, include_object
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -10,6 +10,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,129 @@
+from datetime import date
+
+import pytest
+
+from kbang_desktop.core.errors import KbangError, ValidationError
+
+
+@pytest.fixture
+def centre(services):
+    return services.centres.add("Kông Bơ La", "Trung tâm học tập cộng đồng xã Kông Bơ La", founded_on=date(2010, 1, 1))
+
+
+def test_learner_reaches_level_1_by_completing_phase_1(services, centre):
+    person = services.persons.add("Đinh Thị Blơr", "F", "12/03/2000", "13", "Kông Bơ La", "Làng A")
+    klass = services.literacy.add_class(centre.id, "Lớp XMC GĐ1", 1, date(2025, 9, 5))
+    enrolment = services.literacy.enrol(klass.id, person.id, date(2025, 9, 5))
+    for term in (1, 2):
+        for subject in ("tieng_viet", "toan"):
+            services.literacy.record_result(enrolment.id, term, subject, "hoan_thanh", date(2025, 12, 1))
+    services.literacy.record_result(enrolment.id, 3, "tieng_viet", "tot", date(2026, 5, 20))
+    assert services.persons.get(person.id).literacy_level == 0  # one subject of term 3 still missing
+    done = services.literacy.record_result(enrolment.id, 3, "toan", "hoan_thanh", date(2026, 5, 25))
+    assert done.status == "completed"
+    after = services.persons.get(person.id)
+    assert after.literacy_level == 1 and after.literacy_date == date(2026, 5, 25)
+    # dated: before completion she was not literate
+    before = services.literacy.status("Kông Bơ La", date(2025, 7, 1)).status
+    later = services.literacy.status("Kông Bơ La", date(2026, 6, 1)).status
+    assert before.level1.literate == 0 and later.level1.literate == 1
+
+
+def test_failed_term_3_does_not_give_a_level(services, centre):
+    person = services.persons.add("Đinh Văn Nhốt", "M", "1995", "13", "Kông Bơ La", "Làng A")
+    klass = services.literacy.add_class(centre.id, "Lớp", 1, date(2025, 9, 5))
+    enrolment = services.literacy.enrol(klass.id, person.id, date(2025, 9, 5))
+    services.literacy.record_result(enrolment.id, 3, "tieng_viet", "chua", date(2026, 5, 20))
+    services.literacy.record_result(enrolment.id, 3, "toan", "tot", date(2026, 5, 20))
+    assert services.persons.get(person.id).literacy_level == 0
+    with pytest.raises(KbangError):
+        services.literacy.record_result(enrolment.id, 4, "toan", "tot", date(2026, 5, 20))  # phase 1 has no term 4
+
+
+def test_enrolment_age_limits(services, centre):
+    child = services.persons.add("Đinh Văn Kơn", "M", "01/01/2012", "13", "Kông Bơ La", "Làng A")
+    klass = services.literacy.add_class(centre.id, "Lớp", 1, date(2025, 9, 5))
+    with pytest.raises(ValidationError):
+        services.literacy.enrol(klass.id, child.id, date(2025, 9, 5))
+
+
+def test_status_regroups_through_the_2025_merger(services):
+    # a person recorded in Lơ Ku before the merger counts in Lơ Ku in 2024 and in xã Kbang after 2025-07-01
+    services.ctx.today = lambda: date(2024, 6, 1)
+    services.persons.add("Đinh Văn Hmưk", "M", "01/01/2000", "13", "Lơ Ku", "Làng Lơ Ku 1", literacy_level=1)
+    old = services.literacy.status("Lơ Ku", date(2024, 6, 1)).status
+    assert old.level1.population == 1 and old.level1.literate == 1
+    new = services.literacy.status("Kbang", date(2025, 7, 1))
+    assert new.commune.key == "x_kbang" and new.status.level1.population == 1
+    town = services.literacy.status("Kbang", date(2024, 6, 1))  # the old town of Kbang: a different unit
+    assert town.commune.key == "tt_kbang" and town.status.level1.population == 0
+
+
+def test_especially_difficult_designation_changes_bands(services):
+    services.persons.add("Đinh Văn A", "M", "01/01/1996", "13", "Kông Bơ La", "Làng A")  # 30 in 2026
+    normal = services.literacy.status("Kông Bơ La", date(2026, 6, 1)).as_json()
+    services.units.designate("Kông Bơ La", "especially-difficult", date(2026, 1, 1))
+    difficult = services.literacy.status("Kông Bơ La", date(2026, 6, 1)).as_json()
+    assert normal["level1"]["population"] == 1 and difficult["level1"]["population"] == 0
+    assert difficult["especially_difficult"] and (difficult["level1"]["age_from"], difficult["level1"]["age_to"]) == (15, 25)
+
+
+def _household(services):
+    head = services.persons.add("Đinh Văn Hmưk", "M", "1980", "13", "Kông Bơ La", "Làng A")
+    return services.households.add("Kông Bơ La", "Làng A", "12", head.id)
+
+
+def test_evaluation_uses_the_set_in_force_and_computes_the_result(services):
+    household = _household(services)
+    registration = services.models.register(2026, "household", household.id, date(2026, 1, 10))
+    scores = {"1.1": 15, "1.2": 10, "1.3": 5, "2.1": 10, "2.2": 10, "2.3": 10, "3.1": 10, "3.2": 5, "4.1": 5, "4.2": 10}
+    evaluation = services.models.evaluate(registration.id, scores, date(2026, 11, 1))
+    assert evaluation.total == "90" and evaluation.passed
+    assert evaluation.criteria_set_id == services.criteria.in_force("household", date(2026, 11, 1)).id
+    with pytest.raises(ValidationError):
+        services.models.evaluate(registration.id, {"1.1": 99}, date(2026, 11, 1))
+
+
+def test_decision_flow_and_rules(services):
+    household = _household(services)
+    registration = services.models.register(2026, "household", household.id, date(2026, 1, 10))
+    decision = services.models.create_decision("Kông Bơ La", "15/qd-ubnd", date(2026, 12, 5), "household", 2026,
+                                               "Nguyễn Văn Hùng")
+    assert decision.number == "15/QĐ-UBND" and decision.status == "draft"
+    with pytest.raises(KbangError):
+        services.models.add_entry(decision.id, registration.id)  # not evaluated yet
+    services.models.evaluate(registration.id, {"1.1": 15, "1.2": 10, "1.3": 5, "2.1": 10, "2.2": 10, "2.3": 10,
+                                               "3.1": 10, "3.2": 10, "4.1": 10, "4.2": 10}, date(2026, 11, 1))
+    entry = services.models.add_entry(decision.id, registration.id)
+    assert entry.display_name == "Hộ ông/bà Đinh Văn Hmưk"
+    issued = services.models.issue(decision.id)
+    assert issued.status == "issued"
+    with pytest.raises(KbangError):
+        services.models.add_entry(decision.id, registration.id)
+    with pytest.raises(KbangError):
+        services.models.create_decision("Kông Bơ La", "15/QĐ-UBND", date(2026, 12, 6), "household", 2026)
+    with pytest.raises(KbangError):
+        services.models.create_decision("Kông Bơ La", "mười lăm", date(2026, 12, 6), "household", 2026)
+    [(listed, count)] = services.models.decisions(2026)
+    assert listed.id == decision.id and count == 1
+    revoked = services.models.revoke(decision.id, date(2026, 12, 20), "Nhầm hộ")
+    assert revoked.status == "revoked"
+
+
+def test_centre_activity_counts_must_be_consistent(services, centre):
+    with pytest.raises(ValidationError):
+        services.centres.add_activity(centre.id, "topic", "Chuyên đề", date(2026, 3, 1), participants_total=10,
+                                      participants_female=11)
+    services.centres.set_ranking(centre.id, 2026, "kha")
+    services.centres.set_ranking(centre.id, 2026, "tot")
+    assert [r.ranking for r in services.centres.rankings(centre.id)] == ["tot"]
+
+
+def test_demo_data_is_deterministic_and_consistent(services):
+    from kbang_desktop.services.demo import DemoService
+
+    counts = DemoService(services.ctx).generate(1, 600, seed=7)
+    assert counts["person"] == 600 and counts["learning_centre"] == 1
+    assert services.maintenance.check().ok
+    names = [r.full_name for r in services.persons.list("Kông Bơ La")][:5]
+    assert names  # people are placed in today's commune through the successions

@@ -1,0 +1,85 @@
+"""Migrations give exactly the models; newer databases are refused; entities mirror the models."""
+
+import dataclasses
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from kbang_desktop.core.errors import StorageError
+from kbang_desktop.storage import models
+from kbang_desktop.storage.db import Database, head_revision
+from kbang_desktop.storage.repo import ENTITY_OF, MODEL_OF
+
+
+def test_upgrade_of_empty_database_gives_exactly_the_models(tmp_path: Path):
+    db = Database.open(tmp_path / "empty.db")
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                               "include_object": models.include_object})
+        differences = compare_metadata(context, models.Base.metadata)
+        fts = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE name LIKE 'person_fts%'").scalars()
+        assert {"person_fts", "person_fts_ai", "person_fts_ad", "person_fts_au"} <= set(fts)
+    db.close()
+    assert differences == []
+
+
+def test_pragmas_for_unreliable_power(tmp_path: Path):
+    db = Database.open(tmp_path / "p.db")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    db.close()
+
+
+def test_database_newer_than_the_code_is_refused(tmp_path: Path):
+    path = tmp_path / "newer.db"
+    Database.open(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    with pytest.raises(StorageError) as caught:
+        Database.open(path)
+    assert "phiên bản mới hơn" in caught.value.translated()
+    assert "9999_future" in caught.value.translated()
+
+
+def test_damaged_file_is_reported_with_newest_good_backup(tmp_path: Path):
+    from kbang_desktop.storage import backup
+
+    path = tmp_path / "kbang.db"
+    Database.open(path).close()
+    good = backup.backup_now(path, tmp_path / "backups")
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StorageError) as caught:
+        Database.open(path)
+    message = caught.value.translated()
+    assert str(good) in message and "kbang restore" in message
+
+
+def test_every_model_has_a_frozen_entity_with_the_same_fields():
+    mapped = {mapper.class_ for mapper in models.Base.registry.mappers}
+    assert mapped == set(ENTITY_OF)
+    for entity, model in MODEL_OF.items():
+        params = entity.__dataclass_params__
+        assert params.frozen, entity
+        fields = {f.name for f in dataclasses.fields(entity)}
+        assert fields == {c.key for c in model.__table__.columns}, entity
+
+
+def test_every_syncable_table_has_the_sync_columns():
+    for table in models.SYNCABLE.values():
+        columns = {c.key for c in table.__table__.columns}
+        assert {"id", "owner_office_id", "rev", "prev_rev", "deleted", "created_at", "created_by", "updated_at",
+                "updated_by"} <= columns
+
+
+def test_head_revision_is_recorded(tmp_path: Path):
+    db = Database.open(tmp_path / "h.db")
+    from kbang_desktop.storage.db import current_revision
+
+    assert current_revision(db.engine) == head_revision()
+    db.close()
