@@ -10,9 +10,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from kbang_desktop import i18n  # noqa: E402
-from kbang_desktop.services.context import Actor  # noqa: E402
-from kbang_desktop.services.registry import Services, open_services  # noqa: E402
+from kbang_desktop import i18n
+from kbang_desktop.services.context import Actor
+from kbang_desktop.services.registry import Services, open_services
 
 TODAY = date(2026, 11, 27)
 
@@ -20,6 +20,7 @@ TODAY = date(2026, 11, 27)
 @pytest.fixture(autouse=True)
 def _vietnamese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KBANG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LANGUAGE", "vi")  # the CLI takes its default language from the system
     i18n.setup("vi")
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from kbang_desktop.core.dates import Birth
+from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.literacy import (
     LiteracyRule,
     PersonFacts,
@@ -15,7 +16,6 @@ from kbang_desktop.core.literacy import (
     phase_completed,
     rule_for,
 )
-from kbang_desktop.core.errors import KbangError
 
 RULES = [
     LiteracyRule(1, date(2014, 5, 10), None, 15, 35, 15, 25, Decimal("0.90")),

@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     command = args.command
     if command == "restore":
         return _restore(args)
-    services = _open(args)
+    services = _open(args, create=command in ("init", "demo"))
     try:
         return _dispatch(args, services)
     finally:

@@ -70,11 +70,14 @@ def system_language() -> str:
                 return code
             if code not in ("c", "posix", ""):
                 return DEFAULT_LANGUAGE
-    try:
-        code = (_locale.getlocale()[0] or "").split("_")[0].lower()
-    except ValueError:
-        code = ""
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    if os.name == "nt":  # Windows sets no variables; its locale names read "English_United States"
+        try:
+            name = (_locale.getlocale()[0] or "").lower()
+        except ValueError:
+            name = ""
+        if name.startswith(("en_", "english")):
+            return "en"
+    return DEFAULT_LANGUAGE
 
 
 def setup(lang: str | None = None) -> str:
