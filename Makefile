@@ -33,7 +33,7 @@ run: $(STAMP) compile  ## start the application on its own demo database
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 unit: $(STAMP) compile
 	$(BIN)/python -m pytest -q

@@ -129,3 +129,15 @@ def test_missing_database_is_not_created_by_a_query(tmp_path, capsys):
     missing = tmp_path / "nowhere" / "kbang.db"
     code, _out, err = run(capsys, "persons", "list", "--db", str(missing))
     assert code == 1 and "Không tìm thấy cơ sở dữ liệu" in err and not missing.exists()
+
+
+def test_first_command_of_the_day_makes_a_checked_backup(db, capsys):
+    from pathlib import Path
+
+    from kbang_desktop.storage import backup
+
+    folder = backup.default_backup_dir(Path(db))
+    assert not backup.list_backups(folder)
+    run(capsys, "persons", "list", "--db", db)
+    run(capsys, "persons", "list", "--db", db)
+    assert [kind for _w, kind, _p in backup.list_backups(folder)] == ["weekly"]

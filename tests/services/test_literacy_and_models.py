@@ -124,6 +124,11 @@ def test_demo_data_is_deterministic_and_consistent(services):
 
     counts = DemoService(services.ctx).generate(1, 600, seed=7)
     assert counts["person"] == 600 and counts["learning_centre"] == 1
+    assert counts["clan"] >= 1 and counts["clan_member"] >= 3 and counts["organisation"] == 5
+    assert counts["decision"] >= 1 and counts["decision_entry"] >= 1 and counts["term_result"] > 0
     assert services.maintenance.check().ok
-    names = [r.full_name for r in services.persons.list("Kông Bơ La")][:5]
-    assert names  # people are placed in today's commune through the successions
+    names = [r.full_name for r in services.persons.list("Kông Bơ La")]
+    assert len(names) == 600  # all placed in today's commune, through the successions
+    again = DemoService(services.ctx).commune_rows(1, 600, seed=7)
+    assert [p["full_name"] for p in next(again)["person"]][:20] == [p["full_name"] for p in next(
+        DemoService(services.ctx).commune_rows(1, 600, seed=7))["person"]][:20]

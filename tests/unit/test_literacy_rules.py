@@ -128,3 +128,31 @@ def test_level_from_term_results():
     assert level_from_results([(4, "tot"), (5, "hoan_thanh")]) == 2
     assert level_from_results([(1, "tot"), (2, "tot")]) == 0
     assert phase_completed([(5, "tot")], 2) and not phase_completed([(5, "chua")], 2)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+person_facts = st.builds(
+    PersonFacts,
+    birth=st.one_of(st.integers(1950, 2020).map(Birth),
+                    st.dates(date(1950, 1, 1), date(2020, 12, 31)).map(lambda d: Birth(d.year, d))),
+    level=st.integers(0, 2),
+    exempt=st.booleans(),
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(person_facts, max_size=60), st.booleans(), st.dates(date(2015, 1, 1), date(2030, 12, 31)))
+def test_standard_matches_a_plain_count(people_list, difficult, as_of):
+    from kbang_desktop.core.dates import age_on
+
+    status = literacy_standard(people_list, as_of, RULES, difficult)
+    for result, minimum in ((status.level1, 1), (status.level2, 2)):
+        band = [p for p in people_list if result.age_from <= age_on(p.birth, as_of) <= result.age_to and not p.exempt]
+        assert result.population == len(band)
+        assert result.literate == sum(1 for p in band if p.level >= minimum)
+        if band:
+            assert result.rate == Decimal(result.literate) / Decimal(len(band)) or abs(
+                float(result.rate) - result.literate / len(band)) < 1e-12
+    assert not status.level2.meets or status.level1.meets

@@ -147,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
         return _restore(args)
     services = _open(args, create=command in ("init", "demo"))
     try:
+        if command not in ("init", "backup") and services.ctx.identity() is not None:
+            services.maintenance.daily_backup()  # once a day, whichever command comes first
         return _dispatch(args, services)
     finally:
         services.ctx.db.close()

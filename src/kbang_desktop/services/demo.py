@@ -257,9 +257,32 @@ class CommuneGenerator:
                     self.add("decision_entry", decision_id=decision["id"], registration_id=registration["id"],
                              evaluation_id=evaluation["id"], position=position, display_name=f"Hộ ông/bà {head}")
 
+    def clans_and_organisations(self, people: list[dict]) -> None:
+        """Clans group households whose heads share a family name; a few organisations per commune."""
+        r = self.rng
+        heads = {p["id"]: p for p in people if p["relation_to_head"] == "Chủ hộ"}
+        by_family: dict[str, list[dict]] = {}
+        for household in self.rows["household"]:
+            head = heads.get(household["head_person_id"] or "")
+            if head:
+                by_family.setdefault(head["full_name"].split(" ")[0], []).append(household)
+        for family, households in sorted(by_family.items(), key=lambda item: -len(item[1]))[:6]:
+            members = households[: max(3, len(households) // 4)]
+            clan = self.add("clan", commune_id=self.commune.id, name=f"Dòng họ {family}",
+                            head_person_id=members[0]["head_person_id"])
+            for household in members:
+                self.add("clan_member", clan_id=clan["id"], household_id=household["id"])
+        for kind, name in (("school", f"Trường Tiểu học xã {self.commune.name}"),
+                           ("school", f"Trường Mầm non xã {self.commune.name}"),
+                           ("office", f"Trạm Y tế xã {self.commune.name}"),
+                           ("association", f"Hội Khuyến học xã {self.commune.name}"),
+                           ("enterprise", f"Hợp tác xã nông nghiệp {r.choice(VILLAGE_ROOTS)}")):
+            self.add("organisation", commune_id=self.commune.id, name=name, kind=kind)
+
     def generate(self) -> dict[str, list[dict]]:
         villages = self.villages()
         people = self.persons(villages)
+        self.clans_and_organisations(people)
         self.centre(people, villages)
         self.learning_models()
         return self.rows
