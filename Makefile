@@ -29,7 +29,7 @@ update: extract  ## merge the template into the vi and en catalogs
 	$(BIN)/python tools/fill_source_catalog.py translations/vi/LC_MESSAGES/kbang.po
 
 run: $(STAMP) compile  ## start the application on its own demo database
-	unset QT_QPA_PLATFORM; $(BIN)/kbang-desktop --demo
+	$(BIN)/python tools/run_desktop.py --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools
