@@ -83,3 +83,13 @@ def test_head_revision_is_recorded(tmp_path: Path):
 
     assert current_revision(db.engine) == head_revision()
     db.close()
+
+
+def test_cheap_revision_reading_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from kbang_desktop.storage.db import alembic_config, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}

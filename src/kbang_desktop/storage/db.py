@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+import re
+from functools import cache
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kbang_desktop.core.errors import StorageError
@@ -27,18 +27,39 @@ from kbang_desktop.storage import writes
 BUSY_TIMEOUT_MS = 10_000
 
 
-def alembic_config() -> Config:
+VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"]([\w-]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (?:['\"]([\w-]+)['\"]|None)", re.M)
+
+
+def alembic_config():  # noqa: ANN201 - alembic is imported only when a migration runs
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "kbang_desktop.storage:migrations")
     return config
 
 
+@cache
+def revision_graph() -> dict[str, str | None]:
+    """{revision: down_revision} read from our version files (cheap: no Alembic import at start)."""
+    graph: dict[str, str | None] = {}
+    for path in VERSIONS_DIR.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN.search(source)
+        if revision and down:
+            graph[revision.group(1)] = down.group(1)
+    return graph
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+    graph = revision_graph()
+    heads = set(graph) - {down for down in graph.values() if down}
+    return heads.pop() if len(heads) == 1 else ""
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(revision_graph())
 
 
 def is_url(target: str) -> bool:
@@ -86,8 +107,12 @@ def quick_check(path: Path) -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database (None for an empty one)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,8 +222,6 @@ class Database:
             if self.dialect == "sqlite":
                 rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
                 return sorted(r[0] for r in rows)
-            from sqlalchemy import inspect
-
             return sorted(inspect(connection).get_table_names())
 
 
