@@ -7,14 +7,13 @@ run on PostgreSQL for a hub that outgrows one file.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-
-import re
 from functools import cache
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,7 +31,7 @@ _REVISION = re.compile(r"^revision(?:: str)? = ['\"]([\w-]+)['\"]", re.M)
 _DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (?:['\"]([\w-]+)['\"]|None)", re.M)
 
 
-def alembic_config():  # noqa: ANN201 - alembic is imported only when a migration runs
+def alembic_config():
     from alembic.config import Config
 
     config = Config()
