@@ -24,6 +24,10 @@ from kbang_desktop.storage import backup as backups
 from kbang_desktop.storage import writes
 
 BUSY_TIMEOUT_MS = 10_000
+# A full quick_check reads every page: instant for a commune, seconds for a multi-GB hub file.
+# Above this size the start-up check reads the header and schema only; the full check runs in
+# `kbang check` and on every daily backup copy (which the backup API copies page by page).
+FULL_CHECK_AT_OPEN_MAX_BYTES = 512 * 1024 * 1024
 
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
@@ -91,11 +95,17 @@ def make_engine(target: str | Path) -> Engine:
     return engine
 
 
-def quick_check(path: Path) -> str | None:
-    """None when SQLite's quick_check passes, else what it reported."""
+def quick_check(path: Path, full: bool = True) -> str | None:
+    """None when SQLite's quick_check passes, else what it reported.
+
+    With `full=False` only the header and the schema are read (fast at any size).
+    """
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
+            if not full:
+                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return None
             rows = connection.execute("PRAGMA quick_check").fetchall()
         finally:
             connection.close()
@@ -173,7 +183,7 @@ class Database:
                 raise StorageError(N_("Không tìm thấy cơ sở dữ liệu {path}."), path=str(path))
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.exists() and path.stat().st_size > 0:
-                problem = quick_check(path)
+                problem = quick_check(path, full=path.stat().st_size <= FULL_CHECK_AT_OPEN_MAX_BYTES)
                 if problem:
                     raise damaged(path, backup_dir, problem)
         engine = make_engine(path if path else str(target))
