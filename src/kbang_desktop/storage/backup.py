@@ -33,18 +33,30 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def _check(path: Path) -> str | None:
+def quick_check(path: Path, full: bool = True, require_table: str | None = None) -> str | None:
+    """None when SQLite's quick_check passes, else what it reported.
+
+    With `full=False` only the header and the schema are read (fast at any size);
+    `require_table` also demands that table (a Kbang database has `alembic_version`).
+    """
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         try:
-            rows = connection.execute("PRAGMA quick_check").fetchall()
-            connection.execute("SELECT count(*) FROM alembic_version").fetchone()
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if require_table:
+                connection.execute(f"SELECT count(*) FROM {require_table}").fetchone()
+            rows = connection.execute("PRAGMA quick_check").fetchall() if full else [("ok",)]
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
         return str(error)
     result = "; ".join(str(r[0]) for r in rows)
     return None if result == "ok" else result
+
+
+def _check(path: Path) -> str | None:
+    """A usable Kbang backup: intact and with a schema revision."""
+    return quick_check(path, require_table="alembic_version")
 
 
 def copy_database(source: Path, target: Path) -> None:

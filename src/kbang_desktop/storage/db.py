@@ -22,6 +22,7 @@ from kbang_desktop.core.errors import StorageError
 from kbang_desktop.i18n import N_
 from kbang_desktop.storage import backup as backups
 from kbang_desktop.storage import writes
+from kbang_desktop.storage.backup import quick_check
 
 BUSY_TIMEOUT_MS = 10_000
 # A full quick_check reads every page: instant for a commune, seconds for a multi-GB hub file.
@@ -93,26 +94,6 @@ def make_engine(target: str | Path) -> Engine:
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(
             "BEGIN IMMEDIATE" if conn.get_execution_options().get("kbang_write") else "BEGIN"))
     return engine
-
-
-def quick_check(path: Path, full: bool = True) -> str | None:
-    """None when SQLite's quick_check passes, else what it reported.
-
-    With `full=False` only the header and the schema are read (fast at any size).
-    """
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            if not full:
-                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                return None
-            rows = connection.execute("PRAGMA quick_check").fetchall()
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as error:
-        return str(error)
-    result = "; ".join(str(row[0]) for row in rows)
-    return None if result == "ok" else result
 
 
 def current_revision(engine: Engine) -> str | None:
