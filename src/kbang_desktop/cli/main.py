@@ -105,6 +105,16 @@ def build_parser() -> Parser:
     p.add_argument("--commune", required=True)
     p.add_argument("--name", required=True)
 
+    office = sub.add_parser("office", parents=[common], help=_("tham gia đơn vị đầu mối"))
+    office_sub = office.add_subparsers(dest="office_command", parser_class=Parser, required=True)
+    p = office_sub.add_parser("join-request", parents=[common], help=_("xuất yêu cầu tham gia (tại xã)"))
+    p.add_argument("--out", required=True)
+    p = office_sub.add_parser("register", parents=[common], help=_("đăng ký một xã (tại đơn vị đầu mối)"))
+    p.add_argument("file")
+    p.add_argument("--out", required=True)
+    p = office_sub.add_parser("trust", parents=[common], help=_("tin cậy đơn vị đầu mối (tại xã)"))
+    p.add_argument("file")
+
     literacy = sub.add_parser("literacy", parents=[common], help=_("xóa mù chữ"))
     literacy_sub = literacy.add_subparsers(dest="literacy_command", parser_class=Parser, required=True)
     p = literacy_sub.add_parser("status", parents=[common], help=_("chuẩn xóa mù chữ của xã"))
@@ -157,7 +167,10 @@ def run(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace, services: Any) -> int:
     command = args.command
     if command == "init":
+        from kbang_desktop.sync.join import site_keys
+
         result = services.offices.initialise(args.office_kind, args.office_name, args.unit, args.admin, args.password)
+        site_keys(services)  # this site's signing and encryption keys, made once at set-up
         _emit(args, {"office_id": result.office.id, "site_id": result.site.id, "kind": result.office.kind,
                      "name": result.office.name, "reference": result.reference_counts},
               _("Đã khởi tạo {name}.").format(name=result.office.name))
@@ -225,6 +238,21 @@ def _dispatch(args: argparse.Namespace, services: Any) -> int:
                      "valid_from": u.valid_from.isoformat(), "valid_to": u.valid_to.isoformat() if u.valid_to else None}
                     for u in units]
             _emit(args, data, "\n".join(f"{u.kind}\t{u.name}\t{u.valid_from}\t{u.valid_to or ''}" for u in units))
+        return EXIT_OK
+    if command == "office":
+        from kbang_desktop.sync import join
+
+        if args.office_command == "join-request":
+            path = join.join_request(services, Path(args.out))
+            _emit(args, {"file": str(path)}, _("Đã ghi yêu cầu tham gia vào {path}.").format(path=path))
+            return EXIT_OK
+        result = (join.register(services, Path(args.file), Path(args.out)) if args.office_command == "register"
+                  else join.trust(services, Path(args.file)))
+        data = {"office_id": result.office_id, "fingerprint": result.fingerprint}
+        if result.file:
+            data["file"] = str(result.file)
+        _emit(args, data, _("Mã nhận diện khóa: {fingerprint}. Hãy đọc mã này qua điện thoại để hai bên đối chiếu.").format(
+            fingerprint=result.fingerprint))
         return EXIT_OK
     if command == "literacy":
         result = services.literacy.status(args.commune, args.as_of)

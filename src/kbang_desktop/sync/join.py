@@ -1,0 +1,172 @@
+"""Joining a commune to its hub: join request, registration at the hub, trust at the commune.
+
+Both files are signed by the sending site's key. Their authenticity rests on the
+fingerprint that both screens show and the two officers compare by phone: it is
+computed over both sites' signing keys, so a swapped key on either side changes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kbang_desktop.core import entities as E
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.i18n import N_
+from kbang_desktop.services.registry import Services
+from kbang_desktop.storage.states import apply_state, record_state
+from kbang_desktop.sync import keys as K
+
+JOIN_FORMAT, WELCOME_FORMAT, FORMAT_VERSION = "kbang-join-request", "kbang-welcome", 1
+MAX_FILE_BYTES = 1_000_000
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temporary name, flush, fsync, read back, rename: a pulled USB stick never leaves a file that looks valid."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".part")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if temporary.read_bytes() != data:
+            raise OSError("read-back mismatch")
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise KbangError(N_("Không ghi được tệp {path}: {error}. Kiểm tra USB còn chỗ trống và không bị khóa ghi."),
+                         path=str(path), error=error.strerror or str(error)) from error
+
+
+def site_keys(services: Services) -> K.SiteKeys:
+    """This site's keys; made (and their public halves recorded) on first use."""
+    site_id, _office_id = services.ctx.require_identity()
+    path = K.key_file(services.ctx.db.path, site_id)
+    if path.exists():
+        keys = K.load(path)
+    else:
+        keys = K.generate(site_id)
+        K.save(keys, path)
+    with services.ctx.read() as repo:
+        site = repo.require(E.Site, site_id)
+    if site.signing_key != keys.signing_public or site.encryption_key != keys.encryption_public:
+        if site.signing_key and site.signing_key != keys.signing_public:
+            raise KbangError(N_("Khóa của máy này không khớp với khóa đã đăng ký. Xem hướng dẫn khôi phục khi mất khóa."))
+        with services.ctx.write("site_keys", minimum_role="admin") as repo:
+            repo.update(E.Site, site_id, signing_key=keys.signing_public, encryption_key=keys.encryption_public)
+    return keys
+
+
+def _signed(body: dict[str, Any], keys: K.SiteKeys) -> bytes:
+    return json.dumps({**body, "signature": keys.sign(K.canonical(body))}, ensure_ascii=False, indent=1).encode()
+
+
+def _read_signed(path: Path, expected_format: str) -> tuple[dict[str, Any], str]:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ValueError("too large")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        signature = data.pop("signature")
+        if data.get("format") != expected_format:
+            raise ValueError("format")
+    except FileNotFoundError:
+        raise KbangError(N_("Không tìm thấy tệp {path}."), path=str(path)) from None
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."), path=str(path)) from None
+    if int(data.get("version", 0)) > FORMAT_VERSION:
+        raise KbangError(N_("Tệp {path} do phiên bản mới hơn tạo ra. Hãy cập nhật Kbang Desktop."), path=str(path))
+    return data, signature
+
+
+@dataclass(frozen=True, slots=True)
+class JoinResult:
+    office_id: str
+    fingerprint: str
+    file: Path | None = None
+
+
+def join_request(services: Services, out: Path) -> Path:
+    """At a commune: write its office, its site and the site's public keys, self-signed."""
+    services.ctx.require_role("admin")
+    keys = site_keys(services)
+    site_id, office_id = services.ctx.require_identity()
+    with services.ctx.read() as repo:
+        office = repo.require(E.Office, office_id)
+        if office.kind != "commune":
+            raise KbangError(N_("Chỉ đơn vị cấp xã mới gửi yêu cầu tham gia."))
+        body = {"format": JOIN_FORMAT, "version": FORMAT_VERSION,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "office": record_state(repo.session, "office", office_id),
+                "site": record_state(repo.session, "site", site_id)}
+    target = out if out.suffix else out / f"yeu-cau-tham-gia-{office_id[:8]}.kbj"
+    write_atomic(target, _signed(body, keys))
+    return target
+
+
+def register(services: Services, request_file: Path, out_dir: Path) -> JoinResult:
+    """At the hub: check a join request, register the commune and its site, write the welcome file."""
+    services.ctx.require_role("admin")
+    hub_keys = site_keys(services)
+    hub_site_id, hub_office_id = services.ctx.require_identity()
+    with services.ctx.read() as repo:
+        if repo.require(E.Office, hub_office_id).kind != "hub":
+            raise KbangError(N_("Chỉ đơn vị đầu mối mới đăng ký được xã."))
+    data, signature = _read_signed(request_file, JOIN_FORMAT)
+    office, site = data.get("office", {}), data.get("site", {})
+    if not K.verify(str(site.get("signing_key")), K.canonical(data), signature):
+        raise KbangError(N_("Chữ ký của yêu cầu tham gia không đúng: tệp đã bị sửa hoặc bị hỏng."))
+    if office.get("kind") != "commune" or site.get("office_id") != office.get("id") \
+            or site.get("owner_office_id") != office.get("id"):
+        raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."), path=str(request_file))
+    try:
+        with services.ctx.write("register_commune", minimum_role="admin", sync_apply=True) as repo:
+            existing = repo.get(E.Site, site["id"], include_deleted=True)
+            if existing and existing.signing_key and existing.signing_key != site["signing_key"]:
+                raise KbangError(N_("Máy này đã đăng ký với một khóa khác. Thu hồi khóa cũ trước khi đăng ký lại."))
+            apply_state(repo.session, office)
+            apply_state(repo.session, site)
+            body = {"format": WELCOME_FORMAT, "version": FORMAT_VERSION, "recipient_office_id": office["id"],
+                    "recipient_site_id": site["id"],
+                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "hub_office": record_state(repo.session, "office", hub_office_id),
+                    "hub_sites": [record_state(repo.session, "site", s.id)
+                                  for s in repo.list(E.Site, office_id=hub_office_id)]}
+    except ValueError:
+        raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."),
+                         path=str(request_file)) from None
+    target = out_dir / f"chao-mung-{office['id'][:8]}.kbw"
+    write_atomic(target, _signed(body, hub_keys))
+    return JoinResult(office["id"], K.fingerprint(site["signing_key"], hub_keys.signing_public), target)
+
+
+def trust(services: Services, welcome_file: Path) -> JoinResult:
+    """At the commune: check the hub's welcome file, trust the hub's keys, record the hub."""
+    services.ctx.require_role("admin")
+    keys = site_keys(services)
+    site_id, office_id = services.ctx.require_identity()
+    data, signature = _read_signed(welcome_file, WELCOME_FORMAT)
+    hub_office, hub_sites = data.get("hub_office", {}), data.get("hub_sites", [])
+    signer = next((s for s in hub_sites if s.get("signing_key") and K.verify(s["signing_key"], K.canonical(data),
+                                                                                 signature)), None)
+    if signer is None:
+        raise KbangError(N_("Chữ ký của tệp đơn vị đầu mối không đúng: tệp đã bị sửa hoặc bị hỏng."))
+    if data.get("recipient_office_id") != office_id:
+        raise KbangError(N_("Tệp này được đơn vị đầu mối làm cho một xã khác, không phải cho đơn vị này."))
+    if hub_office.get("kind") != "hub" or any(s.get("office_id") != hub_office.get("id") for s in hub_sites):
+        raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."), path=str(welcome_file))
+    try:
+        with services.ctx.write("trust_hub", minimum_role="admin", sync_apply=True) as repo:
+            apply_state(repo.session, hub_office)
+            for state in hub_sites:
+                apply_state(repo.session, state)
+    except ValueError:
+        raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."),
+                         path=str(welcome_file)) from None
+    with services.ctx.write("trust_hub", minimum_role="admin") as repo:
+        repo.update(E.Office, office_id, hub_office_id=hub_office["id"])
+    return JoinResult(hub_office["id"], K.fingerprint(keys.signing_public, signer["signing_key"]))

@@ -1,0 +1,108 @@
+"""Joining a commune to the hub: keys, join request, registration, trust, fingerprints."""
+
+import json
+import os
+import stat
+
+import pytest
+
+from kbang_desktop.core import entities as E
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.services.context import Actor
+from kbang_desktop.services.registry import open_services
+from kbang_desktop.sync import join
+from kbang_desktop.sync import keys as K
+
+
+@pytest.fixture
+def hub(tmp_path):
+    services = open_services(tmp_path / "hub" / "hub.db", Actor("os:hub", "admin"))
+    services.offices.initialise("hub", "Sở Giáo dục và Đào tạo Gia Lai", None)
+    yield services
+    services.ctx.db.close()
+
+
+@pytest.fixture
+def commune(services):
+    return services  # the conftest database: UBND xã Kông Bơ La
+
+
+def test_site_keys_are_private_files_and_public_halves_are_recorded(commune):
+    keys = join.site_keys(commune)
+    site_id, _ = commune.ctx.require_identity()
+    path = K.key_file(commune.ctx.db.path, site_id)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with commune.ctx.read() as repo:
+        site = repo.require(E.Site, site_id)
+    assert site.signing_key == keys.signing_public and site.encryption_key == keys.encryption_public
+    assert join.site_keys(commune).signing_public == keys.signing_public  # made once
+    private = K.b64(bytes(keys.signing))
+    assert private.encode() not in commune.ctx.db.path.read_bytes()
+
+
+def test_join_register_trust_show_the_same_fingerprint(commune, hub, tmp_path):
+    request = join.join_request(commune, tmp_path / "usb")
+    registered = join.register(hub, request, tmp_path / "usb")
+    trusted = join.trust(commune, registered.file)
+    assert registered.fingerprint == trusted.fingerprint
+    assert len(registered.fingerprint) == 19  # XXXX-XXXX-XXXX-XXXX: readable over the phone
+    _, commune_office = commune.ctx.require_identity()
+    _, hub_office = hub.ctx.require_identity()
+    assert registered.office_id == commune_office and trusted.office_id == hub_office
+    with hub.ctx.read() as repo:
+        office = repo.require(E.Office, commune_office)
+        assert office.name == "UBND xã Kông Bơ La" and office.owner_office_id == commune_office
+    with commune.ctx.read() as repo:
+        assert repo.require(E.Office, commune_office).hub_office_id == hub_office
+        assert repo.require(E.Office, hub_office).kind == "hub"
+    assert commune.audit.verify().ok and hub.audit.verify().ok
+
+
+def test_tampered_join_request_is_refused(commune, hub, tmp_path):
+    request = join.join_request(commune, tmp_path / "usb")
+    data = json.loads(request.read_text())
+    data["office"]["name"] = "Xã giả mạo"
+    request.write_text(json.dumps(data))
+    with pytest.raises(KbangError) as caught:
+        join.register(hub, request, tmp_path / "usb")
+    assert "Chữ ký" in caught.value.translated()
+
+
+def test_welcome_for_another_commune_is_refused(commune, hub, tmp_path):
+    other = open_services(tmp_path / "other.db", Actor("os:x", "admin"))
+    other.offices.initialise("commune", "UBND xã Đak Rong", "Đak Rong")
+    welcome = join.register(hub, join.join_request(other, tmp_path / "a"), tmp_path / "a").file
+    with pytest.raises(KbangError) as caught:
+        join.trust(commune, welcome)
+    assert "xã khác" in caught.value.translated()
+    other.ctx.db.close()
+
+
+def test_garbage_and_wrong_kind_of_file_are_refused(commune, hub, tmp_path):
+    junk = tmp_path / "junk.kbj"
+    junk.write_bytes(os.urandom(300))
+    with pytest.raises(KbangError):
+        join.register(hub, junk, tmp_path)
+    with pytest.raises(KbangError):
+        join.join_request(hub, tmp_path / "x")  # a hub does not ask to join
+    with pytest.raises(KbangError):
+        join.register(commune, join.join_request(commune, tmp_path / "b"), tmp_path)  # a commune does not register
+
+
+def test_cli_join_flow_prints_the_same_fingerprint(tmp_path, capsys):
+    from kbang_desktop.cli.main import main
+
+    hub_db, commune_db = str(tmp_path / "h.db"), str(tmp_path / "c.db")
+    assert main(["init", "--db", hub_db, "--office-kind", "hub", "--office-name", "Sở GD&ĐT Gia Lai"]) == 0
+    assert main(["init", "--db", commune_db, "--office-kind", "commune", "--office-name", "UBND xã Krong",
+                 "--unit", "krong"]) == 0
+    capsys.readouterr()
+    assert main(["office", "join-request", "--out", str(tmp_path / "usb" / "req.kbj"), "--db", commune_db]) == 0
+    capsys.readouterr()
+    assert main(["office", "register", str(tmp_path / "usb" / "req.kbj"), "--out", str(tmp_path / "usb"),
+                 "--json", "--db", hub_db]) == 0
+    registered = json.loads(capsys.readouterr().out)
+    assert set(registered) == {"office_id", "fingerprint", "file"}
+    assert main(["office", "trust", registered["file"], "--json", "--db", commune_db]) == 0
+    trusted = json.loads(capsys.readouterr().out)
+    assert trusted["fingerprint"] == registered["fingerprint"]
