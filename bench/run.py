@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kbang_desktop import i18n
+from kbang_desktop.core.text import fold
 from kbang_desktop.services.context import Actor
 from kbang_desktop.services.demo import TABLE_ORDER, DemoService
 from kbang_desktop.services.registry import open_services
@@ -103,7 +104,7 @@ def search(path: Path, queries: int, seed: int) -> dict:
     connection.close()
     texts = []
     for index, name in enumerate(names):
-        words = i18n_fold(name).split()
+        words = fold(name).split()
         kind = index % 4
         if kind == 0:
             texts.append(" ".join(words))  # the whole name, folded
@@ -123,12 +124,6 @@ def search(path: Path, queries: int, seed: int) -> dict:
     timings.sort()
     return {"queries": len(timings), "median_ms": round(statistics.median(timings), 1),
             "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1), "max_ms": round(timings[-1], 1)}
-
-
-def i18n_fold(text: str) -> str:
-    from kbang_desktop.core.text import fold
-
-    return fold(text)
 
 
 def open_time(path: Path, repeats: int = 7) -> dict:

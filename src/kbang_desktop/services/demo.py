@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
 from kbang_desktop.core import entities as E
+from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.literacy import PHASE_TERMS
 from kbang_desktop.core.scoring import parse_definition, score
 from kbang_desktop.core.text import fold
 from kbang_desktop.core.units import COMMUNE_KINDS
+from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.learning_models import _in_force
 from kbang_desktop.services.reference import reference_id
@@ -54,7 +57,7 @@ ACTIVITIES = [("topic", "Chuyên đề phòng chống ma túy"), ("agriculture",
 
 
 def _uid(rng: random.Random) -> str:
-    return str(__import__("uuid").UUID(int=rng.getrandbits(128), version=4))
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 class CommuneGenerator:
@@ -226,6 +229,7 @@ class CommuneGenerator:
         definition = parse_definition(json.loads(self.criteria.definition))
         items = [(item.code, item.max_points) for c in definition.criteria for item in c.items]
         households = self.rows["household"]
+        heads = {p["id"]: p["full_name"] for p in self.rows["person"]}
         for year in YEARS:
             passed_by_issuer: dict[str, list[tuple[dict, dict, dict]]] = {}
             for household in r.sample(households, max(1, len(households) * 3 // 10)):
@@ -251,7 +255,6 @@ class CommuneGenerator:
                                     decided_on=date(year, 12, 15), signer_name="Nguyễn Văn Hùng",
                                     signer_title="chairman", kind="household", year=year, status="issued",
                                     revoked_on=None, revoke_reason="")
-                heads = {p["id"]: p["full_name"] for p in self.rows["person"]}
                 for position, (household, registration, evaluation) in enumerate(passed, start=1):
                     head = heads.get(household["head_person_id"] or "", "")
                     self.add("decision_entry", decision_id=decision["id"], registration_id=registration["id"],
@@ -323,7 +326,7 @@ class DemoService:
             units = {u.id: u for u in repo.list(E.AdminUnit)}
             try:
                 criteria = _in_force(repo, "household", date(2021, 6, 1))
-            except Exception:
+            except KbangError:  # no criteria set in force: the demo has no evaluations
                 criteria = None
             targets = list(demo_communes(repo, office, communes, rng))
         for commune in targets:
@@ -345,9 +348,6 @@ class DemoService:
     def generate(self, communes: int = 1, people_per_commune: int = 5000, seed: int = 1) -> dict[str, int]:
         """Fill the database with demo data; one transaction per commune. Returns row counts per table."""
         if communes < 1 or people_per_commune < 1:
-            from kbang_desktop.core.errors import KbangError
-            from kbang_desktop.i18n import N_
-
             raise KbangError(N_("Số xã và số người mỗi xã phải lớn hơn 0."))
         totals: dict[str, int] = {}
         for rows in self.commune_rows(communes, people_per_commune, seed):

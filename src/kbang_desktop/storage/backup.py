@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kbang_desktop.core.errors import StorageError
 from kbang_desktop.i18n import N_
+from kbang_desktop.storage.files import fsync_dir
 
 KEEP_DAILY, KEEP_WEEKLY = 7, 4
 _NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|pre-restore)(?:-\d+)?\.db$")
@@ -22,15 +23,6 @@ _NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|p
 
 def default_backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def quick_check(path: Path, full: bool = True, require_table: str | None = None) -> str | None:
@@ -77,7 +69,7 @@ def copy_database(source: Path, target: Path) -> None:
     with temporary.open("rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
 def backup_now(db_path: Path, backup_dir: Path, reason: str = "manual", now: datetime | None = None) -> Path:
@@ -162,5 +154,5 @@ def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     os.replace(staged, db_path)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     return safety

@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from kbang_desktop.storage.models import SYNCABLE, ChangeLog
-from kbang_desktop.storage.writes import AuditChain, Writer, utcnow
+from kbang_desktop.storage.writes import AuditChain, Writer, save_clock, utcnow
 
 
 class BulkLoader:
@@ -46,6 +46,4 @@ class BulkLoader:
         chain = AuditChain(self.session)
         chain.append(self.writer, action, "bulk", "-", None, {"counts": self.counts, **details}, utcnow())
         chain.close()
-        from kbang_desktop.storage.writes import _set_local
-
-        _set_local(self.session, "hlc_last", self.writer.clock.last)
+        save_clock(self.session, self.writer)

@@ -176,6 +176,11 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
         chain.append(writer, ("create" if is_new else "update") + ":" + writer.action, table, obj.id, before,
                      row_state(obj), now)
     chain.close()
+    save_clock(session, writer)
+
+
+def save_clock(session: Session, writer: Writer) -> None:
+    """Persist the clock with the writes that used it, so later revs sort after them."""
     _set_local(session, "hlc_last", writer.clock.last)
 
 

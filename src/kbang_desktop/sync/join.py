@@ -8,7 +8,6 @@ computed over both sites' signing keys, so a swapped key on either side changes 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,29 +17,12 @@ from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.registry import Services
+from kbang_desktop.storage.files import write_atomic
 from kbang_desktop.storage.states import apply_state, record_state
 from kbang_desktop.sync import keys as K
 
 JOIN_FORMAT, WELCOME_FORMAT, FORMAT_VERSION = "kbang-join-request", "kbang-welcome", 1
 MAX_FILE_BYTES = 1_000_000
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Temporary name, flush, fsync, read back, rename: a pulled USB stick never leaves a file that looks valid."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if temporary.read_bytes() != data:
-            raise OSError("read-back mismatch")
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise KbangError(N_("Không ghi được tệp {path}: {error}. Kiểm tra USB còn chỗ trống và không bị khóa ghi."),
-                         path=str(path), error=error.strerror or str(error)) from error
 
 
 def site_keys(services: Services) -> K.SiteKeys:

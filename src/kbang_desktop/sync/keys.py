@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from nacl.signing import SigningKey, VerifyKey
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
 from kbang_desktop.paths import data_dir
+from kbang_desktop.storage.files import write_atomic
 
 
 def b64(data: bytes) -> str:
@@ -62,16 +62,9 @@ def key_file(db_path: Path | None, site_id: str) -> Path:
 
 def save(keys: SiteKeys, path: Path) -> None:
     """Write the private keys atomically with owner-only permissions."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
     data = json.dumps({"site_id": keys.site_id, "signing": b64(bytes(keys.signing)),
                        "encryption": b64(bytes(keys.encryption))})
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    write_atomic(path, data.encode("utf-8"), mode=0o600)
 
 
 def load(path: Path) -> SiteKeys:
