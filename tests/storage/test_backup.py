@@ -57,15 +57,18 @@ def test_backup_names_sort_newest_first(tmp_path: Path, services):
     assert [w.day for w, _k, _p in backup.list_backups(folder)] == [2, 1]
 
 
-def test_migration_of_an_existing_database_makes_a_backup_first(tmp_path: Path, monkeypatch):
+def test_migration_of_an_existing_database_makes_a_backup_first(tmp_path: Path):
     from kbang_desktop.storage import db as db_module
 
     path = tmp_path / "old.db"
-    db_module.Database.open(path).close()
-    assert not backup.list_backups(backup.default_backup_dir(path))  # a new database needs no backup
-    # the code now knows a newer revision than the file: opening must back the file up first
-    monkeypatch.setattr(db_module, "head_revision", lambda: "0002_next")
-    monkeypatch.setattr(db_module, "known_revisions", lambda: {"0001", "0002_next"})
-    db_module.Database.open(path).close()
+    # a database of the first release (revision 0001), as an office would have it
+    old = db_module.Database(db_module.make_engine(path), path, None)
+    old.upgrade("0001")
+    old.close()
+    assert not backup.list_backups(backup.default_backup_dir(path))
+    opened = db_module.Database.open(path)
+    assert db_module.current_revision(opened.engine) == db_module.head_revision() != "0001"
+    assert "peer_site" in opened.table_names()
+    opened.close()
     kinds = [kind for _w, kind, _p in backup.list_backups(backup.default_backup_dir(path))]
     assert kinds == ["pre-migration"]

@@ -604,11 +604,24 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class SiteReceipt:
-    """The highest sequence applied from each remote site, and the hash chain of what it sent."""
+    """What this site has applied from each remote site (see storage.models.SiteReceipt)."""
 
-    updated_at: datetime
     site_id: str
     highest_seq: int
+    updated_at: datetime
+    office_id: str | None
+    sender_max_rev: str | None
+    gap_from: int
+    gap_to: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeerSite:
+    site_id: str
+    office_id: str
+    acked_seq: int
+    acked_at: datetime | None
+    receipt_as_of: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -430,12 +430,33 @@ class Peer(Base):
 
 
 class SiteReceipt(Base):
-    """The highest sequence applied from each remote site, and the hash chain of what it sent."""
+    """What this site has applied from each remote site: its highest sequence without a gap.
+
+    `sender_max_rev` is the highest rev the remote site itself made that reached us: a later
+    bundle that reuses an acknowledged sequence number with a newer rev of its own is a
+    restored backup or a copied database (DESIGN §5, identity). `gap_from`/`gap_to` name
+    sequence numbers the remote site sent after a part we never received.
+    """
 
     __tablename__ = "site_receipt"
     site_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     highest_seq: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    office_id: Mapped[str | None] = mapped_column(String(36))
+    sender_max_rev: Mapped[str | None] = mapped_column(String(64))
+    gap_from: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    gap_to: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class PeerSite(Base):
+    """What each remote site has acknowledged of this site's change log (its receipts for us)."""
+
+    __tablename__ = "peer_site"
+    site_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(36), index=True)
+    acked_seq: Mapped[int] = mapped_column(Integer, default=0)
+    acked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    receipt_as_of: Mapped[int] = mapped_column(Integer, default=0)  # the remote seq of the bundle that said so
 
 
 class BundleLedger(Base):

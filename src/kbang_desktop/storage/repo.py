@@ -31,7 +31,7 @@ MODEL_OF: dict[type, type[M.Base]] = {
     E.Registration: M.Registration, E.Evaluation: M.Evaluation, E.Decision: M.Decision,
     E.DecisionEntry: M.DecisionEntry, E.Certificate: M.Certificate, E.CertificatePrint: M.CertificatePrint,
     E.User: M.User, E.AuditEvent: M.AuditEvent, E.ChangeLog: M.ChangeLog, E.LocalState: M.LocalState,
-    E.Peer: M.Peer, E.SiteReceipt: M.SiteReceipt, E.BundleLedger: M.BundleLedger, E.Conflict: M.Conflict,
+    E.Peer: M.Peer, E.SiteReceipt: M.SiteReceipt, E.PeerSite: M.PeerSite, E.BundleLedger: M.BundleLedger, E.Conflict: M.Conflict,
 }
 ENTITY_OF: dict[type[M.Base], type] = {model: entity for entity, model in MODEL_OF.items()}
 _FIELDS: dict[type, tuple[str, ...]] = {e: tuple(f.name for f in dataclasses.fields(e)) for e in MODEL_OF}
