@@ -114,6 +114,32 @@ def build_parser() -> Parser:
     p.add_argument("--out", required=True)
     p = office_sub.add_parser("trust", parents=[common], help=_("tin cậy đơn vị đầu mối (tại xã)"))
     p.add_argument("file")
+    p = office_sub.add_parser("new-site", parents=[common],
+                              help=_("tạo khóa máy mới khi mất khóa hoặc sau khi khôi phục (tại xã)"))
+    p.add_argument("--out", required=True)
+    p = office_sub.add_parser("revoke", parents=[common], help=_("thu hồi khóa của một máy (tại đơn vị đầu mối)"))
+    p.add_argument("site")
+    p.add_argument("--reason", required=True)
+    office_sub.add_parser("sites", parents=[common], help=_("các đơn vị và máy đã biết"))
+
+    bundle = sub.add_parser("bundle", parents=[common], help=_("gói dữ liệu trao đổi qua USB"))
+    bundle_sub = bundle.add_subparsers(dest="bundle_command", parser_class=Parser, required=True)
+    p = bundle_sub.add_parser("export", parents=[common], help=_("xuất gói dữ liệu cho một đơn vị"))
+    p.add_argument("--to", required=True, help=_("mã đơn vị nhận (hoặc \"hub\" cho đơn vị đầu mối của xã)"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--no-encrypt", action="store_true", help=_("không mã hóa (chỉ để kiểm tra lỗi)"))
+    p = bundle_sub.add_parser("import", parents=[common], help=_("nhập gói dữ liệu"))
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help=_("chỉ xem trước, không ghi gì"))
+    bundle_sub.add_parser("status", parents=[common], help=_("tình trạng trao đổi dữ liệu với từng đơn vị"))
+
+    conflicts = sub.add_parser("conflicts", parents=[common], help=_("xung đột khi hai nơi cùng sửa một bản ghi"))
+    conflicts_sub = conflicts.add_subparsers(dest="conflicts_command", parser_class=Parser, required=True)
+    p = conflicts_sub.add_parser("list", parents=[common], help=_("các xung đột đang chờ xử lý"))
+    p.add_argument("--all", action="store_true", help=_("kể cả xung đột đã xử lý"))
+    p = conflicts_sub.add_parser("resolve", parents=[common], help=_("xử lý một xung đột"))
+    p.add_argument("id")
+    p.add_argument("--take", nargs="+", required=True, metavar="local|incoming|FIELD=local|incoming")
 
     literacy = sub.add_parser("literacy", parents=[common], help=_("xóa mù chữ"))
     literacy_sub = literacy.add_subparsers(dest="literacy_command", parser_class=Parser, required=True)
@@ -242,9 +268,24 @@ def _dispatch(args: argparse.Namespace, services: Any) -> int:
     if command == "office":
         from kbang_desktop.sync import join
 
-        if args.office_command == "join-request":
-            path = join.join_request(services, Path(args.out))
-            _emit(args, {"file": str(path)}, _("Đã ghi yêu cầu tham gia vào {path}.").format(path=path))
+        if args.office_command in ("join-request", "new-site"):
+            if args.office_command == "new-site":
+                path = join.new_site(services, Path(args.out))
+            else:
+                path = join.join_request(services, Path(args.out))
+            site_id, _office = services.ctx.require_identity()
+            _emit(args, {"file": str(path), "site_id": site_id},
+                  _("Đã ghi yêu cầu tham gia vào {path}.").format(path=path))
+            return EXIT_OK
+        if args.office_command == "revoke":
+            site = join.revoke(services, args.site, args.reason)
+            _emit(args, {"site_id": site.id, "office_id": site.office_id, "revoked_at": site.revoked_at.isoformat()},
+                  _("Đã thu hồi khóa của máy {site}. Lần trao đổi tới sẽ báo cho các xã.").format(site=site.id[:8]))
+            return EXIT_OK
+        if args.office_command == "sites":
+            rows = join.known_sites(services)
+            _emit(args, rows, "\n".join(f"{r['office_name']}\t{r['site_id']}\t{r['fingerprint'] or '-'}\t"
+                                          f"{_('đã thu hồi') if r['revoked'] else ''}" for r in rows))
             return EXIT_OK
         result = (join.register(services, Path(args.file), Path(args.out)) if args.office_command == "register"
                   else join.trust(services, Path(args.file)))
@@ -254,6 +295,10 @@ def _dispatch(args: argparse.Namespace, services: Any) -> int:
         _emit(args, data, _("Mã nhận diện khóa: {fingerprint}. Hãy đọc mã này qua điện thoại để hai bên đối chiếu.").format(
             fingerprint=result.fingerprint))
         return EXIT_OK
+    if command == "bundle":
+        return _bundle(args, services)
+    if command == "conflicts":
+        return _conflicts(args, services)
     if command == "literacy":
         result = services.literacy.status(args.commune, args.as_of)
         data = result.as_json()
@@ -278,6 +323,71 @@ def _dispatch(args: argparse.Namespace, services: Any) -> int:
                          for u in users], "\n".join(f"{u.username}\t{u.role}\t{u.display_name}" for u in users))
         return EXIT_OK
     raise UsageError(command)
+
+
+def _bundle(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.sync import exchange
+
+    if args.bundle_command == "export":
+        target = exchange.resolve_peer(services, args.to)
+        result = exchange.export_bundle(services, target, Path(args.out), encrypt=not args.no_encrypt)
+        text = _("Đã xuất {n} bản ghi vào {file} ({size}).").format(
+            n=i18n.format_number(result.records), file=result.file, size=_size(result.bytes))
+        if not result.encrypted:
+            text += " " + _("Cảnh báo: gói không được mã hóa.")
+        _emit(args, result.as_json(), text)
+        return EXIT_OK
+    if args.bundle_command == "import":
+        result = exchange.import_bundle(services, Path(args.file), dry_run=args.dry_run)
+        _emit(args, result.as_json(), _import_text(result))
+        return EXIT_FAILED if result.status == "rejected" else EXIT_OK
+    peers = exchange.status(services)
+    lines = []
+    for peer in peers:
+        lines.append(_("{name}: đã gửi đến số {sent}, đã được xác nhận đến số {acked}; {n} bản ghi chưa được xác nhận, "
+                       "chỉ có trên máy này.").format(name=peer.name, sent=peer.last_sent_seq, acked=peer.acked_seq,
+                                                      n=i18n.format_number(peer.unacknowledged)))
+        for gap in peer.gaps:
+            lines.append("  " + _("Thiếu các thay đổi số {a} đến {b} của máy {site}: sẽ được gửi lại ở lần trao đổi tới.")
+                         .format(a=gap["from"], b=gap["to"], site=gap["site_id"][:8]))
+        if peer.problem:
+            lines.append("  " + peer.problem)
+    _emit(args, [p.as_json() for p in peers], "\n".join(lines) or _("Chưa trao đổi dữ liệu với đơn vị nào."))
+    return EXIT_OK
+
+
+def _size(n: int) -> str:
+    return f"{i18n.format_number(round(n / 1024))} KB" if n < 10 << 20 else f"{i18n.format_number(round(n / 1048576))} MB"
+
+
+def _import_text(result: Any) -> str:
+    if result.status == "rejected":
+        return _("Không nhập gói dữ liệu: {reason}").format(reason=result.reason)
+    if result.status == "already-imported":
+        return _("Gói dữ liệu này đã được nhập trước đây; không có gì thay đổi.")
+    c = result.counts
+    head = _("Xem trước (chưa ghi gì)") if result.status == "dry-run" else _("Đã nhập")
+    text = _("{head}: {new} mới, {updated} cập nhật, {unchanged} không đổi, {conflicts} xung đột, {refused} bị từ chối.").format(
+        head=head, **{k: i18n.format_number(v) for k, v in c.items()})
+    for refused in result.refused[:20]:
+        text += "\n  " + _("Từ chối {type} {id}: {reason}").format(**refused)
+    for warning in result.warnings:
+        text += "\n" + warning
+    return text
+
+
+def _conflicts(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.sync import conflicts
+
+    if args.conflicts_command == "list":
+        rows = conflicts.list_conflicts(services, None if args.all else "open")
+        text = "\n".join(f"{c.id[:8]}\t{c.record_type}\t{c.record_id[:8]}\t{', '.join(c.differing)}" for c in rows)
+        _emit(args, [c.as_json() for c in rows], text or _("Không có xung đột nào đang chờ xử lý."))
+        return EXIT_OK
+    view = conflicts.resolve(services, args.id, conflicts.parse_choice(args.take))
+    _emit(args, view.as_json(), _("Đã xử lý xung đột {id}; bản ghi đã được cập nhật và sẽ được gửi đi ở lần trao đổi tới.")
+          .format(id=view.id[:8]))
+    return EXIT_OK
 
 
 def _restore(args: argparse.Namespace) -> int:

@@ -49,8 +49,20 @@ def _python(column: Any, value: Any) -> Any:
     return value
 
 
-def decode_state(state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Check a state against its table and turn JSON values into column values; ValueError if malformed."""
+def _default(column: Any) -> Any:
+    """The value a column added by a later migration takes in a state written before it."""
+    if column.default is not None and getattr(column.default, "is_scalar", False):
+        return column.default.arg
+    if column.nullable:
+        return None
+    raise ValueError(column.key)
+
+
+def decode_state(state: dict[str, Any], fill_missing: bool = False) -> tuple[str, dict[str, Any]]:
+    """Check a state against its table and turn JSON values into column values; ValueError if malformed.
+
+    `fill_missing` migrates a state written by an older schema: columns it lacks take their default.
+    """
     table = state.get(TYPE_KEY)
     if table not in SYNCABLE:
         raise ValueError(f"unknown record type {table!r}")
@@ -58,9 +70,15 @@ def decode_state(state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     columns = {c.key: c for c in model.__table__.columns}
     unknown = set(state) - set(columns) - {TYPE_KEY}
     missing = set(columns) - set(state)
-    if unknown or missing:
+    if unknown or (missing and not fill_missing):
         raise ValueError(f"{table}: unknown {sorted(unknown)} missing {sorted(missing)}")
-    return table, {key: _python(column, state[key]) for key, column in columns.items()}
+    values = {key: _python(column, state[key]) for key, column in columns.items() if key in state}
+    for key in missing:
+        values[key] = _default(columns[key])
+    for key in ("id", "owner_office_id", "rev"):
+        if not values.get(key):
+            raise ValueError(key)
+    return table, values
 
 
 def apply_state(session: Session, state: dict[str, Any]) -> str:

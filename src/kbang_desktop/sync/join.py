@@ -8,17 +8,22 @@ computed over both sites' signing keys, so a swapped key on either side changes 
 from __future__ import annotations
 
 import json
+import platform
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import delete
 
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.registry import Services
 from kbang_desktop.storage.files import write_atomic
+from kbang_desktop.storage.models import PeerSite
 from kbang_desktop.storage.states import apply_state, record_state
+from kbang_desktop.storage.writes import new_id, utcnow
 from kbang_desktop.sync import keys as K
 
 JOIN_FORMAT, WELCOME_FORMAT, FORMAT_VERSION = "kbang-join-request", "kbang-welcome", 1
@@ -42,6 +47,16 @@ def site_keys(services: Services) -> K.SiteKeys:
         with services.ctx.write("site_keys", minimum_role="admin") as repo:
             repo.update(E.Site, site_id, signing_key=keys.signing_public, encryption_key=keys.encryption_public)
     return keys
+
+
+def _apply_if_newer(repo: Any, state: dict[str, Any]) -> None:
+    """Apply a received office or site state unless this site already holds a newer one."""
+    model = {"office": E.Office, "site": E.Site}.get(str(state.get("_type")))
+    if model is None:
+        raise ValueError("type")
+    held = repo.get(model, str(state.get("id")), include_deleted=True)
+    if held is None or str(state.get("rev", "")) > held.rev:
+        apply_state(repo.session, state)
 
 
 def _signed(body: dict[str, Any], keys: K.SiteKeys) -> bytes:
@@ -110,8 +125,8 @@ def register(services: Services, request_file: Path, out_dir: Path) -> JoinResul
             existing = repo.get(E.Site, site["id"], include_deleted=True)
             if existing and existing.signing_key and existing.signing_key != site["signing_key"]:
                 raise KbangError(N_("Máy này đã đăng ký với một khóa khác. Thu hồi khóa cũ trước khi đăng ký lại."))
-            apply_state(repo.session, office)
-            apply_state(repo.session, site)
+            _apply_if_newer(repo, office)
+            _apply_if_newer(repo, site)
             body = {"format": WELCOME_FORMAT, "version": FORMAT_VERSION, "recipient_office_id": office["id"],
                     "recipient_site_id": site["id"],
                     "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -143,12 +158,70 @@ def trust(services: Services, welcome_file: Path) -> JoinResult:
         raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."), path=str(welcome_file))
     try:
         with services.ctx.write("trust_hub", minimum_role="admin", sync_apply=True) as repo:
-            apply_state(repo.session, hub_office)
+            _apply_if_newer(repo, hub_office)
             for state in hub_sites:
-                apply_state(repo.session, state)
+                _apply_if_newer(repo, state)
     except ValueError:
         raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."),
                          path=str(welcome_file)) from None
     with services.ctx.write("trust_hub", minimum_role="admin") as repo:
         repo.update(E.Office, office_id, hub_office_id=hub_office["id"])
     return JoinResult(hub_office["id"], K.fingerprint(keys.signing_public, signer["signing_key"]))
+
+
+def new_site(services: Services, out: Path) -> Path:
+    """At a commune: give this PC a new site identity and keys, and write its join request.
+
+    For a lost or revoked key, a restored backup, or a second PC made from a copy of the
+    database. The old site's records stay; everything this PC holds is sent again under the
+    new identity and the hub sends back everything of the office, so nothing is lost.
+    """
+    services.ctx.require_role("admin")
+    old_site, office_id = services.ctx.require_identity()
+    with services.ctx.read() as repo:
+        if repo.require(E.Office, office_id).kind != "commune":
+            raise KbangError(N_("Chỉ đơn vị cấp xã mới tạo khóa máy mới bằng lệnh này."))
+    site_id = new_id()
+    keys = K.generate(site_id)
+    K.save(keys, K.key_file(services.ctx.db.path, site_id))
+    with services.ctx.write("new_site", minimum_role="admin") as repo:
+        repo.add(E.Site, id=site_id, office_id=office_id, name=platform.node() or "PC",
+                 signing_key=keys.signing_public, encryption_key=keys.encryption_public, revoked_at=None,
+                 revoke_reason="", owner_office_id=office_id)
+        repo.set_local("site_id", site_id)
+        repo.set_local("previous_site_id", old_site)
+        repo.session.execute(delete(PeerSite))  # acknowledgements were for the old identity: send everything again
+    services.ctx.set_identity(site_id, office_id)
+    return join_request(services, out)
+
+
+def revoke(services: Services, site_id: str, reason: str) -> E.Site:
+    """At the hub: revoke a site's key. Its later bundles are refused wherever the revocation has reached."""
+    services.ctx.require_role("admin")
+    my_site, office_id = services.ctx.require_identity()
+    reason = reason.strip()
+    if not reason:
+        raise KbangError(N_("Hãy ghi lý do thu hồi khóa."))
+    with services.ctx.write("revoke_site", minimum_role="admin") as repo:
+        if repo.require(E.Office, office_id).kind != "hub":
+            raise KbangError(N_("Chỉ đơn vị đầu mối mới thu hồi được khóa của một máy."))
+        matches = [s for s in repo.list(E.Site) if s.id == site_id or (len(site_id) >= 8 and s.id.startswith(site_id))]
+        if len(matches) != 1:
+            raise KbangError(N_("Không tìm thấy máy {site}."), site=site_id)
+        site = matches[0]
+        if site.id == my_site:
+            raise KbangError(N_("Không thể thu hồi khóa của chính máy này."))
+        if site.revoked_at is not None:
+            raise KbangError(N_("Khóa của máy {site} đã bị thu hồi từ trước."), site=site.id[:8])
+        return repo.update(E.Site, site.id, revoked_at=utcnow(), revoke_reason=reason)
+
+
+def known_sites(services: Services) -> list[dict[str, Any]]:
+    """Every office and site this installation knows, with the key fingerprint of each site."""
+    with services.ctx.read() as repo:
+        offices = {o.id: o for o in repo.list(E.Office)}
+        return [{"office_id": s.office_id, "office_name": offices[s.office_id].name if s.office_id in offices else "",
+                 "site_id": s.id, "name": s.name,
+                 "fingerprint": K.fingerprint(s.signing_key) if s.signing_key else None,
+                 "revoked": s.revoked_at is not None, "revoke_reason": s.revoke_reason}
+                for s in repo.list(E.Site)]
