@@ -125,7 +125,7 @@ def _selection(session: Session, office_id: str, peer_id: str) -> Selection:
     me = repo.require(E.Office, office_id)
     peer = repo.get(E.Office, peer_id)
     if peer is None or peer_id == office_id:
-        raise KbangError(N_("Không có đơn vị {office} trong danh sách đơn vị đã đăng ký."), office=peer_id)
+        raise KbangError(N_("Không tìm thấy đơn vị {office} trong danh sách đơn vị đã đăng ký."), office=peer_id)
     if me.kind == "commune":
         if me.hub_office_id != peer_id:
             raise KbangError(N_("Xã chỉ gửi dữ liệu cho đơn vị đầu mối của mình. Hãy hoàn tất việc tham gia "
