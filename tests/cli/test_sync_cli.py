@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from kbang_desktop.cli.main import main
+from tests.sync.net import members, repack
 
 
 def run(capsys, *args):
@@ -75,13 +75,9 @@ def test_export_import_replay_and_status(offices, capsys):
 def test_tampered_bundle_is_rejected_with_exit_1_and_a_reason(offices, capsys, tmp_path):
     o = offices
     exported = js(capsys, "bundle", "export", "--to", "hub", "--out", o["usb"], "--db", o["commune"])
-    tampered = tmp_path / "tampered.kbb"
-    with zipfile.ZipFile(exported["file"]) as source, zipfile.ZipFile(tampered, "w") as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "manifest.json":
-                data = data.replace(b'"records"', b'"records" ', 1)
-            target.writestr(info, data)
+    parts = members(Path(exported["file"]))
+    parts["manifest.json"] = parts["manifest.json"].replace(b'"records"', b'"records" ', 1)
+    tampered = repack(tmp_path / "tampered.kbb", list(parts.items()))
     result = js(capsys, "bundle", "import", tampered, "--db", o["hub"], expect=1)
     assert result["status"] == "rejected" and "Chữ ký" in result["reason"]
     code, _out, err = run(capsys, "bundle", "import", tampered, "--db", o["hub"], "--lang", "en")

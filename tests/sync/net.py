@@ -108,3 +108,25 @@ def fill_commune(services: Services, commune: str = "Kông Bơ La") -> dict[str,
     services.models.add_entry(decision.id, registration.id)
     services.models.issue(decision.id)
     return {"learner": learner.id, "household": household.id, "decision": decision.id}
+
+
+def members(path: Path) -> dict[str, bytes]:
+    """The members of a bundle, in order."""
+    from kbang_desktop.sync import container as C
+    from kbang_desktop.sync.bundle import LIMITS, MEMBERS
+
+    with open(path, "rb") as handle:
+        entries = C.read_entries(handle, path.stat().st_size, MEMBERS, LIMITS)
+        return {e.name: C.read_member(handle, e) for e in entries}
+
+
+def repack(target: Path, parts: list[tuple[str, bytes]]) -> Path:
+    """Write members as a perfectly formed container: what a careful forger would make."""
+    from kbang_desktop.sync import container as C
+
+    with open(target, "wb") as handle:
+        writer = C.ContainerWriter(handle)
+        for name, data in parts:
+            writer.add(name, data)
+        writer.close()
+    return target

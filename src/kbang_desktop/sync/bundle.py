@@ -21,7 +21,6 @@ import json
 import os
 import struct
 import uuid
-import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
 from kbang_desktop.storage.files import fsync_dir
+from kbang_desktop.sync import container as C
 from kbang_desktop.sync import keys as K
 
 FORMAT = "kbang-bundle"
@@ -63,8 +63,8 @@ class BundleRejected(KbangError):
 
 
 def _damaged(check: str) -> BundleRejected:
-    return BundleRejected(check, N_("Tệp gói dữ liệu bị hỏng hoặc đã bị sửa ({check}). "
-                                    "Hãy xin nơi gửi xuất lại gói và chép lại vào USB."), check=check)
+    return BundleRejected(check, N_("Tệp gói dữ liệu bị hỏng hoặc đã bị sửa ({what}). "
+                                    "Hãy xin nơi gửi xuất lại gói và chép lại vào USB."), what=check)
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -86,9 +86,9 @@ class Written:
 
 
 class _Sink:
-    """Compress, optionally encrypt, and write into the open ZIP member, hashing what is stored."""
+    """Compress, optionally encrypt, and write into the open container member, hashing what is stored."""
 
-    def __init__(self, member: IO[bytes], key: bytes | None) -> None:
+    def __init__(self, member: C.ContainerWriter, key: bytes | None) -> None:
         self.member = member
         self.compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip framing
         self.hash = hashlib.sha256()
@@ -154,44 +154,45 @@ def write_bundle(directory: Path, name: str, manifest: dict[str, Any], lines: It
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as raw:
-            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-                info = zipfile.ZipInfo(PAYLOAD, date_time=(2020, 1, 1, 0, 0, 0))
-                with archive.open(info, "w", force_zip64=True) as member:
-                    sink = _Sink(member, key)
-                    for line in lines:
-                        if on_line:
-                            on_line(line)
-                        kind = line["state"]["_type"]
-                        counts[kind] = counts.get(kind, 0) + 1
-                        records += 1
-                        sink.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
-                    sink.close()
-                encryption = None
-                if key is not None:
-                    encryption = {"scheme": SCHEME, "header": K.b64(sink.header), "chunk": CHUNK,
-                                  "recipients": [{"site_id": r.site_id, "sealed_key": K.b64(
-                                      SealedBox(PublicKey(K.unb64(r.encryption_key))).encrypt(key))}
-                                      for r in recipients]}
-                body = {**manifest, "format": FORMAT, "version": VERSION, "counts": counts, "records": records,
-                        "payload": {"sha256": sink.hash.hexdigest(), "bytes": sink.stored, "plain_bytes": sink.plain,
-                                    "compression": "gzip", "encryption": encryption}}
-                manifest_bytes = json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-                archive.writestr(zipfile.ZipInfo(MANIFEST, date_time=(2020, 1, 1, 0, 0, 0)), manifest_bytes)
-                archive.writestr(zipfile.ZipInfo(SIGNATURE, date_time=(2020, 1, 1, 0, 0, 0)),
-                                 signer.sign(manifest_bytes).encode("ascii"))
+            archive = C.ContainerWriter(raw)
+            archive.begin(PAYLOAD)
+            sink = _Sink(archive, key)
+            for line in lines:
+                if on_line:
+                    on_line(line)
+                kind = line["state"]["_type"]
+                counts[kind] = counts.get(kind, 0) + 1
+                records += 1
+                sink.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+            sink.close()
+            archive.end()
+            encryption = None
+            if key is not None:
+                encryption = {"scheme": SCHEME, "header": K.b64(sink.header), "chunk": CHUNK,
+                              "recipients": [{"site_id": r.site_id, "sealed_key": K.b64(
+                                  SealedBox(PublicKey(K.unb64(r.encryption_key))).encrypt(key))}
+                                  for r in recipients]}
+            body = {**manifest, "format": FORMAT, "version": VERSION, "counts": counts, "records": records,
+                    "payload": {"sha256": sink.hash.hexdigest(), "bytes": sink.stored, "plain_bytes": sink.plain,
+                                "compression": "gzip", "encryption": encryption}}
+            manifest_bytes = json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+            archive.add(MANIFEST, manifest_bytes)
+            archive.add(SIGNATURE, signer.sign(manifest_bytes).encode("ascii"))
+            archive.close()
             raw.flush()
             os.fsync(raw.fileno())
-        # read back from the stick: the hash must match what we meant to write
-        with zipfile.ZipFile(temporary) as archive, archive.open(PAYLOAD) as member:
+        # read back from the stick: the structure must be whole and the hash what we meant to write
+        with open(temporary, "rb") as handle:
+            entries = C.read_entries(handle, temporary.stat().st_size, MEMBERS, LIMITS)
             check = hashlib.sha256()
-            for block in iter(lambda: member.read(1 << 20), b""):
+            for block in C.iter_member(handle, entries[0]):
                 check.update(block)
         if check.hexdigest() != sink.hash.hexdigest():
             raise OSError("read-back mismatch")
         os.replace(temporary, target)
         fsync_dir(directory)
         size = target.stat().st_size
-    except (OSError, zipfile.BadZipFile) as error:
+    except (OSError, C.ContainerError) as error:
         try:
             temporary.unlink(missing_ok=True)
         except OSError:
@@ -216,6 +217,7 @@ class Opened:
     path: Path
     manifest: dict[str, Any]
     manifest_bytes: bytes
+    payload_entry: C.Entry
 
     @property
     def bundle_id(self) -> str:
@@ -226,55 +228,40 @@ class Opened:
         return self.manifest["payload"].get("encryption") is not None
 
 
-def _safe_name(name: str) -> bool:
-    return (name in MEMBERS and "/" not in name and "\\" not in name and ".." not in name
-            and not name.startswith(("/", "\\")) and ":" not in name and "\x00" not in name)
+LIMITS = {PAYLOAD: MAX_PAYLOAD_BYTES, MANIFEST: MAX_MANIFEST_BYTES, SIGNATURE: MAX_SIGNATURE_BYTES}
 
 
-def check_structure(archive: zipfile.ZipFile) -> None:
-    """Member names, order, duplicates, sizes and compression, before anything is read."""
-    infos = archive.infolist()
-    names = [info.filename for info in infos]
-    for name in names:
-        if not _safe_name(name):
-            if any(bad in name for bad in ("/", "\\", "..", ":", "\x00")):
-                raise BundleRejected("unsafe-name", N_("Tệp gói dữ liệu chứa tên tệp không an toàn ({name}): "
-                                                       "có thể là tệp độc hại. Không dùng tệp này; hãy xin gửi lại."),
-                                     name=name[:80])
-            raise BundleRejected("unexpected-member", N_("Tệp gói dữ liệu chứa thành phần lạ ({name}): tệp đã bị sửa. "
-                                                         "Hãy xin nơi gửi xuất lại gói."), name=name[:80])
-    if len(set(names)) != len(names):
-        raise BundleRejected("duplicate-member", N_("Tệp gói dữ liệu có thành phần bị lặp: tệp đã bị sửa. "
-                                                    "Hãy xin nơi gửi xuất lại gói."))
-    missing = [name for name in MEMBERS if name not in names]
-    if missing:
-        raise BundleRejected("missing-member", N_("Tệp gói dữ liệu thiếu thành phần {name}: tệp chưa chép xong hoặc "
-                                                  "đã bị sửa. Hãy chép lại tệp từ máy gửi."), name=missing[0])
-    if tuple(names) != MEMBERS:
-        raise BundleRejected("member-order", N_("Các thành phần trong tệp gói dữ liệu bị sắp xếp lại: tệp đã bị sửa "
-                                                "bằng công cụ khác. Hãy xin nơi gửi xuất lại gói."))
-    limits = {PAYLOAD: MAX_PAYLOAD_BYTES, MANIFEST: MAX_MANIFEST_BYTES, SIGNATURE: MAX_SIGNATURE_BYTES}
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise BundleRejected("zip-encrypted", N_("Tệp gói dữ liệu dùng kiểu mã hóa ZIP không được hỗ trợ: "
-                                                     "tệp không do Kbang Desktop tạo ra."))
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise BundleRejected("zip-method", N_("Tệp gói dữ liệu dùng kiểu nén không được hỗ trợ: "
-                                                  "tệp không do Kbang Desktop tạo ra."))
-        too_big = info.file_size > limits[info.filename]
-        bomb = info.compress_size and info.file_size > MAX_RATIO * info.compress_size + (1 << 16)
-        if too_big or bomb:
-            raise BundleRejected("oversize", N_("Tệp gói dữ liệu khai báo kích thước bất thường ({name}): có thể là tệp "
-                                                "độc hại (bom nén). Không dùng tệp này."), name=info.filename)
+def _structure_error(error: C.ContainerError) -> BundleRejected:
+    name = error.name[:80]
+    if error.check == "unsafe-name":
+        return BundleRejected(error.check, N_("Tệp gói dữ liệu chứa tên tệp không an toàn ({name}): có thể là tệp độc "
+                                              "hại. Không dùng tệp này; hãy xin gửi lại."), name=name)
+    if error.check == "unexpected-member":
+        return BundleRejected(error.check, N_("Tệp gói dữ liệu chứa thành phần lạ ({name}): tệp đã bị sửa. Hãy xin nơi "
+                                              "gửi xuất lại gói."), name=name)
+    if error.check == "duplicate-member":
+        return BundleRejected(error.check, N_("Tệp gói dữ liệu có thành phần bị lặp: tệp đã bị sửa. Hãy xin nơi gửi "
+                                              "xuất lại gói."))
+    if error.check == "missing-member":
+        return BundleRejected(error.check, N_("Tệp gói dữ liệu thiếu thành phần {name}: tệp chưa chép xong hoặc đã bị "
+                                              "sửa. Hãy chép lại tệp từ máy gửi."), name=name)
+    if error.check == "member-order":
+        return BundleRejected(error.check, N_("Các thành phần trong tệp gói dữ liệu bị sắp xếp lại: tệp đã bị sửa bằng "
+                                              "công cụ khác. Hãy xin nơi gửi xuất lại gói."))
+    if error.check in ("zip-encrypted", "zip-method"):
+        return BundleRejected(error.check, N_("Tệp gói dữ liệu dùng kiểu nén hoặc mã hóa ZIP không được hỗ trợ: tệp "
+                                              "không do Kbang Desktop tạo ra."))
+    if error.check == "oversize":
+        return _oversize(name)
+    if error.check == "not-zip":
+        return BundleRejected(error.check, N_("Tệp này không phải là gói dữ liệu của Kbang Desktop (không đúng định "
+                                              "dạng ZIP), hoặc chỉ được chép một phần. Hãy chép lại tệp từ máy gửi."))
+    return _damaged(error.check)
 
 
-def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    with archive.open(name) as member:
-        data = member.read(limit + 1)
-    if len(data) > limit:
-        raise BundleRejected("oversize", N_("Tệp gói dữ liệu khai báo kích thước bất thường ({name}): có thể là tệp "
-                                            "độc hại (bom nén). Không dùng tệp này."), name=name)
-    return data
+def _oversize(name: str) -> BundleRejected:
+    return BundleRejected("oversize", N_("Tệp gói dữ liệu khai báo kích thước bất thường ({name}): có thể là tệp độc "
+                                         "hại (bom nén). Không dùng tệp này."), name=name)
 
 
 TrustLookup = Callable[[str], "tuple[str, str | None, bool] | None"]  # site -> (office, signing key, revoked)
@@ -285,21 +272,22 @@ def open_bundle(path: Path, trusted: TrustLookup) -> Opened:
     try:
         if not path.is_file():
             raise BundleRejected("no-file", N_("Không tìm thấy tệp {path}."), path=str(path))
-        with zipfile.ZipFile(path) as archive:
-            check_structure(archive)
-            manifest_bytes = _read_member(archive, MANIFEST, MAX_MANIFEST_BYTES)
-            signature = _read_member(archive, SIGNATURE, MAX_SIGNATURE_BYTES)
+        with open(path, "rb") as handle:
+            entries = C.read_entries(handle, path.stat().st_size, MEMBERS, LIMITS)
+            payload, manifest_entry, signature_entry = entries
+            manifest_bytes = C.read_member(handle, manifest_entry)
+            signature = C.read_member(handle, signature_entry)
             manifest = _parse_manifest(manifest_bytes)
             _check_signature(manifest, manifest_bytes, signature, trusted)
-            _check_payload(archive, manifest)
+            _check_payload(handle, payload, manifest)
     except BundleRejected:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error, NotImplementedError) as error:
-        raise _damaged(type(error).__name__) from error
+    except C.ContainerError as error:
+        raise _structure_error(error) from None
     except OSError as error:
         raise BundleRejected("unreadable", N_("Không đọc được tệp {path}: {error}. Kiểm tra USB rồi thử lại."),
                              path=str(path), error=error.strerror or str(error)) from error
-    return Opened(path, manifest, manifest_bytes)
+    return Opened(path, manifest, manifest_bytes, payload)
 
 
 def _parse_manifest(data: bytes) -> dict[str, Any]:
@@ -347,8 +335,7 @@ def _parse_manifest(data: bytes) -> dict[str, Any]:
                                             "của gói bị hỏng. Hãy xin nơi gửi xuất lại gói.")) from None
     if payload["bytes"] > MAX_PAYLOAD_BYTES or payload["plain_bytes"] > MAX_PLAIN_BYTES \
             or payload["plain_bytes"] > MAX_RATIO * payload["bytes"] + (1 << 16):
-        raise BundleRejected("oversize", N_("Tệp gói dữ liệu khai báo kích thước bất thường ({name}): có thể là tệp "
-                                            "độc hại (bom nén). Không dùng tệp này."), name=PAYLOAD)
+        raise _oversize(PAYLOAD)
     return manifest
 
 
@@ -392,18 +379,33 @@ def _check_signature(manifest: dict[str, Any], manifest_bytes: bytes, signature:
                                                "nhập. Máy đó cần được đăng ký lại với khóa mới."), site=site[:8])
 
 
-def _check_payload(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
-    info = archive.getinfo(PAYLOAD)
-    if info.file_size != manifest["payload"]["bytes"]:
+def _check_payload(handle: IO[bytes], entry: C.Entry, manifest: dict[str, Any]) -> None:
+    if entry.size != manifest["payload"]["bytes"]:
         raise BundleRejected("payload-size", N_("Phần dữ liệu của gói không đúng kích thước đã ký: tệp bị cắt cụt hoặc "
                                                 "đã bị sửa. Hãy chép lại tệp từ máy gửi."))
     digest = hashlib.sha256()
-    with archive.open(PAYLOAD) as member:
-        for block in iter(lambda: member.read(1 << 20), b""):
-            digest.update(block)
+    for block in C.iter_member(handle, entry):
+        digest.update(block)
     if digest.hexdigest() != manifest["payload"]["sha256"]:
         raise BundleRejected("payload-hash", N_("Phần dữ liệu của gói không khớp với mã kiểm tra đã ký: tệp đã bị sửa "
                                                 "hoặc bị hỏng. Hãy chép lại tệp từ máy gửi."))
+
+
+class _MemberStream:
+    """A member read as a file-like stream (for the frame reader)."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self.blocks = blocks
+        self.buffer = b""
+
+    def read(self, size: int) -> bytes:
+        while len(self.buffer) < size:
+            more = next(self.blocks, None)
+            if more is None:
+                break
+            self.buffer += more
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
 
 
 def _frames(member: IO[bytes], key: bytes, header: bytes) -> Iterator[bytes]:
@@ -454,7 +456,8 @@ def iter_lines(opened: Opened, key: bytes | None) -> Iterator[dict[str, Any]]:
     payload = opened.manifest["payload"]
     declared_plain = payload["plain_bytes"]
     try:
-        with zipfile.ZipFile(opened.path) as archive, archive.open(PAYLOAD) as member:
+        with open(opened.path, "rb") as handle:
+            member = _MemberStream(C.iter_member(handle, opened.payload_entry, CHUNK))
             if payload["encryption"] is not None:
                 if key is None:
                     raise _damaged("key")
@@ -473,9 +476,7 @@ def iter_lines(opened: Opened, key: bytes | None) -> Iterator[dict[str, Any]]:
                 while True:
                     plain += len(data)
                     if plain > declared_plain:
-                        raise BundleRejected("oversize", N_("Tệp gói dữ liệu khai báo kích thước bất thường ({name}): "
-                                                            "có thể là tệp độc hại (bom nén). Không dùng tệp này."),
-                                             name=PAYLOAD)
+                        raise _oversize(PAYLOAD)
                     buffer += data
                     *whole, buffer = buffer.split(b"\n")
                     for raw in whole:
@@ -492,7 +493,9 @@ def iter_lines(opened: Opened, key: bytes | None) -> Iterator[dict[str, Any]]:
                 raise _damaged("count")
     except BundleRejected:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error, ValueError) as error:
+    except C.ContainerError as error:
+        raise _structure_error(error) from None
+    except (zlib.error, EOFError, struct.error, ValueError) as error:
         raise _damaged(type(error).__name__) from error
     except OSError as error:
         raise BundleRejected("unreadable", N_("Không đọc được tệp {path}: {error}. Kiểm tra USB rồi thử lại."),
