@@ -185,8 +185,14 @@ def _histories(session: Session, table: str, ids: list[str], ancestry: bool = Fa
     return found
 
 
+def _changed_tables(session: Session, selection: Selection, seq_to: int) -> list[str]:
+    kinds = set(session.execute(select(ChangeLog.record_type).distinct()
+                                .where(ChangeLog.seq > selection.start, ChangeLog.seq <= seq_to)).scalars())
+    return [table for table in TABLE_ORDER if table in kinds]
+
+
 def _lines(session: Session, selection: Selection, seq_to: int) -> Iterator[dict[str, Any]]:
-    for table in TABLE_ORDER:
+    for table in _changed_tables(session, selection, seq_to):
         columns = [c.key for c in SYNCABLE[table].__table__.columns]  # type: ignore[attr-defined]
         result = session.execute(_changed(session, table, selection, seq_to), execution_options={"yield_per": BATCH})
         for rows in result.partitions(BATCH):
@@ -200,7 +206,7 @@ def _lines(session: Session, selection: Selection, seq_to: int) -> Iterator[dict
 def unacknowledged(session: Session, selection: Selection) -> int:
     seq_to = session.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one()
     return sum(session.execute(_changed(session, t, selection, seq_to, count_only=True)).scalar_one()
-               for t in TABLE_ORDER)
+               for t in _changed_tables(session, selection, seq_to))
 
 
 def _file_name(me: E.Office, peer: E.Office, bundle_id: str, now: datetime) -> str:
@@ -450,9 +456,11 @@ class Planner:
         owner = values["owner_office_id"]
         if mine is not None and mine["owner_office_id"] != owner:
             return N_("Bản ghi này thuộc đơn vị khác; gói không được đổi đơn vị sở hữu.")
-        if not self.offices.is_hub(self.sender_office) and owner != self.sender_office \
-                and not (table in PUBLIC_TABLES and owner == self.sender_office):
+        sender_is_hub = self.offices.is_hub(self.sender_office)
+        if not sender_is_hub and owner != self.sender_office:
             return N_("Xã chỉ được gửi bản ghi của chính mình.")
+        if sender_is_hub and table in PUBLIC_TABLES:
+            return ""  # the hub vouches for the offices and site keys it registered (and revoked)
         author = self.offices.site_office.get(author_site(values["rev"]))
         if author is None:
             return N_("Bản ghi do một máy không rõ danh tính sửa.")
