@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint unit venv extract update compile bench clean
+.PHONY: run test test-pg lint unit venv extract update compile bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ unit: $(STAMP) compile
 	$(BIN)/python -m pytest -q
 
 test: $(STAMP) compile lint unit  ## every check
+
+test-pg: $(STAMP) compile  ## every test, the hub also on a throw-away PostgreSQL server (as CI does)
+	@dir=$$(mktemp -d); url=$$(tools/pg_test_server.sh start $$dir) || exit 1; \
+	KBANG_TEST_PG=$$url $(BIN)/python -m pytest -q; rc=$$?; tools/pg_test_server.sh stop $$dir; exit $$rc
 
 bench: $(STAMP) compile  ## benchmarks (not part of the test run); see bench/README.md
 	$(BIN)/python bench/run.py

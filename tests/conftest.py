@@ -36,3 +36,52 @@ def services(db_path: Path) -> Services:
     svc.offices.initialise("commune", "UBND xã Kông Bơ La", "Kông Bơ La", "admin", "matkhau123")
     yield svc
     svc.ctx.db.close()
+
+
+PG_ADMIN_URL = os.environ.get("KBANG_TEST_PG", "")
+PG_HOW = ("PostgreSQL not configured: set KBANG_TEST_PG=postgresql+psycopg://USER@HOST:PORT/postgres "
+          "(a server where USER may create databases), or run `make test-pg`, which starts one; CI does.")
+
+
+def pg_create(template: str | None = None) -> str:
+    """A new PostgreSQL database (empty, or a copy of `template`'s database); its URL."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"kbang_test_{uuid.uuid4().hex[:12]}"
+    clause = f' TEMPLATE "{make_url(template).database}"' if template else ""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+    admin.dispose()
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def pg_drop(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    if not PG_ADMIN_URL:
+        pytest.skip(PG_HOW)
+    url = pg_create()
+    yield url
+    pg_drop(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hub_target(request: pytest.FixtureRequest) -> str | None:
+    """Where the hub keeps its data: a SQLite file (None) or a PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("pg_url")

@@ -13,7 +13,7 @@ from kbang_desktop.sync import keys as K
 from tests.conftest import TODAY
 
 
-def _open(path: Path, name: str) -> Services:
+def _open(path: Path | str, name: str) -> Services:
     services = open_services(path, Actor(f"os:{name}", "admin"))
     services.ctx.today = lambda: TODAY
     return services
@@ -25,8 +25,9 @@ class Net:
     sites: dict[str, Services] = field(default_factory=dict)
     counter: int = 0
 
-    def hub(self, name: str = "hub") -> Services:
-        services = _open(self.root / name / "kbang.db", name)
+    def hub(self, name: str = "hub", target: str | None = None) -> Services:
+        """The hub, on SQLite or, given a `postgresql+psycopg://` URL, on PostgreSQL."""
+        services = _open(target or self.root / name / "kbang.db", name)
         services.offices.initialise("hub", "Phòng Giáo dục và Đào tạo Kbang", None)
         join.site_keys(services)
         self.sites[name] = services

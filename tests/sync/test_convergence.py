@@ -21,6 +21,7 @@ from sqlalchemy import select
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.storage.models import Conflict
+from tests.conftest import PG_ADMIN_URL, PG_HOW, pg_create, pg_drop
 from tests.sync.dump import records
 from tests.sync.net import Net, _open
 
@@ -29,17 +30,23 @@ ROUTES = (("a1", "hub"), ("a2", "hub"), ("b1", "hub"), ("hub", "a1"), ("hub", "b
 OWNER_SITES = {"a": ("a1", "a2"), "b": ("b1",)}
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def template(tmp_path_factory, request):
     import os
 
     from kbang_desktop import i18n
 
+    hub_url = None
+    if request.param == "postgresql":
+        if not PG_ADMIN_URL:
+            pytest.skip(PG_HOW)
+        hub_url = pg_create()
+        request.addfinalizer(lambda: pg_drop(hub_url))
     root = tmp_path_factory.mktemp("converge") / "template"
     os.environ["KBANG_DATA_DIR"] = str(root.parent / "data")
     i18n.setup("vi")
     net = Net(root)
-    net.hub()
+    net.hub(target=hub_url)
     net.commune("a1", "Kông Bơ La")
     net.commune("b1", "Đak Rong")
     a1, b1 = net.sites["a1"], net.sites["b1"]
@@ -51,14 +58,15 @@ def template(tmp_path_factory):
         for sender, receiver in ROUTES + (("hub", "a2"),):
             assert net.exchange(sender, receiver).status == "applied"
     net.close()
-    return root, people
+    return root, people, hub_url
 
 
 class World:
-    def __init__(self, root: Path, people: dict[str, list[str]]) -> None:
+    def __init__(self, root: Path, people: dict[str, list[str]], hub_url: str | None) -> None:
         self.net = Net(root)
         for name in SITES:
-            self.net.sites[name] = _open(root / name / "kbang.db", name)
+            target = hub_url if name == "hub" and hub_url else root / name / "kbang.db"
+            self.net.sites[name] = _open(target, name)
         self.people = people
         self.bag: list[tuple[str, Path]] = []  # (recipient office key, file)
         self.parent: dict[str, str | None] = {}  # rev -> the rev it was edited from
@@ -125,10 +133,16 @@ operation = st.one_of(
                                                                  HealthCheck.too_slow])
 @given(st.lists(operation, min_size=4, max_size=24))
 def test_any_order_of_edits_and_deliveries_converges_and_keeps_every_loser(template, tmp_path_factory, ops):
-    source, people = template
+    source, people, hub_template = template
     root = tmp_path_factory.mktemp("run") / "w"
     shutil.copytree(source, root)
-    world = World(root, people)
+    hub_url = pg_create(hub_template) if hub_template else None
+    if hub_url:  # a hub on PostgreSQL keeps its key in the data folder, not beside a database file
+        import os
+
+        shutil.copytree(source.parent / "data" / "keys", Path(os.environ["KBANG_DATA_DIR"]) / "keys",
+                        dirs_exist_ok=True)
+    world = World(root, people, hub_url)
     try:
         for op in ops:
             if op[0] == "edit":
@@ -146,6 +160,8 @@ def test_any_order_of_edits_and_deliveries_converges_and_keeps_every_loser(templ
             assert world.net.sites[name].audit.verify().ok
     finally:
         world.close()
+        if hub_url:
+            pg_drop(hub_url)
 
 
 def _owner_key(world: World, office_id: str) -> str:

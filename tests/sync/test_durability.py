@@ -43,25 +43,33 @@ def env(tmp_path):
 
 
 @pytest.fixture
-def offices(tmp_path):
+def offices(tmp_path, hub_target):
     net = Net(tmp_path)
-    net.hub()
+    net.hub(target=hub_target)
     net.commune("a", "Kông Bơ La")
     DemoService(net.sites["a"].ctx).generate(1, PEOPLE, seed=5)
     yield net
     net.close()
 
 
-def _persons(path: Path, env) -> int:
-    import sqlite3
+def _persons(target: Path | str, env) -> int:
+    from sqlalchemy import create_engine, text
 
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-        return connection.execute("SELECT count(*) FROM person WHERE deleted = 0").fetchone()[0]
+    engine = create_engine(target if isinstance(target, str) else f"sqlite:///{target}")
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM person WHERE deleted = false")).scalar_one()
+    engine.dispose()
+    return count
+
+
+def _target(services) -> Path | str:
+    db = services.ctx.db
+    return db.path if db.path else db.engine.url.render_as_string(hide_password=False)
 
 
 def test_import_killed_at_random_points_leaves_the_database_whole_and_then_completes(offices, env):
     bundle = offices.send("a", "hub")
-    hub_db = offices.sites["hub"].ctx.db.path
+    hub_db = _target(offices.sites["hub"])
     offices.sites["hub"].ctx.db.close()
     start = time.monotonic()
     code, out, err = finish("bundle", "import", bundle, "--dry-run", "--json", "--db", hub_db, env=env)
@@ -112,7 +120,7 @@ def test_export_killed_at_random_points_leaves_no_file_that_looks_valid(offices,
                 C.read_entries(handle, finished.stat().st_size, B.MEMBERS, B.LIMITS)
     code, out, err = finish("bundle", "export", "--to", "hub", "--out", usb, "--json", "--db", a_db, env=env)
     assert code == 0, err
-    hub_db = offices.sites["hub"].ctx.db.path
+    hub_db = _target(offices.sites["hub"])
     offices.sites["hub"].ctx.db.close()
     code, out, err = finish("bundle", "import", json.loads(out)["file"], "--json", "--db", hub_db, env=env)
     assert code == 0 and json.loads(out)["status"] == "applied", err

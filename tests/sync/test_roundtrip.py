@@ -15,9 +15,9 @@ from tests.sync.net import Net, fill_commune
 
 
 @pytest.fixture
-def net(tmp_path):
+def net(tmp_path, hub_target):
     network = Net(tmp_path)
-    network.hub()
+    network.hub(target=hub_target)
     network.commune("a", "Kông Bơ La")
     yield network
     network.close()
@@ -256,3 +256,20 @@ def test_reused_bundle_id_with_other_content_is_refused(net):
     import zipfile
     manifest = zipfile.ZipFile(bundle).read("manifest.json")
     assert b"bundle_id" in manifest
+
+
+def test_private_keys_are_never_in_a_bundle_or_a_backup(net):
+    from kbang_desktop.sync import keys as K
+    from tests.sync.net import key_path, members
+
+    a = net.sites["a"]
+    keys = K.load(key_path(a))
+    secrets = [bytes(keys.signing), bytes(keys.encryption), K.b64(bytes(keys.signing)).encode(),
+               K.b64(bytes(keys.encryption)).encode()]
+    import gzip
+
+    plain = net.send("a", "hub", encrypt=False)
+    texts = [plain.read_bytes(), gzip.decompress(members(plain)["payload"]), net.send("a", "hub").read_bytes(),
+             a.maintenance.backup().read_bytes(), a.ctx.db.path.read_bytes()]
+    for text in texts:
+        assert not any(secret in text for secret in secrets)

@@ -511,18 +511,13 @@ def import_bundle(services: Services, path: Path, dry_run: bool = False) -> Impo
                 result.status = "already-imported"
                 result.counts = json.loads(ledger.counts).get("counts", result.counts)
                 return result
-            planner = Planner(repo.session, verified)
-            for decisions in planner.batches(B.iter_lines(verified.opened, verified.key)):
-                for decision in decisions:
-                    _count(result, decision)
-        if dry_run:
-            return result
-        planned = dict(result.counts)
-        result.counts = dict.fromkeys(COUNT_KEYS, 0)
-        result.per_type, result.refused, result.conflicts = {}, [], []
+            if dry_run:  # the preview: the same decisions as the apply step, nothing written
+                planner = Planner(repo.session, verified)
+                for decisions in planner.batches(B.iter_lines(verified.opened, verified.key)):
+                    for decision in decisions:
+                        _count(result, decision)
+                return result
         _apply(services, verified, result)
-        if result.status == "applied" and result.counts != planned:
-            result.warnings.append(_("Dữ liệu đã thay đổi giữa lúc xem trước và lúc nhập; số liệu trên là số đã nhập."))
     except B.BundleRejected as rejected:
         result.status, result.reason, result.check = "rejected", rejected.translated(), rejected.check
     return result
