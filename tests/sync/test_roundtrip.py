@@ -273,3 +273,115 @@ def test_private_keys_are_never_in_a_bundle_or_a_backup(net):
              a.maintenance.backup().read_bytes(), a.ctx.db.path.read_bytes()]
     for text in texts:
         assert not any(secret in text for secret in secrets)
+
+
+def test_hub_restored_from_an_old_backup_gets_everything_again(net, tmp_path):
+    """The hub loses what it had acknowledged; the gap is shown, and the next exchanges fill it."""
+    import shutil
+
+    if net.sites["hub"].ctx.db.path is None:
+        pytest.skip("a hub on PostgreSQL is restored with pg_restore, not by copying a file")
+    a = net.sites["a"]
+    first = a.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng Lợk")
+    hub_path = net.sites["hub"].ctx.db.path
+    net.sites["hub"].ctx.db.close()
+    shutil.copy(hub_path, tmp_path / "hub-before.db")
+    from tests.sync.net import _open
+
+    net.sites["hub"] = _open(hub_path, "hub")
+    assert net.exchange("a", "hub").status == "applied"
+    assert net.exchange("hub", "a").status == "applied"  # acknowledged: a will not send it again
+    second = a.persons.add("Đinh Thị Hnơ", "F", "1992", "Ba Na", "Kông Bơ La", "Làng Lợk")
+    net.sites["hub"].ctx.db.close()
+    shutil.copy(tmp_path / "hub-before.db", hub_path)  # the hub's disk died; last week's backup
+    net.sites["hub"] = _open(hub_path, "hub")
+    result = net.exchange("a", "hub")  # carries only the second person, whose village the hub lost
+    assert result.status == "rejected" and result.check == "gap" and "khôi phục" in result.reason
+    assert net.exchange("hub", "a").status == "applied"  # the hub's receipt tells a what is missing
+    assert exchange.status(a)[0].acked_seq < exchange.status(a)[0].last_sent_seq
+    assert net.exchange("a", "hub").status == "applied"  # and a sends it again
+    with net.sites["hub"].ctx.read() as repo:
+        assert repo.get(E.Person, first.id) and repo.get(E.Person, second.id)
+    [status] = [p for p in exchange.status(net.sites["hub"]) if p.office_id == net.office_of("a")]
+    assert status.gaps == ()
+
+
+def test_a_gap_is_shown_in_the_status_and_filled_by_the_next_exchanges(net, tmp_path):
+    import shutil
+
+    if net.sites["hub"].ctx.db.path is None:
+        pytest.skip("a hub on PostgreSQL is restored with pg_restore, not by copying a file")
+    a = net.sites["a"]
+    hub_path = net.sites["hub"].ctx.db.path
+    net.sites["hub"].ctx.db.close()
+    shutil.copy(hub_path, tmp_path / "hub-before.db")
+    from tests.sync.net import _open
+
+    net.sites["hub"] = _open(hub_path, "hub")
+    person = a.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng Lợk")
+    assert net.exchange("a", "hub").status == "applied"
+    assert net.exchange("hub", "a").status == "applied"
+    net.sites["hub"].ctx.db.close()
+    shutil.copy(tmp_path / "hub-before.db", hub_path)
+    net.sites["hub"] = _open(hub_path, "hub")
+    a.offices.set_setting("birth_year_only_month", "6")  # needs nothing the hub lost
+    assert net.exchange("a", "hub").status == "applied"
+    [status] = [p for p in exchange.status(net.sites["hub"]) if p.office_id == net.office_of("a")]
+    assert [g["kind"] for g in status.gaps] == ["missing-here"] and status.gaps[0]["from"] == 1
+    assert net.exchange("hub", "a").status == "applied"
+    assert net.exchange("a", "hub").status == "applied"
+    [status] = [p for p in exchange.status(net.sites["hub"]) if p.office_id == net.office_of("a")]
+    assert status.gaps == ()
+    with net.sites["hub"].ctx.read() as repo:
+        assert repo.get(E.Person, person.id)
+
+
+def test_hub_restored_with_kbang_restore_then_editing_never_loses_its_changes(net, tmp_path):
+    from datetime import date
+
+    from kbang_desktop.storage import backup
+    from tests.sync.net import _open
+
+    hub = net.sites["hub"]
+    if hub.ctx.db.path is None:
+        pytest.skip("a hub on PostgreSQL is restored with pg_restore, not by copying a file")
+    saved = hub.maintenance.backup()
+    first = net.sites["a"].persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng Lợk")
+    hub.units.designate("Kông Bơ La", "especially-difficult", date(2026, 1, 1))
+    assert net.exchange("hub", "a").status == "applied"
+    assert net.exchange("a", "hub").status == "applied"  # a acknowledges the hub's changes
+    path = hub.ctx.db.path
+    hub.ctx.db.close()
+    backup.restore(saved, path, tmp_path / "safety")  # the hub goes back to last week
+    net.sites["hub"] = hub = _open(path, "hub")
+    later = hub.units.designate("Đak Rong", "especially-difficult", date(2026, 3, 1))
+    result = net.exchange("hub", "a")  # numbered far above anything a acknowledged: no confusion
+    assert result.status == "applied", result.reason
+    assert net.exchange("a", "hub").status == "applied"
+    with net.sites["a"].ctx.read() as repo:
+        assert repo.get(E.UnitDesignation, later.id)
+    with hub.ctx.read() as repo:
+        assert repo.get(E.Person, first.id)  # what a had sent before the restore came back to the hub
+
+
+def test_commune_restored_with_kbang_restore_goes_on_without_a_new_key(net, tmp_path):
+    from kbang_desktop.storage import backup
+    from tests.sync.net import _open
+
+    a = net.sites["a"]
+    saved = a.maintenance.backup()
+    lost = a.persons.add("Đinh Văn A0", "M", "1990", "Ba Na", "Kông Bơ La", "Làng Lợk")
+    assert net.exchange("a", "hub").status == "applied"
+    assert net.exchange("hub", "a").status == "applied"
+    path = a.ctx.db.path
+    a.ctx.db.close()
+    backup.restore(saved, path, tmp_path / "safety")
+    net.sites["a"] = a = _open(path, "a")
+    after = a.persons.add("Đinh Thị Sau", "F", "1991", "Ba Na", "Kông Bơ La", "Làng Lợk")
+    result = net.exchange("a", "hub")
+    assert result.status == "applied", result.reason
+    assert net.exchange("hub", "a").status == "applied"
+    with net.sites["hub"].ctx.read() as repo:
+        assert repo.get(E.Person, after.id) and repo.get(E.Person, lost.id)
+    with a.ctx.read() as repo:
+        assert repo.get(E.Person, lost.id)  # the change lost with the restore came back from the hub

@@ -621,7 +621,7 @@ class PeerSite:
     office_id: str
     acked_seq: int
     acked_at: datetime | None
-    receipt_as_of: int
+    receipt_as_of: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,31 @@ def prune(backup_dir: Path) -> list[Path]:
     return removed
 
 
+RESTORE_LEAP = 100_000_000
+
+
+def _mark_restored(path: Path) -> None:
+    """Make later changes take sequence numbers far above any the restored file had used.
+
+    Other offices acknowledged numbers this PC used after the backup was taken; a change made
+    after the restore must not take one of those, or they would believe they already hold it.
+    One placeholder row in the change log moves the numbering on (by more changes than an
+    office makes between two backups).
+    """
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'change_log'").fetchone()[0]:
+                top = connection.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
+                connection.execute("INSERT INTO change_log (seq, record_type, record_id, rev, origin_site_id) "
+                                   "VALUES (?, '-', '-', '-', '-')", (top + RESTORE_LEAP,))
+                # told to the peers in every bundle: they send back everything, this PC's own changes too
+                connection.execute("INSERT OR REPLACE INTO local_state (key, value) VALUES ('restored_at', ?)",
+                                   (datetime.now().isoformat(timespec="seconds"),))
+    finally:
+        connection.close()
+
+
 def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
     """Replace the database with a checked backup; the current file is backed up first.
 
@@ -151,6 +176,7 @@ def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
         safety = backup_now(db_path, backup_dir, "pre-restore")
     staged = db_path.with_name(db_path.name + ".restore")
     copy_database(backup_file, staged)
+    _mark_restored(staged)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     os.replace(staged, db_path)

@@ -456,7 +456,8 @@ class PeerSite(Base):
     office_id: Mapped[str] = mapped_column(String(36), index=True)
     acked_seq: Mapped[int] = mapped_column(Integer, default=0)
     acked_at: Mapped[datetime | None] = mapped_column(DateTime)
-    receipt_as_of: Mapped[int] = mapped_column(Integer, default=0)  # the remote seq of the bundle that said so
+    # when the remote site made the bundle that said so, and its last sequence: "<created_at>|<seq_to>"
+    receipt_as_of: Mapped[str] = mapped_column(String(60), default="")
 
 
 class BundleLedger(Base):

@@ -307,7 +307,8 @@ def _parse_manifest(data: bytes) -> dict[str, Any]:
     manifest = migrate_manifest(manifest)
     try:
         payload = manifest["payload"]
-        for key in ("bundle_id", "sender_office_id", "sender_site_id", "recipient_office_id", "schema_revision"):
+        for key in ("bundle_id", "created_at", "sender_office_id", "sender_site_id", "recipient_office_id",
+                    "schema_revision"):
             if not isinstance(manifest[key], str):
                 raise ValueError(key)
         for key in ("seq_from", "seq_to", "records"):

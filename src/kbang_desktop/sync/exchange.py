@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from kbang_desktop import __version__
@@ -28,6 +29,7 @@ from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.reference import REFERENCE_OFFICE_ID, REFERENCE_SITE
 from kbang_desktop.services.registry import Services
 from kbang_desktop.storage.db import head_revision, known_revisions
+from kbang_desktop.storage.fastwrite import RowWriter
 from kbang_desktop.storage.models import (
     SYNCABLE,
     Base,
@@ -143,7 +145,9 @@ def _selection(session: Session, office_id: str, peer_id: str) -> Selection:
     acked = dict(session.execute(select(PeerSite.site_id, PeerSite.acked_seq)
                                  .where(PeerSite.office_id == peer_id)).all())
     start = min(acked.get(s.id, 0) for s in sites)
-    echo = sites[0].id if len(sites) == 1 else None
+    # what the peer's only PC sent us need not go back, except in a full bundle (a first exchange,
+    # or after the peer said it was restored from a backup: then it gets its own changes back too)
+    echo = sites[0].id if len(sites) == 1 and start > 0 else None
     return Selection(peer, [B.Recipient(s.id, s.encryption_key or "") for s in sites], start, owners, public, echo)
 
 
@@ -224,6 +228,9 @@ def export_bundle(services: Services, to_office_id: str, out_dir: Path, encrypt:
     site_id, office_id = ctx.require_identity()
     bundle_id = B.new_bundle_id()
     now = utcnow()
+    with ctx.write("sync_prepare") as repo:  # numbers acknowledged by a peer are never reused
+        highest_acked = repo.session.execute(select(func.coalesce(func.max(PeerSite.acked_seq), 0))).scalar_one()
+        leap_past(repo.session, highest_acked)
     with ctx.read() as repo:
         session = repo.session
         me_site = repo.require(E.Site, site_id)
@@ -234,10 +241,11 @@ def export_bundle(services: Services, to_office_id: str, out_dir: Path, encrypt:
         seq_to = session.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one()
         receipts = dict(session.execute(select(SiteReceipt.site_id, SiteReceipt.highest_seq)
                                         .where(SiteReceipt.office_id == to_office_id)).all())
-        manifest = {"bundle_id": bundle_id, "created_at": now.isoformat(timespec="seconds") + "Z",
+        manifest = {"bundle_id": bundle_id, "created_at": now.isoformat(timespec="milliseconds") + "Z",
                     "app_version": __version__, "schema_revision": head_revision(),
                     "sender_office_id": office_id, "sender_site_id": site_id, "recipient_office_id": to_office_id,
-                    "seq_from": min(selection.start + 1, seq_to), "seq_to": seq_to, "receipts": receipts}
+                    "seq_from": min(selection.start + 1, seq_to), "seq_to": seq_to, "receipts": receipts,
+                    "restored_at": repo.local("restored_at")}
         me = repo.require(E.Office, office_id)
         written = B.write_bundle(out_dir, _file_name(me, selection.peer, bundle_id, now), manifest,
                                  _lines(session, selection, seq_to), selection.recipients, keys, encrypt)
@@ -342,6 +350,7 @@ class Planner:
         self.sender_site = manifest["sender_site_id"]
         self.sender_office = manifest["sender_office_id"]
         self.offices = Offices.load(session)
+        self.sender_is_hub = self.offices.is_hub(self.sender_office)
         receipt = session.get(SiteReceipt, self.sender_site)
         self.acked = receipt.highest_seq if receipt else 0
         self.sender_max_rev = (receipt.sender_max_rev if receipt else None) or ""
@@ -378,6 +387,13 @@ class Planner:
             return
         if line["seq"] <= self.acked and self.sender_max_rev and rev > self.sender_max_rev:
             office = self.session.get(Office, self.sender_office)
+            if self.sender_is_hub:
+                raise B.BundleRejected(
+                    "reused-sequence",
+                    N_("Đơn vị đầu mối {office} đã dùng lại số thứ tự thay đổi {seq} cho nội dung khác: cơ sở dữ liệu ở "
+                       "đó đã được khôi phục từ bản sao lưu. Gói không được nhập. Hãy xuất một gói gửi cho đơn vị đầu "
+                       "mối và nhập ở đó trước: gói đó cho họ biết những số đã dùng, rồi xin họ xuất gói mới."),
+                    office=office.name if office else self.sender_office[:8], seq=line["seq"])
             raise B.BundleRejected(
                 "reused-sequence",
                 N_("Máy {site} của {office} đã dùng lại số thứ tự thay đổi {seq} cho nội dung khác: cơ sở dữ liệu ở máy "
@@ -456,7 +472,7 @@ class Planner:
         owner = values["owner_office_id"]
         if mine is not None and mine["owner_office_id"] != owner:
             return N_("Bản ghi này thuộc đơn vị khác; gói không được đổi đơn vị sở hữu.")
-        sender_is_hub = self.offices.is_hub(self.sender_office)
+        sender_is_hub = self.sender_is_hub
         if not sender_is_hub and owner != self.sender_office:
             return N_("Xã chỉ được gửi bản ghi của chính mình.")
         if sender_is_hub and table in PUBLIC_TABLES:
@@ -517,10 +533,31 @@ def import_bundle(services: Services, path: Path, dry_run: bool = False) -> Impo
                     for decision in decisions:
                         _count(result, decision)
                 return result
-        _apply(services, verified, result)
+        try:
+            _apply(services, verified, result)
+        except (IntegrityError, DataError) as error:  # e.g. a child whose parent is in no bundle (checked at commit)
+            _gap_rejection(services, verified)
+            raise B.BundleRejected("integrity", N_("Gói dữ liệu có bản ghi không khớp với dữ liệu ở đây ({error}). Gói "
+                                                   "không được nhập; hãy báo cho đơn vị đầu mối."),
+                                   error=str(error.orig).splitlines()[0][:200]) from None
     except B.BundleRejected as rejected:
         result.status, result.reason, result.check = "rejected", rejected.translated(), rejected.check
     return result
+
+
+def _gap_rejection(services: Services, verified: Verified) -> None:
+    """Raise the clear reason when a bundle could not apply because an earlier part never arrived here."""
+    manifest = verified.opened.manifest
+    with services.ctx.read() as repo:
+        receipt = repo.session.get(SiteReceipt, manifest["sender_site_id"])
+        highest = receipt.highest_seq if receipt else 0
+        sender = repo.session.get(Office, manifest["sender_office_id"])
+    if manifest["seq_from"] > highest + 1:
+        raise B.BundleRejected(
+            "gap", N_("Gói này tiếp nối những thay đổi số {a} đến {b} mà máy này chưa từng nhận (có thể cơ sở dữ liệu ở "
+                      "đây đã được khôi phục từ bản sao lưu). Hãy xuất một gói gửi cho {office} và nhập ở đó: gói đó "
+                      "báo cho họ phần còn thiếu, và lần gửi sau của họ sẽ mang đầy đủ."),
+            a=highest + 1, b=manifest["seq_from"] - 1, office=sender.name if sender else manifest["sender_office_id"])
 
 
 def _apply(services: Services, verified: Verified, result: ImportResult) -> None:
@@ -536,8 +573,9 @@ def _apply(services: Services, verified: Verified, result: ImportResult) -> None
         chain = AuditChain(session)
         now = utcnow()
         planner = Planner(session, verified)
+        writers = {"change_log": RowWriter(session, ChangeLog.__table__, generated=("seq",))}
         for decisions in planner.batches(B.iter_lines(verified.opened, verified.key)):
-            _apply_batch(session, decisions, writer, chain, now, result)
+            _apply_batch(session, decisions, writer, chain, now, result, writers)
         chain.append(writer, "sync_import", "bundle", result.bundle_id, None,
                      {"from_office": result.from_office, "sender_site": manifest["sender_site_id"],
                       "seq_from": manifest["seq_from"], "seq_to": manifest["seq_to"], "counts": result.counts,
@@ -553,11 +591,13 @@ def _apply(services: Services, verified: Verified, result: ImportResult) -> None
 
 
 def _apply_batch(session: Session, decisions: list[Decision], writer: Any, chain: AuditChain, now: datetime,
-                 result: ImportResult) -> None:
+                 result: ImportResult, writers: dict[str, RowWriter]) -> None:
     if not decisions:
         return
     table = decisions[0].table
-    model = SYNCABLE[table].__table__  # type: ignore[attr-defined]
+    if table not in writers:
+        writers[table] = RowWriter(session, SYNCABLE[table].__table__)  # type: ignore[attr-defined]
+    rows = writers[table]
     inserts, updates, log = [], [], []
     for decision in decisions:
         _count(result, decision)
@@ -565,28 +605,24 @@ def _apply_batch(session: Session, decisions: list[Decision], writer: Any, chain
         if decision.kind == "new":
             inserts.append(values)
         elif decision.kind == "updated" or (decision.kind == "conflict" and decision.incoming_wins):
-            updates.append({f"_{k}": v for k, v in values.items()})
+            updates.append(values)
         else:
             if decision.kind == "conflict" and not decision.known_conflict:
                 _conflict(session, decision, now)
             continue
         if decision.kind == "conflict" and not decision.known_conflict:
             _conflict(session, decision, now)
-        writer.clock.observe(values["rev"])
         log.append({"record_type": table, "record_id": values["id"], "rev": values["rev"],
                     "origin_site_id": author_site(values["rev"])})
         if decision.local is not None:
             chain.append(writer, "update:sync_import", table, values["id"],
                          {k: jsonable(v) for k, v in decision.local.items()}, {k: jsonable(v) for k, v in values.items()},
                          now)
-    if inserts:
-        session.execute(insert(model), inserts)
-    if updates:
-        statement = (update(model).where(model.c.id == bindparam("_id"))
-                     .values({c.key: bindparam(f"_{c.key}") for c in model.columns if c.key != "id"}))
-        session.execute(statement, updates, execution_options={"synchronize_session": False})
+    rows.insert(inserts)
+    rows.update(updates)
+    writers["change_log"].insert(log)
     if log:
-        session.execute(insert(ChangeLog.__table__), log)
+        writer.clock.observe(max(entry["rev"] for entry in log))  # later local edits sort after these
 
 
 def _conflict(session: Session, decision: Decision, now: datetime) -> None:
@@ -596,6 +632,22 @@ def _conflict(session: Session, decision: Decision, now: datetime) -> None:
                          loser_rev=loser["rev"], winner_state=_state_json(table, winner),
                          loser_state=_state_json(table, loser), loser_was_local=decision.incoming_wins,
                          detected_at=now, status="open"))
+
+
+def leap_past(session: Session, acknowledged: int) -> None:
+    """Never reuse a sequence number a peer has acknowledged.
+
+    When a peer acknowledges more of our change log than we hold, our numbers went back (a
+    restore that `kbang restore` did not make, which moves the numbering on by itself): later
+    changes take numbers above what the peer holds, or it would take them for ones it has.
+    """
+    current = session.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one()
+    if acknowledged <= current:
+        return
+    session.execute(ChangeLog.__table__.insert(), [{"seq": acknowledged, "record_type": "-", "record_id": "-",
+                                                    "rev": "-", "origin_site_id": "-"}])
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT setval(pg_get_serial_sequence('change_log', 'seq'), :n)"), {"n": acknowledged})
 
 
 def _record_receipts(session: Session, verified: Verified, planner: Planner, now: datetime) -> None:
@@ -620,10 +672,24 @@ def _record_receipts(session: Session, verified: Verified, planner: Planner, now
     acked = manifest["receipts"].get(verified.site_id, 0)
     peer_site = session.get(PeerSite, sender_site)
     if peer_site is None:
-        peer_site = PeerSite(site_id=sender_site, office_id=sender_office, acked_seq=0, receipt_as_of=-1)
+        peer_site = PeerSite(site_id=sender_site, office_id=sender_office, acked_seq=0, receipt_as_of="")
         session.add(peer_site)
-    if seq_to >= peer_site.receipt_as_of:
-        peer_site.acked_seq, peer_site.acked_at, peer_site.receipt_as_of = acked, now, seq_to
+    # the newest bundle's receipts count, even when lower: a peer restored from a backup lacks what it
+    # had acknowledged, and a lower receipt makes this site send it again (an older bundle arriving late
+    # is ignored). Newest by the sender's clock, which a restore does not turn back.
+    as_of = f"{manifest.get('created_at', '')}|{seq_to:012d}"
+    if as_of >= peer_site.receipt_as_of:
+        peer_site.acked_seq, peer_site.acked_at, peer_site.receipt_as_of = acked, now, as_of
+    leap_past(session, acked)
+    restored = manifest.get("restored_at")
+    if isinstance(restored, str) and restored:
+        from kbang_desktop.storage.repo import Repository
+
+        repo = Repository(session)
+        key = f"restored_seen:{sender_site}"[:60]
+        if repo.local(key) != restored:  # the sender went back to a backup: send it everything again
+            repo.set_local(key, restored)
+            peer_site.acked_seq = 0
     peer = session.get(Peer, sender_office)
     if peer is None:
         peer = Peer(office_id=sender_office, last_sent_seq=0, acked_seq=0)

@@ -22,7 +22,7 @@ def upgrade() -> None:
     sa.Column('office_id', sa.String(length=36), nullable=False),
     sa.Column('acked_seq', sa.Integer(), nullable=False),
     sa.Column('acked_at', sa.DateTime(), nullable=True),
-    sa.Column('receipt_as_of', sa.Integer(), nullable=False),
+    sa.Column('receipt_as_of', sa.String(length=60), nullable=False),
     sa.PrimaryKeyConstraint('site_id', name=op.f('pk_peer_site'))
     )
     with op.batch_alter_table('peer_site', schema=None) as batch_op:
