@@ -33,7 +33,7 @@ from kbang_desktop.sync import exchange, join
 from kbang_desktop.sync import keys as K
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import _sqlite_value
+from run import executemany_rows
 
 
 def _services(path: Path, kind: str | None = None, name: str = "Bench"):
@@ -88,17 +88,7 @@ def _decode(path: Path, site_id: str, keys: K.SiteKeys) -> dict[str, list[dict]]
 
 
 def _executemany(connection: sqlite3.Connection, rows: dict[str, list[dict]]) -> float:
-    t0 = time.perf_counter()
-    with connection:
-        connection.execute("PRAGMA defer_foreign_keys=ON")
-        for table in exchange.TABLE_ORDER:
-            batch = rows.get(table, [])
-            if not batch:
-                continue
-            columns = list(batch[0])
-            sql = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            connection.executemany(sql, [[_sqlite_value(r[c]) for c in columns] for r in batch])
-    return time.perf_counter() - t0
+    return executemany_rows(connection, rows, exchange.TABLE_ORDER, verb="INSERT OR REPLACE")
 
 
 def commune_scale(root: Path, people: int) -> dict:
