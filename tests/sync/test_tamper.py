@@ -224,3 +224,34 @@ def test_replay_under_a_used_bundle_id_with_other_content_is_refused(world):
     replay = net.receive("a", forged)
     assert replay.status == "rejected" and replay.check == "reused-bundle-id"
     assert fingerprint(net.sites["a"].ctx.db.path) == before
+
+
+def _fresh(parts: dict[str, bytes], keys: K.SiteKeys, lines: list[dict], **changes) -> list:
+    import uuid
+
+    def change(manifest):
+        manifest.update(bundle_id=str(uuid.uuid4()), records=len(lines),
+                        counts={t: sum(1 for x in lines if x["state"]["_type"] == t)
+                                for t in {x["state"]["_type"] for x in lines}}, **changes)
+    return _signed(parts, keys, change, payload=_lines_payload(lines))
+
+
+def test_a_bundle_from_an_older_schema_is_migrated_and_from_this_one_must_be_whole(world, monkeypatch):
+    net = world["net"]
+    plain = members(world["plain"])
+    lines = [json.loads(line) for line in gzip.decompress(plain["payload"]).splitlines()]
+    designation = next(line for line in lines if line["state"]["_type"] == "unit_designation")
+    del designation["state"]["valid_to"]  # a column a later schema added, say
+    older = repack(world["root"] / "older.kbb", _fresh(plain, world["keys"], [designation], schema_revision="0001"))
+    current = repack(world["root"] / "current.kbb", _fresh(plain, world["keys"], [designation]))
+    result = net.receive("a", older)
+    assert result.status == "applied", result.reason
+    refused = net.receive("a", current)
+    assert refused.status == "rejected" and refused.check == "record"
+    # an older bundle format goes through the registered migration step
+    monkeypatch.setitem(B.MANIFEST_MIGRATIONS, 0, lambda m: {**m, "version": 1, "receipts": m.pop("acks")})
+
+    def as_version_0(manifest):
+        manifest.update(version=0, acks=manifest.pop("receipts"))
+    version_0 = repack(world["root"] / "v0.kbb", _signed(members(older), world["keys"], as_version_0))
+    assert net.receive("a", version_0).status == "already-imported"  # migrated, read, and known
