@@ -110,18 +110,65 @@ def commune_scale(root: Path, people: int) -> dict:
             "import_records_per_s": round(exported["records"] / import_s)}
 
 
-def hub_scale(root: Path, communes: int, people: int) -> dict:
-    hub_path, base_path = root / "e-hub" / "kbang.db", root / "e-base" / "kbang.db"
+def _pg_database(admin_url: str, name: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+class _PgBaseline:
+    """The same baseline on PostgreSQL: psycopg executemany of the same rows into the same schema."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+
+    def run(self, rows: dict[str, list[dict]]) -> float:
+        t0 = time.perf_counter()
+        with self.connection.transaction(), self.connection.cursor() as cursor:
+            for table in exchange.TABLE_ORDER:
+                batch = rows.get(table, [])
+                if batch:
+                    columns = list(batch[0])
+                    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                                       f"({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING",
+                                       [[r[c] for c in columns] for r in batch])
+        return time.perf_counter() - t0
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def hub_scale(root: Path, communes: int, people: int, pg_admin: str | None = None) -> dict:
+    if pg_admin:
+        hub_path: Path | str = _pg_database(pg_admin, "kbang_bench_hub")
+        base_path: Path | str = _pg_database(pg_admin, "kbang_bench_baseline")
+    else:
+        hub_path, base_path = root / "e-hub" / "kbang.db", root / "e-base" / "kbang.db"
     hub = _services(hub_path, "hub", "Sở GD&ĐT (thử)")
     hub_office = hub.ctx.require_identity()[1]
     base = _services(base_path, "hub", "Sở GD&ĐT (chuẩn)")
     base.ctx.db.close()
-    raw = sqlite3.connect(base_path)
-    raw.execute("PRAGMA journal_mode=WAL")
-    raw.execute("PRAGMA synchronous=FULL")
-    raw.execute("PRAGMA foreign_keys=ON")
+    if pg_admin:
+        raw = _PgBaseline(str(base_path))
+        baseline = raw.run
+    else:
+        raw = sqlite3.connect(base_path)
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("PRAGMA synchronous=FULL")
+        raw.execute("PRAGMA foreign_keys=ON")
+
+        def baseline(rows: dict[str, list[dict]]) -> float:
+            return _executemany(raw, rows)
     hub_site = hub.ctx.require_identity()[0]
-    hub_key = K.load(K.key_file(hub_path, hub_site))
+    hub_key = K.load(K.key_file(hub.ctx.db.path, hub_site))
     totals = {"records": 0, "ours_s": 0.0, "executemany_s": 0.0, "bytes": 0, "prepare_s": 0.0}
     t_start = time.perf_counter()
     for index in range(communes):
@@ -138,7 +185,7 @@ def hub_scale(root: Path, communes: int, people: int) -> dict:
         assert result.status == "applied", result.reason
         written.file.unlink()
         totals["ours_s"] += seconds
-        totals["executemany_s"] += _executemany(raw, rows)
+        totals["executemany_s"] += baseline(rows)
         totals["records"] += written.records
         totals["bytes"] += written.bytes
         if index % 10 == 0 or index == communes - 1:
@@ -160,7 +207,8 @@ def hub_scale(root: Path, communes: int, people: int) -> dict:
                   ratio=round(totals["ours_s"] / totals["executemany_s"], 2),
                   ours_s=round(totals["ours_s"], 1), executemany_s=round(totals["executemany_s"], 1),
                   prepare_s=round(totals["prepare_s"], 1), wall_s=round(time.perf_counter() - t_start, 1),
-                  hub_mb=round(hub_path.stat().st_size / 1e6), communes=communes, people_per_commune=people)
+                  hub_mb=round(hub_path.stat().st_size / 1e6) if isinstance(hub_path, Path) else None,
+                  database="postgresql" if pg_admin else "sqlite", communes=communes, people_per_commune=people)
     return totals
 
 
@@ -171,18 +219,22 @@ def main() -> int:
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--skip-hub", action="store_true")
+    parser.add_argument("--skip-commune", action="store_true")
+    parser.add_argument("--pg", metavar="ADMIN_URL", help="the hub (and its baseline) on PostgreSQL: "
+                        "postgresql+psycopg://USER@HOST:PORT/postgres (tools/pg_test_server.sh starts one)")
     args = parser.parse_args()
     i18n.setup("vi")
     root = args.dir or Path(tempfile.mkdtemp(prefix="kbang-sync-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("KBANG_DATA_DIR", str(root / "data"))
     results = {"date": time.strftime("%Y-%m-%d %H:%M"), "sqlite": sqlite3.sqlite_version}
-    print(f"(d) one commune of {args.people:,} people ...", flush=True)
-    results["commune"] = commune_scale(root, args.people)
-    print(json.dumps(results["commune"], indent=1), flush=True)
+    if not args.skip_commune:
+        print(f"(d) one commune of {args.people:,} people ...", flush=True)
+        results["commune"] = commune_scale(root, args.people)
+        print(json.dumps(results["commune"], indent=1), flush=True)
     if not args.skip_hub:
         print(f"(e) the hub importing {args.communes} communes of {args.people:,} people ...", flush=True)
-        results["hub"] = hub_scale(root, args.communes, args.people)
+        results["hub"] = hub_scale(root, args.communes, args.people, args.pg)
         print(json.dumps(results["hub"], indent=1), flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / f"sync-{time.strftime('%Y%m%d-%H%M%S')}.json"

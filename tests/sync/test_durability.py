@@ -163,3 +163,14 @@ def test_read_back_mismatch_is_caught_before_the_file_gets_its_name(offices, tmp
     with pytest.raises(KbangError):
         exchange.export_bundle(offices.sites["a"], offices.office_of("hub"), usb)
     assert list(usb.iterdir()) == []
+
+
+def test_half_written_bundles_from_a_cut_off_export_are_cleared_later(offices, tmp_path):
+    usb = tmp_path / "stick"
+    usb.mkdir()
+    old, recent = usb / "old.kbb.part", usb / "recent.kbb.part"
+    old.write_bytes(b"half")
+    recent.write_bytes(b"half")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    exchange.export_bundle(offices.sites["a"], offices.office_of("hub"), usb)
+    assert not old.exists() and recent.exists()  # another export may still be writing the recent one

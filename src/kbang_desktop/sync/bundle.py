@@ -153,6 +153,7 @@ def write_bundle(directory: Path, name: str, manifest: dict[str, Any], lines: It
     records = 0
     try:
         directory.mkdir(parents=True, exist_ok=True)
+        _remove_stale_parts(directory)
         with open(temporary, "wb") as raw:
             archive = C.ContainerWriter(raw)
             archive.begin(PAYLOAD)
@@ -201,6 +202,21 @@ def write_bundle(directory: Path, name: str, manifest: dict[str, Any], lines: It
                             "khóa ghi và chưa bị rút ra, rồi xuất lại."), path=str(directory),
                          error=getattr(error, "strerror", None) or str(error)) from error
     return Written(target, str(body["bundle_id"]), records, size, sink.hash.hexdigest())
+
+
+STALE_PART_SECONDS = 3600
+
+
+def _remove_stale_parts(directory: Path) -> None:
+    """Half-written bundles left by an export that was cut off (power, a pulled stick) an hour ago or more."""
+    import time
+
+    for leftover in directory.glob(f"*{SUFFIX}.part"):
+        try:
+            if time.time() - leftover.stat().st_mtime > STALE_PART_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass
 
 
 def new_bundle_id() -> str:
