@@ -141,3 +141,26 @@ def test_first_command_of_the_day_makes_a_checked_backup(db, capsys):
     run(capsys, "persons", "list", "--db", db)
     run(capsys, "persons", "list", "--db", db)
     assert [kind for _w, kind, _p in backup.list_backups(folder)] == ["weekly"]
+
+
+def test_decisions_list_json(db, capsys):
+    from datetime import date
+
+    from kbang_desktop.services.registry import open_services
+
+    services = open_services(db)
+    head = services.persons.add("Đinh Văn Hmưk", "M", "1980", "Ba Na", "Kông Bơ La", "Làng A")
+    household = services.households.add("Kông Bơ La", "Làng A", "12", head.id)
+    registration = services.models.register(2026, "household", household.id, date(2026, 1, 10))
+    services.models.evaluate(registration.id, {"1.1": 15, "1.2": 10, "1.3": 5, "2.1": 10, "2.2": 10, "2.3": 10,
+                                               "3.1": 10, "3.2": 10, "4.1": 10, "4.2": 10}, date(2026, 11, 1))
+    decision = services.models.create_decision("Kông Bơ La", "15/QĐ-UBND", date(2026, 2, 5), "household", 2026,
+                                               "Nguyễn Văn Hùng")
+    services.models.add_entry(decision.id, registration.id)
+    services.ctx.db.close()
+    code, out, _ = run(capsys, "decisions", "list", "--year", "2026", "--json", "--db", db)
+    assert code == 0
+    assert json.loads(out) == [{"id": decision.id, "number": "15/QĐ-UBND", "date": "2026-02-05", "kind": "household",
+                                "year": 2026, "status": "draft", "entries": 1}]
+    code, out, _ = run(capsys, "decisions", "list", "--year", "2025", "--json", "--db", db)
+    assert code == 0 and json.loads(out) == []

@@ -147,6 +147,11 @@ def build_parser() -> Parser:
     p.add_argument("--commune", required=True)
     p.add_argument("--as-of", type=_date, required=True)
 
+    decisions = sub.add_parser("decisions", parents=[common], help=_("quyết định công nhận"))
+    decisions_sub = decisions.add_subparsers(dest="decisions_command", parser_class=Parser, required=True)
+    p = decisions_sub.add_parser("list", parents=[common], help=_("các quyết định, mới nhất trước"))
+    p.add_argument("--year", type=int)
+
     users = sub.add_parser("users", parents=[common], help=_("người dùng"))
     users_sub = users.add_subparsers(dest="users_command", parser_class=Parser, required=True)
     p = users_sub.add_parser("add", parents=[common], help=_("thêm người dùng"))
@@ -294,6 +299,14 @@ def _dispatch(args: argparse.Namespace, services: Any) -> int:
             data["file"] = str(result.file)
         _emit(args, data, _("Mã nhận diện khóa: {fingerprint}. Hãy đọc mã này qua điện thoại để hai bên đối chiếu.").format(
             fingerprint=result.fingerprint))
+        return EXIT_OK
+    if command == "decisions":
+        rows = services.models.decisions(args.year)
+        data = [{"id": d.id, "number": d.number, "date": d.decided_on.isoformat(), "kind": d.kind, "year": d.year,
+                 "status": d.status, "entries": entries} for d, entries in rows]
+        text = "\n".join(f"{d.number}\t{i18n.format_date(d.decided_on)}\t{d.kind}\t{d.year}\t{d.status}\t{entries}"
+                         for d, entries in rows)
+        _emit(args, data, text or _("Chưa có quyết định nào."))
         return EXIT_OK
     if command == "bundle":
         return _bundle(args, services)
