@@ -25,6 +25,9 @@ class RowWriter:
         quote = dialect.identifier_preparer.quote
         columns = [c for c in table.columns if c.key not in generated]
         self.session = session
+        self.copy_sql = ""
+        if dialect.name == "postgresql":  # COPY: one stream instead of a statement per row
+            self.copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
         self.keys = [c.key for c in columns]
         self.processors = [c.type.bind_processor(dialect) for c in columns]
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
@@ -57,8 +60,15 @@ class RowWriter:
         return namespace["build"]
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            self.session.connection().exec_driver_sql(self.insert_sql, self.insert_rows(rows))
+        if not rows:
+            return
+        if self.copy_sql:
+            driver = self.session.connection().connection.driver_connection
+            with driver.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row([row[k] for k in self.keys])  # psycopg adapts dates, times and booleans itself
+            return
+        self.session.connection().exec_driver_sql(self.insert_sql, self.insert_rows(rows))
 
     def update(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
