@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError, NotFound
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.registry import Services
@@ -129,7 +128,3 @@ def resolve(services: Services, conflict_id: str, choice: str | dict[str, str]) 
         session.flush()
         return _view(row)
 
-
-def open_count(services: Services) -> int:
-    with services.ctx.read() as repo:
-        return repo.count(E.Conflict, status="open")

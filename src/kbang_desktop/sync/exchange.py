@@ -42,6 +42,7 @@ from kbang_desktop.storage.models import (
     Site,
     SiteReceipt,
 )
+from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.states import TYPE_KEY, decode_state
 from kbang_desktop.storage.writes import AuditChain, jsonable, new_id, save_clock, utcnow
 from kbang_desktop.sync import bundle as B
@@ -60,6 +61,11 @@ def author_site(rev: str) -> str:
     return rev[17:]
 
 
+def last_seq(session: Session) -> int:
+    """The highest number in this site's change log (0 when empty)."""
+    return session.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one()
+
+
 # --- who may see and who may write --------------------------------------------------------
 
 
@@ -69,16 +75,13 @@ class Offices:
 
     kind: dict[str, str]  # office id -> commune | hub
     site_office: dict[str, str]  # site id -> office id
-    hub_of: dict[str, str | None]  # office id -> its hub
 
     @classmethod
     def load(cls, session: Session) -> "Offices":
-        kinds, hubs = {}, {}
-        for office in session.execute(select(Office.id, Office.kind, Office.hub_office_id)):
-            kinds[office.id], hubs[office.id] = office.kind, office.hub_office_id
+        kinds = dict(session.execute(select(Office.id, Office.kind)).all())
         sites = dict(session.execute(select(Site.id, Site.office_id)).all())
         sites[REFERENCE_SITE] = REFERENCE_OFFICE_ID
-        return cls(kinds, sites, hubs)
+        return cls(kinds, sites)
 
     def is_hub(self, office_id: str | None) -> bool:
         return office_id is not None and self.kind.get(office_id) == "hub"
@@ -121,8 +124,6 @@ class Selection:
 
 
 def _selection(session: Session, office_id: str, peer_id: str) -> Selection:
-    from kbang_desktop.storage.repo import Repository
-
     repo = Repository(session)
     me = repo.require(E.Office, office_id)
     peer = repo.get(E.Office, peer_id)
@@ -207,8 +208,7 @@ def _lines(session: Session, selection: Selection, seq_to: int) -> Iterator[dict
                 yield {"seq": mapping["_seq"], "history": histories.get(row.id, [row.rev]), "state": state}
 
 
-def unacknowledged(session: Session, selection: Selection) -> int:
-    seq_to = session.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one()
+def unacknowledged(session: Session, selection: Selection, seq_to: int) -> int:
     return sum(session.execute(_changed(session, t, selection, seq_to, count_only=True)).scalar_one()
                for t in _changed_tables(session, selection, seq_to))
 
@@ -228,9 +228,6 @@ def export_bundle(services: Services, to_office_id: str, out_dir: Path, encrypt:
     site_id, office_id = ctx.require_identity()
     bundle_id = B.new_bundle_id()
     now = utcnow()
-    with ctx.write("sync_prepare") as repo:  # numbers acknowledged by a peer are never reused
-        highest_acked = repo.session.execute(select(func.coalesce(func.max(PeerSite.acked_seq), 0))).scalar_one()
-        leap_past(repo.session, highest_acked)
     with ctx.read() as repo:
         session = repo.session
         me_site = repo.require(E.Site, site_id)
@@ -238,7 +235,7 @@ def export_bundle(services: Services, to_office_id: str, out_dir: Path, encrypt:
             raise KbangError(N_("Khóa của máy này đã bị đơn vị đầu mối thu hồi ({reason}). Hãy chạy \"kbang office "
                                 "new-site\" để tạo khóa mới và đăng ký lại."), reason=me_site.revoke_reason or "-")
         selection = _selection(session, office_id, to_office_id)
-        seq_to = session.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one()
+        seq_to = last_seq(session)
         receipts = dict(session.execute(select(SiteReceipt.site_id, SiteReceipt.highest_seq)
                                         .where(SiteReceipt.office_id == to_office_id)).all())
         manifest = {"bundle_id": bundle_id, "created_at": now.isoformat(timespec="milliseconds") + "Z",
@@ -464,7 +461,6 @@ class Planner:
         """Offices and sites come first in a bundle: the records after them may be theirs."""
         if table == "office":
             self.offices.kind.setdefault(values["id"], values["kind"])
-            self.offices.hub_of.setdefault(values["id"], values["hub_office_id"])
         else:
             self.offices.site_office.setdefault(values["id"], values["office_id"])
 
@@ -602,16 +598,14 @@ def _apply_batch(session: Session, decisions: list[Decision], writer: Any, chain
     for decision in decisions:
         _count(result, decision)
         values = decision.values
+        if decision.kind == "conflict" and not decision.known_conflict:
+            _conflict(session, decision, now)
         if decision.kind == "new":
             inserts.append(values)
         elif decision.kind == "updated" or (decision.kind == "conflict" and decision.incoming_wins):
             updates.append(values)
         else:
-            if decision.kind == "conflict" and not decision.known_conflict:
-                _conflict(session, decision, now)
             continue
-        if decision.kind == "conflict" and not decision.known_conflict:
-            _conflict(session, decision, now)
         log.append({"record_type": table, "record_id": values["id"], "rev": values["rev"],
                     "origin_site_id": author_site(values["rev"])})
         if decision.local is not None:
@@ -640,9 +634,9 @@ def leap_past(session: Session, acknowledged: int) -> None:
     When a peer acknowledges more of our change log than we hold, our numbers went back (a
     restore that `kbang restore` did not make, which moves the numbering on by itself): later
     changes take numbers above what the peer holds, or it would take them for ones it has.
+    Called wherever a receipt is recorded, so no acknowledgement ever exceeds the log afterwards.
     """
-    current = session.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one()
-    if acknowledged <= current:
+    if acknowledged <= last_seq(session):
         return
     session.execute(ChangeLog.__table__.insert(), [{"seq": acknowledged, "record_type": "-", "record_id": "-",
                                                     "rev": "-", "origin_site_id": "-"}])
@@ -683,8 +677,6 @@ def _record_receipts(session: Session, verified: Verified, planner: Planner, now
     leap_past(session, acked)
     restored = manifest.get("restored_at")
     if isinstance(restored, str) and restored:
-        from kbang_desktop.storage.repo import Repository
-
         repo = Repository(session)
         key = f"restored_seen:{sender_site}"[:60]
         if repo.local(key) != restored:  # the sender went back to a backup: send it everything again
@@ -740,13 +732,13 @@ def status(services: Services) -> list[PeerStatus]:
         else:
             peers = [o for o in repo.list(E.Office, kind="commune")
                      if any(s.signing_key for s in repo.list(E.Site, office_id=o.id))]
-        own_seq = session.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one()
+        own_seq = last_seq(session)
         for peer in [p for p in peers if p is not None]:
             sent = session.get(Peer, peer.id)
             problem, count, acked = "", 0, 0
             try:
                 selection = _selection(session, office_id, peer.id)
-                count, acked = unacknowledged(session, selection), selection.start
+                count, acked = unacknowledged(session, selection, own_seq), selection.start
             except KbangError as error:
                 problem = error.translated()
             acked_at = max((p.acked_at for p in session.execute(select(PeerSite).where(
