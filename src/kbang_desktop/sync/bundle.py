@@ -50,7 +50,6 @@ MAX_MANIFEST_BYTES = 1 << 20
 MAX_SIGNATURE_BYTES = 1 << 10
 MAX_PAYLOAD_BYTES = 4 << 30  # as stored
 MAX_PLAIN_BYTES = 16 << 30  # after decompression
-MAX_RATIO = 200  # JSON Lines of records compress about 8 to 15 times; 200 is a bomb
 MAX_LINE_BYTES = 4 << 20
 
 
@@ -351,7 +350,7 @@ def _parse_manifest(data: bytes) -> dict[str, Any]:
         raise BundleRejected("manifest", N_("Tệp này không phải là gói dữ liệu của Kbang Desktop, hoặc phần mô tả "
                                             "của gói bị hỏng. Hãy xin nơi gửi xuất lại gói.")) from None
     if payload["bytes"] > MAX_PAYLOAD_BYTES or payload["plain_bytes"] > MAX_PLAIN_BYTES \
-            or payload["plain_bytes"] > MAX_RATIO * payload["bytes"] + (1 << 16):
+            or payload["plain_bytes"] > C.MAX_RATIO * payload["bytes"] + C.RATIO_SLACK:
         raise _oversize(PAYLOAD)
     return manifest
 

@@ -28,6 +28,8 @@ Z64_EOCD = struct.Struct("<4sQHHIIQQQQ")  # 56 bytes
 Z64_LOCATOR = struct.Struct("<4sIQI")  # 20 bytes
 LFH_EXTRA = struct.Struct("<HHQQ")  # Zip64: uncompressed, compressed
 CDH_EXTRA = struct.Struct("<HHQQQ")  # Zip64: uncompressed, compressed, offset
+MAX_RATIO = 200  # JSON Lines of records compress about 8 to 15 times; 200 is a bomb
+RATIO_SLACK = 1 << 16  # small members may compress better than that
 MAX_ENTRIES = 16
 MAX_DIRECTORY = 64 * 1024
 
@@ -219,7 +221,7 @@ def read_entries(handle: BinaryIO, file_size: int, expected: tuple[str, ...],
             raise ContainerError("zip-encrypted", name)
         if method not in (0, 8):
             raise ContainerError("zip-method", name)
-        if size > limits[name] or (compressed and size > 200 * compressed + (1 << 16)):
+        if size > limits[name] or (compressed and size > MAX_RATIO * compressed + RATIO_SLACK):
             raise ContainerError("oversize", name)
     # the exact layout: every header rebuilt and compared, members back to back, nothing else
     entries: list[Entry] = []
