@@ -99,28 +99,6 @@ def _plan(table: str) -> _Plan:
                  _compile(table, columns))
 
 
-def _convert(key: str, kind: int, nullable: bool, length: int | None, value: Any) -> Any:
-    if value is None:
-        if not nullable:
-            raise ValueError(key)
-        return None
-    if kind == _STR:
-        if type(value) is not str or (length is not None and len(value) > length):
-            raise ValueError(key)
-        return value
-    if kind == _DATETIME:
-        return datetime.fromisoformat(value)
-    if kind == _DATE:
-        return date.fromisoformat(value)
-    if kind == _BOOL:
-        if type(value) is not bool:
-            raise ValueError(key)
-        return value
-    if type(value) is not int:
-        raise ValueError(key)
-    return value
-
-
 def _default(column: Any) -> Any:
     """The value a column added by a later migration takes in a state written before it."""
     if column.default is not None and getattr(column.default, "is_scalar", False):
@@ -148,12 +126,7 @@ def decode_state(state: dict[str, Any], fill_missing: bool = False) -> tuple[str
         missing = plan.keys - set(state)
         if unknown or (missing and not fill_missing):
             raise ValueError(f"{table}: unknown {sorted(unknown)} missing {sorted(missing)}")
-        values = {}
-        for key, kind, nullable, length in plan.columns:
-            if key in state:
-                values[key] = _convert(key, kind, nullable, length, state[key])
-            else:
-                values[key] = _default(plan.by_key[key])
+        values = plan.convert_all({**state, **{key: _default(plan.by_key[key]) for key in missing}})
     for key in ("id", "owner_office_id", "rev"):
         if not values.get(key):
             raise ValueError(key)
