@@ -27,10 +27,10 @@ from kbang_desktop import i18n
 from kbang_desktop.services.context import Actor
 from kbang_desktop.services.demo import DemoService
 from kbang_desktop.services.registry import open_services
+from kbang_desktop.storage import keys as K
 from kbang_desktop.storage.states import decode_state
 from kbang_desktop.sync import bundle as B
 from kbang_desktop.sync import exchange, join
-from kbang_desktop.sync import keys as K
 
 sys.path.insert(0, str(Path(__file__).parent))
 from run import executemany_rows

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kbang_desktop.services.context import Actor
 from kbang_desktop.services.registry import Services, open_services
+from kbang_desktop.storage import keys as K
 from kbang_desktop.sync import exchange, join
-from kbang_desktop.sync import keys as K
 from tests.conftest import TODAY
 
 

@@ -10,8 +10,8 @@ from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.services.context import Actor
 from kbang_desktop.services.registry import open_services
+from kbang_desktop.storage import keys as K
 from kbang_desktop.sync import join
-from kbang_desktop.sync import keys as K
 
 
 @pytest.fixture

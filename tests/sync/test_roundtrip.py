@@ -259,7 +259,7 @@ def test_reused_bundle_id_with_other_content_is_refused(net):
 
 
 def test_private_keys_are_never_in_a_bundle_or_a_backup(net):
-    from kbang_desktop.sync import keys as K
+    from kbang_desktop.storage import keys as K
     from tests.sync.net import key_path, members
 
     a = net.sites["a"]

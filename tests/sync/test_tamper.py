@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from kbang_desktop.storage import keys as K
 from kbang_desktop.sync import bundle as B
-from kbang_desktop.sync import keys as K
 from tests.sync.net import Net, key_path, members, repack
 
 CHECKS = {"no-file", "not-zip", "truncated", "directory", "unsafe-name", "duplicate-member", "missing-member",

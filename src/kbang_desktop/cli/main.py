@@ -152,6 +152,10 @@ def build_parser() -> Parser:
     p = decisions_sub.add_parser("list", parents=[common], help=_("các quyết định, mới nhất trước"))
     p.add_argument("--year", type=int)
 
+    from kbang_desktop.cli import documents
+
+    documents.add_parsers(sub, common, Parser)
+
     users = sub.add_parser("users", parents=[common], help=_("người dùng"))
     users_sub = users.add_subparsers(dest="users_command", parser_class=Parser, required=True)
     p = users_sub.add_parser("add", parents=[common], help=_("thêm người dùng"))
@@ -310,6 +314,11 @@ def _dispatch(args: argparse.Namespace, services: Any) -> int:
         return EXIT_OK
     if command == "bundle":
         return _bundle(args, services)
+    from kbang_desktop.cli import documents
+
+    handled = documents.dispatch(args, services)
+    if handled is not None:
+        return handled
     if command == "conflicts":
         return _conflicts(args, services)
     if command == "literacy":

@@ -7,6 +7,7 @@ from pathlib import Path
 from kbang_desktop.paths import default_database
 from kbang_desktop.services.audit import AuditService
 from kbang_desktop.services.centres import CentreService
+from kbang_desktop.services.certificates import CertificateService
 from kbang_desktop.services.context import Actor, ServiceContext
 from kbang_desktop.services.learning_models import CriteriaService, LearningModelService
 from kbang_desktop.services.literacy import LiteracyService
@@ -34,6 +35,7 @@ class Services:
         self.literacy = LiteracyService(ctx)
         self.criteria = CriteriaService(ctx)
         self.models = LearningModelService(ctx)
+        self.certificates = CertificateService(ctx)
         self.audit = AuditService(ctx)
         self.maintenance = MaintenanceService(ctx)
 

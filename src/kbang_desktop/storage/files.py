@@ -26,9 +26,9 @@ def fsync_dir(directory: Path) -> None:
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write `data` to `path` all or nothing; raise KbangError with a clear sentence on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -39,6 +39,9 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         os.replace(temporary, path)
         fsync_dir(path.parent)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass  # the folder itself is the problem; nothing was written there
         raise KbangError(N_("Không ghi được tệp {path}: {error}. Kiểm tra USB còn chỗ trống và không bị khóa ghi."),
                          path=str(path), error=error.strerror or str(error)) from error

@@ -33,9 +33,9 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
+from kbang_desktop.storage import keys as K
 from kbang_desktop.storage.files import fsync_dir
 from kbang_desktop.sync import container as C
-from kbang_desktop.sync import keys as K
 
 FORMAT = "kbang-bundle"
 VERSION = 1

@@ -28,6 +28,7 @@ from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.reference import REFERENCE_OFFICE_ID, REFERENCE_SITE
 from kbang_desktop.services.registry import Services
+from kbang_desktop.storage import keys as K
 from kbang_desktop.storage.db import head_revision, known_revisions
 from kbang_desktop.storage.fastwrite import RowWriter
 from kbang_desktop.storage.models import (
@@ -46,7 +47,6 @@ from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.states import TYPE_KEY, decode_state
 from kbang_desktop.storage.writes import AuditChain, jsonable, new_id, save_clock, utcnow
 from kbang_desktop.sync import bundle as B
-from kbang_desktop.sync import keys as K
 from kbang_desktop.sync.join import site_keys
 
 BATCH = 1000

@@ -19,12 +19,13 @@ from sqlalchemy import delete
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
+from kbang_desktop.services import signing
 from kbang_desktop.services.registry import Services
+from kbang_desktop.storage import keys as K
 from kbang_desktop.storage.files import write_atomic
 from kbang_desktop.storage.models import PeerSite
 from kbang_desktop.storage.states import apply_state, record_state
 from kbang_desktop.storage.writes import new_id, utcnow
-from kbang_desktop.sync import keys as K
 
 JOIN_FORMAT, WELCOME_FORMAT, FORMAT_VERSION = "kbang-join-request", "kbang-welcome", 1
 MAX_FILE_BYTES = 1_000_000
@@ -32,21 +33,7 @@ MAX_FILE_BYTES = 1_000_000
 
 def site_keys(services: Services) -> K.SiteKeys:
     """This site's keys; made (and their public halves recorded) on first use."""
-    site_id, _office_id = services.ctx.require_identity()
-    path = K.key_file(services.ctx.db.path, site_id)
-    if path.exists():
-        keys = K.load(path)
-    else:
-        keys = K.generate(site_id)
-        K.save(keys, path)
-    with services.ctx.read() as repo:
-        site = repo.require(E.Site, site_id)
-    if site.signing_key != keys.signing_public or site.encryption_key != keys.encryption_public:
-        if site.signing_key and site.signing_key != keys.signing_public:
-            raise KbangError(N_("Khóa của máy này không khớp với khóa đã đăng ký. Xem hướng dẫn khôi phục khi mất khóa."))
-        with services.ctx.write("site_keys", minimum_role="admin") as repo:
-            repo.update(E.Site, site_id, signing_key=keys.signing_public, encryption_key=keys.encryption_public)
-    return keys
+    return signing.site_keys(services.ctx)
 
 
 def _apply_if_newer(repo: Any, state: dict[str, Any]) -> None:

@@ -1,0 +1,123 @@
+"""`kbang certificates`, `kbang annex`, `kbang literacy-docs`, `kbang report`, `kbang import/export persons`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from kbang_desktop import i18n
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.i18n import gettext as _
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(text)
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -> None:
+    certificates = sub.add_parser("certificates", parents=[common], help=_("giấy công nhận"))
+    certificates_sub = certificates.add_subparsers(dest="certificates_command", parser_class=parser_class, required=True)
+    p = certificates_sub.add_parser("print", parents=[common], help=_("in giấy công nhận của một quyết định"))
+    p.add_argument("--decision", required=True, help=_("mã quyết định (xem kbang decisions list)"))
+    p.add_argument("--out", required=True, help=_("tệp PDF"))
+    p.add_argument("--template", default="a4-landscape", help=_("mẫu giấy (a4-landscape, a5-landscape hoặc mẫu riêng)"))
+    p.add_argument("--reason", default="", help=_("lý do in lại"))
+    p = certificates_sub.add_parser("verify", parents=[common], help=_("kiểm tra giấy công nhận thật hay giả"))
+    p.add_argument("code", help=_("mã xác minh, nội dung mã QR, hoặc tệp (PDF hoặc văn bản)"))
+    p = certificates_sub.add_parser("templates", parents=[common], help=_("các mẫu giấy công nhận"))
+    p = certificates_sub.add_parser("template-show", parents=[common], help=_("xuất một mẫu ra JSON để sửa"))
+    p.add_argument("name")
+    p.add_argument("--out", help=_("tệp JSON"))
+    p = certificates_sub.add_parser("template-save", parents=[common], help=_("lưu mẫu đã sửa (quản trị)"))
+    p.add_argument("file", help=_("tệp JSON của mẫu"))
+    p.add_argument("--background", help=_("ảnh nền PNG hoặc JPEG của giấy in sẵn"))
+
+
+def dispatch(args: argparse.Namespace, services: Any) -> int | None:
+    """Run a documents command; None when `args.command` is not one of them."""
+    if args.command == "certificates":
+        return _certificates(args, services)
+    return None
+
+
+def _certificates(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents import certificates as docs
+
+    command = args.certificates_command
+    if command == "print":
+        result = docs.print_decision(services.certificates, args.decision, Path(args.out), args.template, args.reason)
+        _emit(args, result.as_json(), _("Đã in {pages} giấy công nhận vào {path} (số vào sổ {first} đến {last}).").format(
+            pages=result.pages, path=result.path, first=min(result.serials), last=max(result.serials)))
+        return EXIT_OK
+    if command == "verify":
+        texts = _verification_inputs(args.code)
+        results = [services.certificates.verify(text) for text in texts]
+        data = [{"status": r.status, "genuine": r.genuine, "message": _(r.message).format(code=r.details.get("code")),
+                 **r.details} for r in results]
+        lines = []
+        for r, item in zip(results, data, strict=True):
+            line = item["message"]
+            if r.details.get("recognised"):
+                decision = r.details.get("decision") or {}
+                line += " " + _("{who}, số vào sổ {serial}/{year}, theo Quyết định số {number} ngày {date}.").format(
+                    who=r.details["recognised"], serial=r.details.get("serial"), year=r.details.get("year"),
+                    number=decision.get("number"), date=decision.get("date"))
+            lines.append(line)
+        _emit(args, data[0] if len(data) == 1 else data, "\n".join(lines))
+        return EXIT_OK if all(r.genuine for r in results) else EXIT_FAILED
+    if command == "templates":
+        names = services.certificates.template_names()
+        _emit(args, [{"name": n, "built_in": b} for n, b in names],
+              "\n".join(f"{n}\t{_('có sẵn') if b else _('mẫu riêng của đơn vị')}" for n, b in names))
+        return EXIT_OK
+    if command == "template-show":
+        text = services.certificates.template_json(args.name)
+        if args.out:
+            from kbang_desktop.storage.files import write_atomic
+
+            write_atomic(Path(args.out), text.encode("utf-8"))
+            _emit(args, {"file": args.out}, _("Đã ghi mẫu vào {path}.").format(path=args.out))
+        else:
+            print(text)
+        return EXIT_OK
+    # template-save
+    import base64
+
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        if args.background:
+            data["background"] = base64.b64encode(Path(args.background).read_bytes()).decode("ascii")
+    except OSError as error:
+        raise KbangError(i18n.N_("Không đọc được tệp {path}: {error}"), path=args.file, error=error.strerror) from None
+    except ValueError as error:
+        raise KbangError(i18n.N_("Mẫu giấy công nhận không hợp lệ: không đọc được JSON ({error})."),
+                         error=str(error)) from None
+    template = services.certificates.save_template(data)
+    _emit(args, {"name": template.name}, _("Đã lưu mẫu {name}.").format(name=template.name))
+    return EXIT_OK
+
+
+def _verification_inputs(code: str) -> list[str]:
+    """The records to check: the argument itself, or those in a PDF printed by Kbang, or a text file's lines."""
+    from kbang_desktop.documents.certificates import records_in_pdf
+
+    path = Path(code)
+    if len(code) < 300 and path.is_file():
+        data = path.read_bytes()
+        if data.startswith(b"%PDF"):
+            records = records_in_pdf(data)
+            if not records:
+                raise KbangError(i18n.N_("Tệp {path} không chứa mã xác minh của Kbang Desktop."), path=code)
+            return records
+        lines = [line.strip() for line in data.decode("utf-8", errors="replace").splitlines() if line.strip()]
+        if not lines:
+            raise KbangError(i18n.N_("Tệp {path} không chứa mã xác minh của Kbang Desktop."), path=code)
+        return lines
+    return [code]

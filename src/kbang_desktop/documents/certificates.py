@@ -1,0 +1,114 @@
+"""Recognition certificates (giấy công nhận) drawn from a template, one page each, in one PDF.
+
+The wording, sizes and positions come from the template (data, see core/templates.py); this module
+only draws. Serial numbers, the print log and the signed QR record come from CertificateService.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas as pdfcanvas
+
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.templates import CertificateTemplate
+from kbang_desktop.documents.fonts import family
+from kbang_desktop.documents.pdf import draw_lines, draw_qr, save_pdf, style_font, wrap
+from kbang_desktop.i18n import N_
+from kbang_desktop.services.certificates import CertificateService, CertificateSheet
+
+RECORDS_KEY = "kbang-certificates:"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintResult:
+    path: Path
+    pages: int
+    serials: list[int]
+    reprints: int
+
+    def as_json(self) -> dict:
+        return {"pages": self.pages, "serials": self.serials, "file": str(self.path), "reprints": self.reprints}
+
+
+def sheet_fields(template: CertificateTemplate, sheet: CertificateSheet) -> dict[str, str]:
+    wording = template.models[sheet.model_kind]
+    return {**sheet.fields, "model_title": wording["title"], "subject": wording["subject"].format(**sheet.subject)}
+
+
+def draw_certificate(c: pdfcanvas.Canvas, template: CertificateTemplate, sheet: CertificateSheet,
+                     background: ImageReader | None) -> None:
+    """One page: background, text blocks with their rules, QR code."""
+    fonts = family(template.font)
+    width_mm, height_mm = template.size_mm
+    page_height = height_mm * mm
+    if background is not None:
+        c.drawImage(background, 0, 0, width_mm * mm, page_height)
+    values = sheet_fields(template, sheet)
+    for block in template.blocks:
+        font = style_font(fonts, block.style)
+        lines = wrap(block.text.format(**values), font, block.size, block.width * mm)
+        x, top = block.x * mm, page_height - block.y * mm
+        widths = draw_lines(c, lines, x, top, font, block.size, block.align, block.leading)
+        if block.rule != "none":
+            length = max(widths) / 3 if block.rule == "short" else widths[-1]
+            centre = x if block.align == "center" else x + length / 2 if block.align == "left" else x - length / 2
+            rule_y = top - (len(lines) - 1) * block.size * block.leading - block.size * 0.45 - 1.5
+            c.setLineWidth(0.6)
+            c.line(centre - length / 2, rule_y, centre + length / 2, rule_y)
+    if template.qr is not None:
+        draw_qr(c, sheet.record, template.qr.x * mm, page_height - template.qr.y * mm, template.qr.size * mm)
+    c.showPage()
+
+
+def certificate_keywords(sheets: list[CertificateSheet]) -> str:
+    """The signed records, ASCII only, in the PDF's keywords so that `verify FILE.pdf` reads them back."""
+    return RECORDS_KEY + " ".join(base64.urlsafe_b64encode(s.record.encode("utf-8")).decode("ascii") for s in sheets)
+
+
+def records_in_pdf(data: bytes) -> list[str]:
+    """The verification records that `print_decision` put in a PDF's keywords."""
+    found = re.search(rb"/Keywords \(" + re.escape(RECORDS_KEY.encode()) + rb"([A-Za-z0-9_\-= ]*)\)", data)
+    if not found:
+        return []
+    records = []
+    for token in found.group(1).split():
+        try:
+            records.append(base64.urlsafe_b64decode(token).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            continue
+    return records
+
+
+def render(template: CertificateTemplate, sheets: list[CertificateSheet], out: Path) -> int:
+    """Draw the sheets into one PDF at `out` (written all or nothing); return the number of pages."""
+    fonts = family(template.font)
+    background = ImageReader(io.BytesIO(template.background)) if template.background else None
+    width_mm, height_mm = template.size_mm
+
+    def draw(c: pdfcanvas.Canvas) -> None:
+        for sheet in sheets:
+            draw_certificate(c, template, sheet, background)
+
+    return save_pdf(out, draw, (width_mm * mm, height_mm * mm), fonts, "Giấy công nhận",
+                    keywords=certificate_keywords(sheets))
+
+
+def print_decision(certificates: CertificateService, decision_id: str, out: Path, template_name: str = "a4-landscape",
+                   reason: str = "") -> PrintResult:
+    """Print the certificates of a decision into `out`; the print log is kept only if the file was written."""
+    if out.suffix.lower() != ".pdf":
+        raise KbangError(N_("Tệp in phải có đuôi .pdf: {path}"), path=str(out))
+    template = certificates.template(template_name)
+
+    def draw(sheets: list[CertificateSheet]) -> PrintResult:
+        pages = render(template, sheets, out)
+        return PrintResult(out, pages, [s.serial for s in sheets], sum(s.reprint for s in sheets))
+
+    return certificates.print_decision(decision_id, draw, reason=reason)
