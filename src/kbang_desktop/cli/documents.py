@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,20 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -> None:
+def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type, literacy_sub: Any,
+                decisions_sub: Any) -> None:
+    p = decisions_sub.add_parser("annex", parents=[common], help=_("danh sách kèm theo quyết định (PDF)"))
+    p.add_argument("--decision", required=True)
+    p.add_argument("--out", required=True, help=_("tệp PDF"))
+    for name, text in (("completions", _("danh sách học viên hoàn thành giai đoạn (PDF)")),
+                       ("certificates", _("giấy chứng nhận hoàn thành cho từng học viên (PDF)"))):
+        p = literacy_sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("--class", dest="class_id", required=True, help=_("mã lớp xóa mù chữ"))
+        p.add_argument("--out", required=True, help=_("tệp PDF"))
+        p.add_argument("--on", type=date.fromisoformat, help=_("ngày ghi trên giấy (YYYY-MM-DD)"))
+        p.add_argument("--signer", default="", help=_("họ và tên người ký"))
+        if name == "certificates":
+            p.add_argument("--template", default="literacy-a5-landscape")
     certificates = sub.add_parser("certificates", parents=[common], help=_("giấy công nhận"))
     certificates_sub = certificates.add_subparsers(dest="certificates_command", parser_class=parser_class, required=True)
     p = certificates_sub.add_parser("print", parents=[common], help=_("in giấy công nhận của một quyết định"))
@@ -44,7 +58,43 @@ def dispatch(args: argparse.Namespace, services: Any) -> int | None:
     """Run a documents command; None when `args.command` is not one of them."""
     if args.command == "certificates":
         return _certificates(args, services)
+    if args.command == "decisions" and args.decisions_command == "annex":
+        from kbang_desktop.documents.lists import annex_pdf
+
+        annex = services.paperwork.annex(args.decision)
+        pages = annex_pdf(annex, _pdf_path(args.out))
+        _emit(args, {"pages": pages, "rows": len(annex.rows), "file": args.out},
+              _("Đã ghi danh sách {rows} dòng, {pages} trang vào {path}.").format(rows=len(annex.rows), pages=pages,
+                                                                              path=args.out))
+        return EXIT_OK
+    if args.command == "literacy" and args.literacy_command in ("completions", "certificates"):
+        return _literacy(args, services)
     return None
+
+
+def _pdf_path(text: str) -> Path:
+    if not text.lower().endswith(".pdf"):
+        raise KbangError(i18n.N_("Tệp in phải có đuôi .pdf: {path}"), path=text)
+    return Path(text)
+
+
+def _literacy(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.certificates import print_completions
+    from kbang_desktop.documents.lists import completions_pdf
+
+    data = services.paperwork.completions(args.class_id, on=args.on, signer_name=args.signer)
+    if not data.rows:
+        raise KbangError(i18n.N_("Lớp {name} chưa có học viên nào hoàn thành giai đoạn {phase}."),
+                         name=data.class_name, phase=data.phase)
+    out = _pdf_path(args.out)
+    if args.literacy_command == "completions":
+        pages = completions_pdf(data, out)
+    else:
+        pages = print_completions(services.certificates, data, out, args.template)
+    _emit(args, {"pages": pages, "learners": len(data.rows), "file": args.out},
+          _("Đã ghi {learners} học viên, {pages} trang vào {path}.").format(learners=len(data.rows), pages=pages,
+                                                                           path=args.out))
+    return EXIT_OK
 
 
 def _certificates(args: argparse.Namespace, services: Any) -> int:

@@ -154,7 +154,7 @@ def build_parser() -> Parser:
 
     from kbang_desktop.cli import documents
 
-    documents.add_parsers(sub, common, Parser)
+    documents.add_parsers(sub, common, Parser, literacy_sub, decisions_sub)
 
     users = sub.add_parser("users", parents=[common], help=_("người dùng"))
     users_sub = users.add_subparsers(dest="users_command", parser_class=Parser, required=True)
@@ -304,6 +304,11 @@ def _dispatch(args: argparse.Namespace, services: Any) -> int:
         _emit(args, data, _("Mã nhận diện khóa: {fingerprint}. Hãy đọc mã này qua điện thoại để hai bên đối chiếu.").format(
             fingerprint=result.fingerprint))
         return EXIT_OK
+    from kbang_desktop.cli import documents
+
+    handled = documents.dispatch(args, services)
+    if handled is not None:
+        return handled
     if command == "decisions":
         rows = services.models.decisions(args.year)
         data = [{"id": d.id, "number": d.number, "date": d.decided_on.isoformat(), "kind": d.kind, "year": d.year,
@@ -314,11 +319,6 @@ def _dispatch(args: argparse.Namespace, services: Any) -> int:
         return EXIT_OK
     if command == "bundle":
         return _bundle(args, services)
-    from kbang_desktop.cli import documents
-
-    handled = documents.dispatch(args, services)
-    if handled is not None:
-        return handled
     if command == "conflicts":
         return _conflicts(args, services)
     if command == "literacy":

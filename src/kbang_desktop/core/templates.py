@@ -26,6 +26,10 @@ RULES = ("none", "short", "full")
 FIELDS = ("issuer_body", "issuer_unit", "issuer_unit_name", "model_title", "model_year", "subject", "address",
           "decision_number", "decision_date", "place_date", "signer_for", "signer_title", "signer_name", "serial",
           "year", "code")
+LITERACY_FIELDS = ("issuer_body", "issuer_unit", "issuer_unit_name", "model_title", "subject", "address", "birth",
+                   "class_name", "centre_name", "completed_date", "place_date", "signer_for", "signer_title",
+                   "signer_name")
+KINDS = {"recognition": (MODEL_KINDS, FIELDS), "literacy": (("phase1", "phase2"), LITERACY_FIELDS)}
 MODEL_FIELDS = ("title", "subject")
 SUBJECT_FIELDS = ("name", "honorific", "honorific_lower")
 
@@ -54,6 +58,7 @@ class Qr:
 class CertificateTemplate:
     name: str
     title: str
+    kind: str
     page: str
     landscape: bool
     font: str
@@ -105,13 +110,17 @@ def parse_template(data: object) -> CertificateTemplate:
             raise _fail(N_("Mẫu giấy công nhận không hợp lệ: ảnh nền không đọc được.")) from None
         if not image.startswith((b"\x89PNG", b"\xff\xd8")):
             raise _fail(N_("Mẫu giấy công nhận không hợp lệ: ảnh nền phải là PNG hoặc JPEG."))
+    kind = data.get("kind", "recognition")
+    if kind not in KINDS:
+        raise _fail(N_("Mẫu giấy công nhận không hợp lệ: loại mẫu phải là recognition hoặc literacy."))
+    model_keys, fields = KINDS[kind]
     models = data.get("models")
-    if not isinstance(models, dict) or set(models) != set(MODEL_KINDS):
-        raise _fail(N_("Mẫu giấy công nhận không hợp lệ: \"models\" phải có đủ năm loại mô hình: {kinds}."), kinds=", ".join(MODEL_KINDS))
-    for kind, wording in models.items():
+    if not isinstance(models, dict) or set(models) != set(model_keys):
+        raise _fail(N_("Mẫu giấy công nhận không hợp lệ: \"models\" phải có đủ: {kinds}."), kinds=", ".join(model_keys))
+    for model, wording in models.items():
         if not isinstance(wording, dict) or set(wording) != set(MODEL_FIELDS) or not all(
                 isinstance(v, str) for v in wording.values()):
-            raise _fail(N_("Mẫu giấy công nhận không hợp lệ: \"models.{kind}\" phải có \"title\" và \"subject\"."), kind=kind)
+            raise _fail(N_("Mẫu giấy công nhận không hợp lệ: \"models.{kind}\" phải có \"title\" và \"subject\"."), kind=model)
         unknown = _fields_of(wording["subject"]) - set(SUBJECT_FIELDS)
         if unknown:
             raise _fail(N_("Mẫu giấy công nhận không hợp lệ: trường không có: {fields}."), fields=", ".join(sorted(unknown)))
@@ -124,7 +133,7 @@ def parse_template(data: object) -> CertificateTemplate:
         where = str(number)
         if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
             raise _fail(N_("Mẫu giấy công nhận không hợp lệ: khối {where}: thiếu \"text\"."), where=where)
-        unknown = _fields_of(raw["text"]) - set(FIELDS)
+        unknown = _fields_of(raw["text"]) - set(fields)
         if unknown:
             raise _fail(N_("Mẫu giấy công nhận không hợp lệ: khối {where}: trường không có: {fields}."), where=where, fields=", ".join(sorted(unknown)))
         style, align, rule = raw.get("style", "regular"), raw.get("align", "left"), raw.get("rule", "none")
@@ -141,7 +150,7 @@ def parse_template(data: object) -> CertificateTemplate:
             raise _fail(N_("Mẫu giấy công nhận không hợp lệ: \"qr\" không hợp lệ."))
         qr = Qr(_number(raw_qr, "x", "qr", high=width), _number(raw_qr, "y", "qr", high=height),
                 _number(raw_qr, "size", "qr", low=15, high=80))
-    return CertificateTemplate(name.strip(), str(data.get("title", name)), page, bool(data.get("landscape", True)),
+    return CertificateTemplate(name.strip(), str(data.get("title", name)), kind, page, bool(data.get("landscape", True)),
                                str(data.get("font", "Times New Roman")), image, bool(data.get("is_template", False)),
                                {k: dict(v) for k, v in models.items()}, tuple(blocks), qr)
 

@@ -22,6 +22,7 @@ from kbang_desktop.documents.fonts import family
 from kbang_desktop.documents.pdf import draw_lines, draw_qr, save_pdf, style_font, wrap
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.certificates import CertificateService, CertificateSheet
+from kbang_desktop.services.paperwork import Completions
 
 RECORDS_KEY = "kbang-certificates:"
 
@@ -96,8 +97,9 @@ def render(template: CertificateTemplate, sheets: list[CertificateSheet], out: P
         for sheet in sheets:
             draw_certificate(c, template, sheet, background)
 
-    return save_pdf(out, draw, (width_mm * mm, height_mm * mm), fonts, "Giấy công nhận",
-                    keywords=certificate_keywords(sheets))
+    records = [s for s in sheets if s.record]
+    return save_pdf(out, draw, (width_mm * mm, height_mm * mm), fonts, template.title,
+                    keywords=certificate_keywords(records) if records else "")
 
 
 def print_decision(certificates: CertificateService, decision_id: str, out: Path, template_name: str = "a4-landscape",
@@ -106,9 +108,31 @@ def print_decision(certificates: CertificateService, decision_id: str, out: Path
     if out.suffix.lower() != ".pdf":
         raise KbangError(N_("Tệp in phải có đuôi .pdf: {path}"), path=str(out))
     template = certificates.template(template_name)
+    if template.kind != "recognition":
+        raise KbangError(N_("Mẫu {name} không phải mẫu giấy công nhận."), name=template_name)
 
     def draw(sheets: list[CertificateSheet]) -> PrintResult:
         pages = render(template, sheets, out)
         return PrintResult(out, pages, [s.serial for s in sheets], sum(s.reprint for s in sheets))
 
     return certificates.print_decision(decision_id, draw, reason=reason)
+
+
+def print_completions(certificates: CertificateService, data: Completions, out: Path,
+                      template_name: str = "literacy-a5-landscape") -> int:
+    """One literacy completion certificate per learner who completed the class's phase."""
+    template = certificates.template(template_name)
+    if template.kind != "literacy":
+        raise KbangError(N_("Mẫu {name} không phải mẫu giấy chứng nhận xóa mù chữ."), name=template_name)
+    heading = data.heading
+    common = {"issuer_body": "ỦY BAN NHÂN DÂN", "issuer_unit": heading.issuer_unit,
+              "issuer_unit_name": heading.issuer_name, "place_date": heading.place_date,
+              "signer_for": "TM. ỦY BAN NHÂN DÂN", "signer_title": "\n".join(heading.signer_title),
+              "signer_name": heading.signer_name, "class_name": data.class_name, "centre_name": data.centre_name}
+    sheets = [CertificateSheet(row.person_id, f"phase{data.phase}", 0, 0, "", "", False,
+                               {**common, "birth": ("Sinh năm " if len(row.birth) == 4 else "Sinh ngày ") + row.birth, "address": row.address,
+                                "completed_date": row.completed_on.strftime("%d/%m/%Y") if row.completed_on else ""},
+                               {"name": row.name, "honorific": row.honorific,
+                                "honorific_lower": row.honorific.lower()})
+              for row in data.rows]
+    return render(template, sheets, out)

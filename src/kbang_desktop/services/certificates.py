@@ -38,7 +38,8 @@ from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.writes import new_id, utcnow
 
 RECORD_PREFIX = "KBC1 "
-BUILT_IN = ("a4-landscape", "a5-landscape")
+BUILT_IN = {"a4-landscape": "certificate-a4-landscape.json", "a5-landscape": "certificate-a5-landscape.json",
+            "literacy-a5-landscape": "literacy-a5-landscape.json"}
 TEMPLATE_SETTING = "certificate_template:"
 UNIT_PREFIX = {"commune": "xã", "town": "thị trấn", "ward": "phường"}
 SIGNER_LINES = {"chairman": ("CHỦ TỊCH",), "vice_chairman": ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")}
@@ -115,9 +116,9 @@ def _honorific(sex: str | None) -> tuple[str, str]:
     return ("Bà", "bà") if sex == "F" else ("Ông", "ông") if sex == "M" else ("Ông/Bà", "ông/bà")
 
 
-def _subject(repo: Repository, graph: Any, registration: E.Registration, when: date) -> tuple[dict[str, str], str]:
-    subject = repo.require(SUBJECT_ENTITY[registration.model_kind], registration.subject_id)
-    kind = registration.model_kind
+def subject_facts(repo: Repository, graph: Any, kind: str, subject_id: str, when: date) -> tuple[dict[str, str], str]:
+    """The name (with "Ông"/"Bà" by sex) and the address valid on `when` of a recognised subject."""
+    subject = repo.require(SUBJECT_ENTITY[kind], subject_id)
     sex = None
     if kind == "household":
         head = repo.get(E.Person, subject.head_person_id) if subject.head_person_id else None
@@ -207,7 +208,7 @@ class CertificateService:
                     next_serial += 1
                 repo.add(E.CertificatePrint, id=new_id(), certificate_id=certificate.id, printed_at=now,
                          reprint=reprint, reason=nfc(reason) if reprint else "")
-                subject, address = _subject(repo, graph, registration, decision.decided_on)
+                subject, address = subject_facts(repo, graph, registration.model_kind, registration.subject_id, decision.decided_on)
                 payload = {"c": certificate.verification_code, "d": decision.number,
                            "dd": decision.decided_on.isoformat(), "k": registration.model_kind,
                            "m": decision.year, "n": certificate.serial, "o": office_id, "s": site_id,
@@ -248,7 +249,7 @@ class CertificateService:
         if own:
             return own.value
         if name in BUILT_IN:
-            return resource("templates", f"certificate-{name}.json").read_text(encoding="utf-8")
+            return resource("templates", BUILT_IN[name]).read_text(encoding="utf-8")
         raise KbangError(N_("Không có mẫu giấy công nhận \"{name}\"."), name=name)
 
     def template(self, name: str) -> CertificateTemplate:
@@ -326,7 +327,7 @@ class CertificateService:
         decision = repo.require(E.Decision, entry.decision_id)
         registration = repo.require(E.Registration, entry.registration_id)
         graph = unit_graph(repo)
-        subject, _address_text = _subject(repo, graph, registration, decision.decided_on)
+        subject, _address_text = subject_facts(repo, graph, registration.model_kind, registration.subject_id, decision.decided_on)
         held = {"c": certificate.verification_code, "d": decision.number, "dd": decision.decided_on.isoformat(),
                 "k": registration.model_kind, "m": decision.year, "n": certificate.serial,
                 "o": certificate.office_id, "t": subject["name"], "u": issuer_of(repo, decision.issuer_unit_id)[1],

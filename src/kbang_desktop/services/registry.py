@@ -13,6 +13,7 @@ from kbang_desktop.services.learning_models import CriteriaService, LearningMode
 from kbang_desktop.services.literacy import LiteracyService
 from kbang_desktop.services.maintenance import MaintenanceService
 from kbang_desktop.services.offices import OfficeService
+from kbang_desktop.services.paperwork import PaperworkService
 from kbang_desktop.services.people import ClanService, HouseholdService, OrganisationService, PersonService
 from kbang_desktop.services.units import UnitService
 from kbang_desktop.services.users import UserService
@@ -36,6 +37,7 @@ class Services:
         self.criteria = CriteriaService(ctx)
         self.models = LearningModelService(ctx)
         self.certificates = CertificateService(ctx)
+        self.paperwork = PaperworkService(ctx)
         self.audit = AuditService(ctx)
         self.maintenance = MaintenanceService(ctx)
 
