@@ -97,8 +97,13 @@ def parse_birth(value: object, today: date | None = None) -> Birth:
 def age_on(birth: Birth, reference: date, year_only_month: int = 7, year_only_day: int = 1) -> int:
     """Age in whole years on `reference` (a birthday on that day counts)."""
     born = birth.assumed_date(year_only_month, year_only_day)
-    years = reference.year - born.year
-    if (reference.month, reference.day) < (born.month, born.day):
+    return age_of(born.year, born.month, born.day, reference)
+
+
+def age_of(year: int, month: int, day: int, reference: date) -> int:
+    """Age in whole years on `reference` of someone born on year-month-day (negative: not yet born)."""
+    years = reference.year - year
+    if (reference.month, reference.day) < (month, day):
         years -= 1
     return years
 

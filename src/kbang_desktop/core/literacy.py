@@ -8,7 +8,8 @@ never constants here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -103,19 +104,29 @@ def rule_for(rules: Iterable[LiteracyRule], level: int, when: date) -> LiteracyR
     return max(candidates, key=lambda r: r.valid_from)
 
 
-def _count(people: Sequence[tuple[int, PersonFacts]], band: tuple[int, int], minimum_level: int,
-           rule: LiteracyRule, extra_condition: bool = True) -> LevelResult:
+# (age on the reference date, level held, exempt, known only by birth year) -> number of people
+Tally = Mapping[tuple[int, int, bool, bool], int]
+
+
+def _count(tally: Tally, band: tuple[int, int], minimum_level: int, rule: LiteracyRule,
+           extra_condition: bool = True) -> LevelResult:
     low, high = band
     population = literate = 0
-    for age, person in people:
-        if low <= age <= high and not person.exempt:
-            population += 1
-            if person.level >= minimum_level:
-                literate += 1
+    for (age, level, exempt, _year_only), n in tally.items():
+        if low <= age <= high and not exempt:
+            population += n
+            if level >= minimum_level:
+                literate += n
     rate = Fraction(literate, population) if population else None
     threshold = Fraction(rule.threshold)
     meets = bool(extra_condition and rate is not None and rate >= threshold)
     return LevelResult(rule.level, low, high, population, literate, rate, meets, rule.threshold)
+
+
+def tally(people: Iterable[PersonFacts], as_of: date, year_only_month: int = 7, year_only_day: int = 1) -> Counter:
+    """People counted by what the rule looks at: age on `as_of`, level, exemption, birth year only."""
+    return Counter((age_on(p.birth, as_of, year_only_month, year_only_day), p.level, p.exempt, p.birth.year_only)
+                   for p in people)
 
 
 def literacy_standard(people: Iterable[PersonFacts], as_of: date, rules: Sequence[LiteracyRule],
@@ -128,20 +139,25 @@ def literacy_standard(people: Iterable[PersonFacts], as_of: date, rules: Sequenc
     by a birth year is taken as born on `year_only_month`/`year_only_day` of it.
     Level 2 also requires level 1.
     """
+    return standard_of_tally(tally(people, as_of, year_only_month, year_only_day), as_of, rules, especially_difficult)
+
+
+def standard_of_tally(counts: Tally, as_of: date, rules: Sequence[LiteracyRule],
+                      especially_difficult: bool) -> LiteracyStatus:
+    """The same rule over people already counted by `tally` (how reports over a whole hub run it)."""
     rule1, rule2 = rule_for(rules, 1, as_of), rule_for(rules, 2, as_of)
-    aged = [(age_on(p.birth, as_of, year_only_month, year_only_day), p) for p in people]
-    level1 = _count(aged, rule1.band(especially_difficult), 1, rule1)
-    level2 = _count(aged, rule2.band(especially_difficult), 2, rule2, extra_condition=level1.meets)
+    level1 = _count(counts, rule1.band(especially_difficult), 1, rule1)
+    level2 = _count(counts, rule2.band(especially_difficult), 2, rule2, extra_condition=level1.meets)
     low = min(level1.age_from, level2.age_from)
     high = max(level1.age_to, level2.age_to)
-    in_band = [p for age, p in aged if low <= age <= high]
+    in_band = [(key, n) for key, n in counts.items() if low <= key[0] <= high]
     return LiteracyStatus(
         as_of=as_of,
         especially_difficult=especially_difficult,
         level1=level1,
         level2=level2,
-        birth_year_only=sum(1 for p in in_band if p.birth.year_only),
-        exempted=sum(1 for p in in_band if p.exempt),
+        birth_year_only=sum(n for key, n in in_band if key[3]),
+        exempted=sum(n for key, n in in_band if key[2]),
     )
 
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.dates import Birth
+from kbang_desktop.core.dates import age_of
 from kbang_desktop.core.errors import KbangError, ValidationError
 from kbang_desktop.core.literacy import (
     PHASE_TERMS,
     TERM_RESULTS,
     LiteracyRule,
     LiteracyStatus,
-    PersonFacts,
     level_from_results,
-    literacy_standard,
+    rule_for,
+    standard_of_tally,
 )
+from kbang_desktop.core.units import COMMUNE_KINDS
 from kbang_desktop.core.validation import validate_learner_age
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
@@ -49,34 +51,52 @@ def rules(repo: Repository) -> list[LiteracyRule]:
             for r in repo.list(E.LiteracyRuleRecord)]
 
 
-def level_on(history: list[tuple[date | None, int]], fallback: tuple[int, date | None], when: date) -> int:
-    """The literacy level held on `when`: the latest attainment on or before it."""
-    if history:
-        known = [(d or date.min, level) for d, level in history if d is None or d <= when]
-        return max(known)[1] if known else 0
-    level, since = fallback
-    return level if since is None or since <= when else 0
+def statuses(repo: Repository, as_of: date, month: int, day: int,
+             communes: list[E.AdminUnit] | None = None) -> list[CommuneLiteracy]:
+    """The literacy standard on `as_of` of every commune-level unit valid that day (or of `communes`).
+
+    People are counted where their village and commune lie on `as_of` (records kept under units
+    merged since then are regrouped through the successions). A commune office and the hub run
+    this same function, so their figures agree. Reads only.
+    """
+    graph = unit_graph(repo)
+    all_rules = rules(repo)
+    bands = [r for r in all_rules if r.in_force(as_of)]
+    if not bands:
+        rule_for(all_rules, 1, as_of)  # raises the clear message
+    low = min(min(r.age_from, r.difficult_age_from) for r in bands)
+    high = max(max(r.age_to, r.difficult_age_to) for r in bands)
+    years = (as_of.year - high - 1, as_of.year - low)
+    sources = None
+    if communes is not None:
+        sources = set().union(*(graph.predecessors_of(c.id) for c in communes))
+    where: dict[tuple[str, str | None], str | None] = {}
+    tallies: dict[str, Counter] = defaultdict(Counter)
+    for commune_id, village_id, birth_date, birth_year, exempt, level in queries.literacy_facts(
+            repo.session, as_of, years, sources):
+        key = (commune_id, village_id)
+        target = where.get(key, "?")
+        if target == "?":
+            target = where[key] = graph.record_commune_on(commune_id, village_id, as_of)
+        if target is None:
+            continue
+        if birth_date is None:
+            age = age_of(birth_year, month, day, as_of)  # known only by year: the office's assumed day
+        else:
+            age = age_of(int(birth_date[:4]), int(birth_date[5:7]), int(birth_date[8:10]), as_of)
+        if age < 0:
+            continue  # not yet born on as_of
+        tallies[target][(age, level, exempt, birth_date is None)] += 1
+    units = communes if communes is not None else [
+        u for u in repo.list(E.AdminUnit, repo.column(E.AdminUnit, "kind").in_(COMMUNE_KINDS))
+        if u.valid_from <= as_of and (u.valid_to is None or as_of <= u.valid_to) and u.id in tallies]
+    return [CommuneLiteracy(unit, standard_of_tally(tallies.get(unit.id, Counter()), as_of, all_rules,
+                                                    designation_on(repo, unit.id, ESPECIALLY_DIFFICULT, as_of)))
+            for unit in units]
 
 
 def commune_status(repo: Repository, commune: E.AdminUnit, as_of: date, month: int, day: int) -> CommuneLiteracy:
-    graph = unit_graph(repo)
-    rows = queries.literacy_rows(repo.session, graph.predecessors_of(commune.id))
-    residents = []
-    for pid, commune_id, village_id, birth_date, birth_year, exempt, moved, died, level, level_date in rows:
-        if graph.record_commune_on(commune_id, village_id, as_of) != commune.id:
-            continue
-        if (moved and moved <= as_of) or (died and died <= as_of):
-            continue
-        birth = Birth(birth_year, birth_date)
-        if birth.assumed_date(month, day) > as_of:
-            continue
-        residents.append((pid, birth, exempt, level, level_date))
-    history = queries.attainments_for(repo.session, [r[0] for r in residents])
-    facts = [PersonFacts(birth, level_on(history.get(pid, []), (level, level_date), as_of), exempt)
-             for pid, birth, exempt, level, level_date in residents]
-    difficult = designation_on(repo, commune.id, ESPECIALLY_DIFFICULT, as_of)
-    status = literacy_standard(facts, as_of, rules(repo), difficult, month, day)
-    return CommuneLiteracy(commune, status)
+    return statuses(repo, as_of, month, day, [commune])[0]
 
 
 class LiteracyService:
