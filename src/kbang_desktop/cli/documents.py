@@ -36,6 +36,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type, l
         p.add_argument("--signer", default="", help=_("họ và tên người ký"))
         if name == "certificates":
             p.add_argument("--template", default="literacy-a5-landscape")
+    report = sub.add_parser("report", parents=[common], help=_("báo cáo (PDF hoặc Excel)"))
+    report.add_argument("name", help=_("tên báo cáo, hoặc list để xem danh sách"))
+    report.add_argument("--as-of", type=date.fromisoformat, help=_("tính đến ngày (YYYY-MM-DD), mặc định hôm nay"))
+    report.add_argument("--format", choices=("pdf", "xlsx"), default="pdf")
+    report.add_argument("--out", help=_("tệp kết quả"))
+    report.add_argument("--commune", help=_("chỉ một xã"))
+
     certificates = sub.add_parser("certificates", parents=[common], help=_("giấy công nhận"))
     certificates_sub = certificates.add_subparsers(dest="certificates_command", parser_class=parser_class, required=True)
     p = certificates_sub.add_parser("print", parents=[common], help=_("in giấy công nhận của một quyết định"))
@@ -58,6 +65,8 @@ def dispatch(args: argparse.Namespace, services: Any) -> int | None:
     """Run a documents command; None when `args.command` is not one of them."""
     if args.command == "certificates":
         return _certificates(args, services)
+    if args.command == "report":
+        return _report(args, services)
     if args.command == "decisions" and args.decisions_command == "annex":
         from kbang_desktop.documents.lists import annex_pdf
 
@@ -171,3 +180,32 @@ def _verification_inputs(code: str) -> list[str]:
             raise KbangError(i18n.N_("Tệp {path} không chứa mã xác minh của Kbang Desktop."), path=code)
         return lines
     return [code]
+
+
+def _report(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.services.reports import find_report
+
+    office = services.offices.this_office()
+    if args.name == "list":
+        infos = [r for r in services.reports.available() if office.kind == "hub" or not r.hub_only]
+        _emit(args, [{"name": r.name, "title": _(r.title), "hub_only": r.hub_only} for r in infos],
+              "\n".join(f"{r.name}\t{_(r.title)}" for r in infos))
+        return EXIT_OK
+    info = find_report(args.name)
+    if not args.out:
+        raise KbangError(i18n.N_("Cần ghi tệp kết quả: --out TỆP.{format}"), format=args.format)
+    from kbang_desktop.documents.reports import write_report
+
+    as_of = args.as_of or services.ctx.today()
+    peers = ()
+    if info.name == "data-completeness" and office.kind == "hub":
+        from kbang_desktop.sync.exchange import status
+
+        peers = status(services)
+    report = services.reports.build(info.name, as_of, args.commune, peers)
+    pages = write_report(report, args.format, Path(args.out), office.name)
+    rows = sum(len(s.rows) for s in report.sections)
+    _emit(args, {"report": info.name, "file": args.out, "format": args.format, "rows": rows,
+                 "pages" if args.format == "pdf" else "sheets": pages},
+          _("Đã ghi báo cáo \"{title}\" vào {path}.").format(title=_(info.title), path=args.out))
+    return EXIT_OK
