@@ -80,6 +80,7 @@ def _chart(section: Section, chart: Chart, fonts: Any, width: float) -> Drawing 
         labels = [str(row[0]) for row in section.rows]
     height = 62 * mm
     drawing = Drawing(width, height + 14 * mm)
+    drawing.initialFontName = fonts.regular  # else the renderer starts in Helvetica, which is not embedded
     drawing.add(String(0, height + 9 * mm, gettext(chart.title), fontName=fonts.bold, fontSize=10))
     bars = VerticalBarChart()
     bars.x, bars.y, bars.width, bars.height = 12 * mm, 16 * mm, width - 16 * mm, height - 14 * mm
