@@ -36,6 +36,22 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type, l
         p.add_argument("--signer", default="", help=_("họ và tên người ký"))
         if name == "certificates":
             p.add_argument("--template", default="literacy-a5-landscape")
+    importer = sub.add_parser("import", parents=[common], help=_("nhập từ Excel"))
+    importer_sub = importer.add_subparsers(dest="import_command", parser_class=parser_class, required=True)
+    p = importer_sub.add_parser("persons", parents=[common], help=_("nhập danh sách người từ tệp .xlsx"))
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help=_("chỉ kiểm tra, không lưu"))
+    p.add_argument("--skip-invalid", action="store_true", help=_("lưu các dòng hợp lệ, bỏ qua dòng có lỗi"))
+    p.add_argument("--map", action="append", default=[], metavar=_("CỘT=TRƯỜNG"),
+                   help=_("cột của tệp và trường nó chứa, ví dụ \"Tên=full_name\""))
+    exporter = sub.add_parser("export", parents=[common], help=_("xuất ra Excel"))
+    exporter_sub = exporter.add_subparsers(dest="export_command", parser_class=parser_class, required=True)
+    p = exporter_sub.add_parser("persons", parents=[common], help=_("xuất danh sách người ra tệp .xlsx"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--commune", help=_("chỉ một xã"))
+    p.add_argument("--sensitive", action="store_true",
+                   help=_("kèm số định danh và khuyết tật (dữ liệu nhạy cảm; chỉ khi thật cần)"))
+
     report = sub.add_parser("report", parents=[common], help=_("báo cáo (PDF hoặc Excel)"))
     report.add_argument("name", help=_("tên báo cáo, hoặc list để xem danh sách"))
     report.add_argument("--as-of", type=date.fromisoformat, help=_("tính đến ngày (YYYY-MM-DD), mặc định hôm nay"))
@@ -67,6 +83,16 @@ def dispatch(args: argparse.Namespace, services: Any) -> int | None:
         return _certificates(args, services)
     if args.command == "report":
         return _report(args, services)
+    if args.command == "import":
+        return _import_persons(args, services)
+    if args.command == "export":
+        from kbang_desktop.documents.excel import write_persons
+
+        headers, rows = services.person_import.export_rows(args.commune, args.sensitive)
+        count = write_persons(Path(args.out), headers, rows, _("Danh sách người"))
+        _emit(args, {"file": args.out, "rows": count, "columns": headers},
+              _("Đã xuất {n} người vào {path}.").format(n=i18n.format_number(count), path=args.out))
+        return EXIT_OK
     if args.command == "decisions" and args.decisions_command == "annex":
         from kbang_desktop.documents.lists import annex_pdf
 
@@ -209,3 +235,24 @@ def _report(args: argparse.Namespace, services: Any) -> int:
                  "pages" if args.format == "pdf" else "sheets": pages},
           _("Đã ghi báo cáo \"{title}\" vào {path}.").format(title=_(info.title), path=args.out))
     return EXIT_OK
+
+
+def _import_persons(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.excel import read_sheet
+    from kbang_desktop.services.person_import import parse_mapping
+
+    rows, headers = read_sheet(Path(args.file), parse_mapping(args.map))
+    outcome = services.person_import.import_rows(rows, headers, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+    errors = [{"row": e.row, "column": e.column, "message": _(e.message).format(**e.params)} for e in outcome.errors]
+    data = {"status": outcome.status, "rows": outcome.rows, "created": outcome.created,
+            "duplicates": len(outcome.duplicates), "errors": errors, "duplicate_rows": list(outcome.duplicates),
+            "columns": headers}
+    lines = [f"{_('Dòng')} {e['row']}, {_('cột')} \"{e['column']}\": {e['message']}" for e in errors]
+    lines += [_("Dòng {row}: {name} ({year}) có vẻ đã có, không thêm lần nữa.").format(
+        row=d["row"], name=d["full_name"], year=d["birth_year"]) for d in outcome.duplicates]
+    summary = {"imported": _("Đã nhập {created} người từ {rows} dòng."),
+               "dry-run": _("Kiểm tra xong: sẽ nhập {created} người từ {rows} dòng; chưa lưu gì."),
+               "rejected": _("Không nhập: có {n} lỗi. Sửa tệp rồi nhập lại, hoặc dùng --skip-invalid.")}[outcome.status]
+    lines.append(summary.format(created=outcome.created, rows=outcome.rows, n=len(errors)))
+    _emit(args, data, "\n".join(lines))
+    return EXIT_FAILED if outcome.status == "rejected" else EXIT_OK

@@ -127,7 +127,8 @@ class CommuneGenerator:
                 sex = ("M" if r.random() < 0.7 else "F") if member == 0 else ("F" if member == 1 else r.choice("MF"))
                 born_year = 2026 - age
                 year_only = ethnic != "01" and age > 40 and r.random() < 0.35
-                birth_date = None if year_only else date(born_year, r.randint(1, 12), r.randint(1, 28))
+                birth_date = None if year_only else date(born_year, r.randint(1, 12 if born_year < 2026 else 10),
+                                                                  r.randint(1, 28))  # no births after the demo's November
                 level = self._literacy(ethnic, age)
                 name = self.name(ethnic, sex)
                 moved = date(r.randint(2021, 2025), r.randint(1, 12), 1) if r.random() < 0.01 else None

@@ -15,6 +15,7 @@ from kbang_desktop.services.maintenance import MaintenanceService
 from kbang_desktop.services.offices import OfficeService
 from kbang_desktop.services.paperwork import PaperworkService
 from kbang_desktop.services.people import ClanService, HouseholdService, OrganisationService, PersonService
+from kbang_desktop.services.person_import import PersonImportService
 from kbang_desktop.services.reports import ReportService
 from kbang_desktop.services.units import UnitService
 from kbang_desktop.services.users import UserService
@@ -40,6 +41,7 @@ class Services:
         self.certificates = CertificateService(ctx)
         self.paperwork = PaperworkService(ctx)
         self.reports = ReportService(ctx)
+        self.person_import = PersonImportService(ctx)
         self.audit = AuditService(ctx)
         self.maintenance = MaintenanceService(ctx)
 

@@ -58,6 +58,19 @@ def find_commune(repo: Repository, name: str, when: date) -> E.AdminUnit:
     raise NotFound(N_("\"{name}\" không phải là đơn vị hành chính vào ngày {date}."), name=unit.name, date=_fmt(when))
 
 
+def commune_or_successor(repo: Repository, name: str, when: date) -> E.AdminUnit:
+    """The commune called `name` on `when`, or, for a commune merged since, the one it became."""
+    try:
+        return find_commune(repo, name, when)
+    except NotFound:
+        graph = unit_graph(repo)
+        for unit in repo.list(E.AdminUnit, name_folded=fold(name)):
+            successor = graph.commune_on(unit.id, when) if unit.kind in COMMUNE_KINDS else None
+            if successor:
+                return repo.require(E.AdminUnit, successor)
+        raise
+
+
 def find_village(repo: Repository, commune: E.AdminUnit, name: str) -> E.AdminUnit | None:
     for village in repo.list(E.AdminUnit, kind="village", parent_id=commune.id, name_folded=fold(name)):
         return village
