@@ -175,3 +175,28 @@ def test_text_file_without_records_is_refused(services, db_path, tmp_path, capsy
     assert main(["--db", str(db_path), "certificates", "verify", str(empty)]) == 1
     assert "không chứa mã xác minh" in capsys.readouterr().err
     assert Path(empty).exists()
+
+
+def test_two_pcs_of_one_office_never_share_a_serial_and_the_hub_verifies_both(tmp_path):
+    from tests.sync.net import Net, fill_commune
+
+    net = Net(tmp_path)
+    try:
+        net.hub()
+        net.commune("kbl", "Kông Bơ La")
+        decision = fill_commune(net.sites["kbl"])["decision"]
+        net.second_pc("kbl2", of="kbl")
+        first = print_decision(net.sites["kbl"].certificates, decision, tmp_path / "a.pdf")
+        second = print_decision(net.sites["kbl2"].certificates, decision, tmp_path / "b.pdf")
+        assert first.serials == [1] and second.serials == [10001]
+        for sender in ("kbl", "kbl2"):
+            assert net.exchange(sender, "hub").status == "applied"
+        assert net.exchange("hub", "kbl").status == "applied"
+        hub = net.sites["hub"]
+        for pdf in ("a.pdf", "b.pdf"):
+            record = records_in_pdf((tmp_path / pdf).read_bytes())[0]
+            assert hub.certificates.verify(record).status == "genuine"
+            assert net.sites["kbl"].certificates.verify(record).status == "genuine"
+        assert sorted(c.serial for c in net.sites["kbl"].certificates.for_decision(decision)) == [1, 10001]
+    finally:
+        net.close()

@@ -151,6 +151,30 @@ def sign_record(keys: K.SiteKeys, payload: dict[str, Any]) -> str:
     return RECORD_PREFIX + message.decode("utf-8") + " " + _b64url(keys.signing.sign(message).signature)
 
 
+SITE_BLOCK = 10_000
+
+
+def _next_serial(repo: Repository, site_id: str, office_id: str, year: int) -> int:
+    """The next serial number of this PC for the year.
+
+    Serials are unique per office and year. An office with a second PC (rare) cannot ask the
+    first one offline, so each PC of the office numbers in its own block: the office's first PC
+    from 1, its second from 10001, and so on (by the order the PCs joined). No two PCs of an
+    office can then print the same number, and the sync never meets two certificates with one
+    serial.
+    """
+    sites = sorted(repo.list(E.Site, office_id=office_id, include_deleted=True), key=lambda s: (s.created_at, s.id))
+    rank = next((i for i, s in enumerate(sites) if s.id == site_id), 0)
+    low, high = rank * SITE_BLOCK + 1, (rank + 1) * SITE_BLOCK - 1
+    serial = repo.column(E.Certificate, "serial")
+    taken = repo.list(E.Certificate, serial >= low, serial <= high, office_id=office_id, year=year,
+                      include_deleted=True, order_by=[serial.desc()], limit=1)
+    following = (taken[0].serial if taken else low - 1) + 1
+    if following > high:
+        raise KbangError(N_("Máy này đã dùng hết số vào sổ của năm {year}."), year=year)
+    return following
+
+
 class CertificateService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -183,10 +207,7 @@ class CertificateService:
             issuer_unit, issuer_name = issuer_of(repo, decision.issuer_unit_id)
             place = repo.require(E.AdminUnit, decision.issuer_unit_id).name
             year = decision.decided_on.year
-            serial_column = repo.column(E.Certificate, "serial")
-            taken = repo.list(E.Certificate, office_id=office_id, year=year, include_deleted=True,
-                              order_by=[serial_column.desc()], limit=1)
-            next_serial = (taken[0].serial if taken else 0) + 1
+            next_serial = _next_serial(repo, site_id, office_id, year)
             now = utcnow()
             common = {
                 "issuer_body": "ỦY BAN NHÂN DÂN", "issuer_unit": issuer_unit, "issuer_unit_name": issuer_name,

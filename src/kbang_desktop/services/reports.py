@@ -170,8 +170,8 @@ class ReportService:
             level1, level2 = aggregate_units([c.status for c in found])
             total[6], total[11] = level1.meets, level2.meets
             total[12] = 2 if level2.meets and level1.meets else 1 if level1.meets else 0
-            notes.append((N_("Toàn đơn vị đạt mức khi ít nhất 90% số xã đạt: mức 1 {m1}/{n} xã, mức 2 {m2}/{n} xã."),
-                          {"m1": level1.meeting, "m2": level2.meeting, "n": level1.units}))
+            notes.append((N_("Toàn đơn vị đạt mức khi ít nhất {share} số xã đạt: mức 1 {m1}/{n} xã, mức 2 {m2}/{n} xã."),
+                          {"m1": level1.meeting, "m2": level2.meeting, "n": level1.units, "share": 0.9}))
         threshold = float(found[0].status.level1.threshold) if found else 0.9
         section = Section(N_("Chuẩn biết chữ theo xã"), columns, tuple(rows), tuple(total) if total else None,
                           (Chart(N_("Tỉ lệ biết chữ mức 1 (đường kẻ: ngưỡng đạt chuẩn)"), 5, threshold),
