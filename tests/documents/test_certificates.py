@@ -152,8 +152,8 @@ def test_background_image_is_drawn(services, tmp_path):
     print_decision(services.certificates, decision.id, tmp_path / "nen.pdf", template_name="nen")
     plain = print_decision(services.certificates, decision.id, tmp_path / "plain.pdf")
     assert plain.pages == 1
-    assert len(PdfReader(str(tmp_path / "nen.pdf")).pages[0].images) == 1
-    assert len(PdfReader(str(tmp_path / "plain.pdf")).pages[0].images) == 0
+    with_background = len(PdfReader(str(tmp_path / "nen.pdf")).pages[0].images)
+    assert with_background == len(PdfReader(str(tmp_path / "plain.pdf")).pages[0].images) + 1  # the QR code is one
 
 
 def _tiny_png() -> bytes:
@@ -200,3 +200,27 @@ def test_two_pcs_of_one_office_never_share_a_serial_and_the_hub_verifies_both(tm
         assert sorted(c.serial for c in net.sites["kbl"].certificates.for_decision(decision)) == [1, 10001]
     finally:
         net.close()
+
+
+def test_the_printed_qr_code_scans_to_the_signed_record(services, db_path, tmp_path, capsys):
+    import zxingcpp
+    from pypdf import PdfReader
+
+    decision = issued_decision(services, heads=(("Đinh Thị Bŏk", "F"),))
+    print_decision(services.certificates, decision.id, tmp_path / "giay.pdf")
+    record = records_in_pdf((tmp_path / "giay.pdf").read_bytes())[0]
+    image = PdfReader(str(tmp_path / "giay.pdf")).pages[0].images[0].image
+    photo = image.convert("L").resize((image.width * 6, image.height * 6), 0)  # as a scan would see it
+    from PIL import ImageOps
+
+    photo = ImageOps.expand(photo, border=40, fill=255)
+    decoded = zxingcpp.read_barcodes(photo)
+    assert [d.text for d in decoded] == [record] and "Bŏk" in record
+    photo.save(tmp_path / "anh-chup.png")
+    services.ctx.db.close()
+    assert main(["--db", str(db_path), "certificates", "verify", str(tmp_path / "anh-chup.png"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["recognised"] == "Đinh Thị Bŏk"
+    blank = tmp_path / "trang.png"
+    ImageOps.expand(photo.crop((0, 0, 10, 10)), border=20, fill=255).save(blank)
+    assert main(["--db", str(db_path), "certificates", "verify", str(blank)]) == 1
+    assert "mã QR" in capsys.readouterr().err

@@ -167,3 +167,23 @@ def test_headers_the_file_names_its_own_way_are_mapped(services, tmp_path):
         read_sheet(tmp_path / "m.xlsx")
     rows, headers = read_sheet(tmp_path / "m.xlsx", parse_mapping(["Tên đầy đủ=full_name", "NS=birth"]))
     assert services.person_import.import_rows(rows, headers).created == 1
+
+
+def test_household_numbers_make_households_with_their_head(services, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Làng", "Hộ số", "Quan hệ với chủ hộ"])
+    sheet.append(["Đinh Thị Bŏk", 1990, "Nữ", "Ba Na", "Làng A", "7", "Vợ"])
+    sheet.append(["Đinh Văn Hmưk", 1988, "Nam", "Ba Na", "Làng A", "7", "Chủ hộ"])
+    sheet.append(["Đinh Văn Ơn", 2012, "Nam", "Ba Na", "Làng A", "7", "Con"])
+    sheet.append(["Rơ Châm Hlim", 1950, "Nữ", "Gia Rai", "Làng B", "7", ""])
+    book.save(tmp_path / "ho.xlsx")
+    rows, headers = read_sheet(tmp_path / "ho.xlsx")
+    assert services.person_import.import_rows(rows, headers).created == 4
+    people = {p.full_name: services.persons.get(p.id) for p in services.persons.list("Kông Bơ La")}
+    household = people["Đinh Văn Ơn"].household_id
+    assert household and people["Đinh Thị Bŏk"].household_id == household == people["Đinh Văn Hmưk"].household_id
+    assert people["Rơ Châm Hlim"].household_id not in (None, household)  # number 7 of another village
+    heads = {h.id: h.head_person_id for h in services.households.list(people["Đinh Văn Ơn"].commune_id)}
+    assert heads[household] == people["Đinh Văn Hmưk"].id
+    assert heads[people["Rơ Châm Hlim"].household_id] == people["Rơ Châm Hlim"].id

@@ -67,7 +67,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type, l
     p.add_argument("--template", default="a4-landscape", help=_("mẫu giấy (a4-landscape, a5-landscape hoặc mẫu riêng)"))
     p.add_argument("--reason", default="", help=_("lý do in lại"))
     p = certificates_sub.add_parser("verify", parents=[common], help=_("kiểm tra giấy công nhận thật hay giả"))
-    p.add_argument("code", help=_("mã xác minh, nội dung mã QR, hoặc tệp (PDF hoặc văn bản)"))
+    p.add_argument("code", help=_("mã xác minh, nội dung mã QR, hoặc tệp (ảnh chụp, PDF hoặc văn bản)"))
     p = certificates_sub.add_parser("templates", parents=[common], help=_("các mẫu giấy công nhận"))
     p = certificates_sub.add_parser("template-show", parents=[common], help=_("xuất một mẫu ra JSON để sửa"))
     p.add_argument("name")
@@ -191,10 +191,16 @@ def _certificates(args: argparse.Namespace, services: Any) -> int:
 
 def _verification_inputs(code: str) -> list[str]:
     """The records to check: the argument itself, or those in a PDF printed by Kbang, or a text file's lines."""
-    from kbang_desktop.documents.certificates import records_in_pdf
+    from kbang_desktop.documents.certificates import IMAGE_SUFFIXES, records_in_image, records_in_pdf
 
     path = Path(code)
     if len(code) < 300 and path.is_file():
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            records = records_in_image(path)
+            if not records:
+                raise KbangError(i18n.N_("Không thấy mã QR của Kbang Desktop trong ảnh {path}; hãy chụp rõ hơn, thẳng "
+                                         "và đủ sáng."), path=code)
+            return records
         data = path.read_bytes()
         if data.startswith(b"%PDF"):
             records = records_in_pdf(data)

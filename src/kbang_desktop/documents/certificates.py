@@ -21,7 +21,7 @@ from kbang_desktop.core.templates import CertificateTemplate
 from kbang_desktop.documents.fonts import family
 from kbang_desktop.documents.pdf import draw_lines, draw_qr, save_pdf, style_font, wrap
 from kbang_desktop.i18n import N_
-from kbang_desktop.services.certificates import CertificateService, CertificateSheet
+from kbang_desktop.services.certificates import RECORD_PREFIX, CertificateService, CertificateSheet
 from kbang_desktop.services.paperwork import Completions
 
 RECORDS_KEY = "kbang-certificates:"
@@ -85,6 +85,22 @@ def records_in_pdf(data: bytes) -> list[str]:
         except (ValueError, UnicodeDecodeError):
             continue
     return records
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
+def records_in_image(path: Path) -> list[str]:
+    """The verification records in the QR codes of a photo or scan of certificates."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    except (OSError, UnidentifiedImageError, ValueError) as error:
+        raise KbangError(N_("Không đọc được ảnh {path} ({error})."), path=str(path), error=type(error).__name__) from None
+    return [code.text for code in found if code.valid and code.text.startswith(RECORD_PREFIX.strip())]
 
 
 def render(template: CertificateTemplate, sheets: list[CertificateSheet], out: Path) -> int:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 
-import segno
+import zxingcpp
+from PIL import Image
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 
@@ -49,26 +49,25 @@ def wrap(text: str, font: str, size: float, width_pt: float) -> list[str]:
     return lines or [""]
 
 
-def qr_modules(text: str) -> list[list[bool]]:
-    """The QR code of `text` (UTF-8, error correction M, smallest version that fits, best mask)."""
-    code = segno.make(text, error="m", boost_error=False, micro=False)
-    return [[bool(cell) for cell in row] for row in code.matrix]
+def qr_image(text: str) -> Image.Image:
+    """The QR code of `text` (UTF-8, error correction M, smallest version that fits), one pixel per module.
+
+    zxing-cpp encodes in C++ (about 1.5 ms for a certificate's record, against 25 ms for the
+    pure-Python encoders); its reader checks the printed code in the tests.
+    """
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    pixels = code.to_image(scale=1, add_quiet_zones=False)
+    height, width = pixels.shape
+    return Image.frombytes("L", (width, height), bytes(pixels))
 
 
 def draw_qr(c: pdfcanvas.Canvas, text: str, x: float, top: float, size: float, quiet: int = 2) -> None:
-    """A QR code `size` points wide with its top-left corner at (x, top): one filled path, fast to draw."""
-    modules = qr_modules(text)
-    box = size / (len(modules) + 2 * quiet)
-    path = c.beginPath()
-    for r, row in enumerate(modules):
-        column = 0
-        for dark, run in itertools.groupby(row):
-            count = len(list(run))
-            if dark:
-                path.rect(x + (column + quiet) * box, top - (r + quiet + 1) * box, count * box, box)
-            column += count
-    c.setFillGray(0)
-    c.drawPath(path, stroke=0, fill=1)
+    """A QR code `size` points wide (quiet zone included) with its top-left corner at (x, top)."""
+    image = qr_image(text)
+    box = size / (image.width + 2 * quiet)
+    side = box * image.width
+    # One image per code: a few hundred bytes, drawn without smoothing by viewers and printers.
+    c.drawImage(ImageReader(image), x + quiet * box, top - quiet * box - side, side, side)
 
 
 def to_mm(value: float) -> float:

@@ -23,7 +23,7 @@ from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.people import ethnic_index
-from kbang_desktop.services.units import commune_or_successor, find_commune, find_village
+from kbang_desktop.services.units import commune_or_successor, find_commune, find_village, unit_graph
 from kbang_desktop.storage.bulk import BulkLoader
 from kbang_desktop.storage.writes import new_id
 
@@ -183,6 +183,13 @@ def _birth(value: Any, today: date) -> Birth:
     return parse_birth(value, today)
 
 
+def _commune_now(units: dict[str, E.AdminUnit], graph: Any, person: E.Person, today: date) -> str:
+    """The commune a person lives in today (after mergers), else the one on the record."""
+    now = graph.record_commune_on(person.commune_id, person.village_id, today)
+    unit = units.get(now or person.commune_id)
+    return unit.name if unit else ""
+
+
 class PersonImportService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -202,7 +209,7 @@ class PersonImportService:
             ethnic = ethnic_index(repo)
             codes = [g.code for g in ethnic.groups]
             default_commune = repo.get(E.AdminUnit, office.unit_id) if office.unit_id else None
-            communes: dict[str, E.AdminUnit | None] = {}
+            communes: dict[str, E.AdminUnit | KbangError] = {}
             drafts: list[_Draft] = []
             errors: list[RowProblem] = []
             for row in rows:
@@ -223,7 +230,7 @@ class PersonImportService:
 
     def _check(self, repo: Any, row: SheetRow, headers: dict[str, str], today: date, ethnic: Any, codes: list[str],
                default_commune: E.AdminUnit | None,
-               communes: dict[str, E.AdminUnit | None]) -> tuple[list[RowProblem], _Draft | None]:
+               communes: dict[str, E.AdminUnit | KbangError]) -> tuple[list[RowProblem], _Draft | None]:
         problems: list[RowProblem] = []
 
         def value(name: str) -> Any:
@@ -286,11 +293,14 @@ class PersonImportService:
             if commune_name not in communes:
                 try:
                     communes[commune_name] = commune_or_successor(repo, commune_name, today)
-                except KbangError:
-                    communes[commune_name] = None
-            commune = communes[commune_name]
-            if commune is None:
-                problem("commune", N_("Không có xã \"{value}\"."), value=commune_name)
+                except KbangError as error:  # says what became of a merged or split commune
+                    communes[commune_name] = error
+            found_commune = communes[commune_name]
+            if isinstance(found_commune, KbangError):
+                problem("commune", found_commune.message, **found_commune.params)
+                commune = None
+            else:
+                commune = found_commune
         elif commune is None:
             problem("commune", N_("Chưa ghi xã (đơn vị đầu mối cần cột Xã)."))
         person = PersonInput(name, sex or "M", birth, group.code if group else None if raw_ethnic else None,
@@ -339,6 +349,7 @@ class PersonImportService:
             units: dict[tuple[str, str], str] = {}
             new_units, people, attainments = [], [], []
             households: dict[tuple[str, str, str], dict[str, Any]] = {}
+            held_households: dict[str, dict[tuple[str, str], str]] = {}
             for draft in drafts:
                 village_id = None
                 if draft.village:
@@ -358,16 +369,18 @@ class PersonImportService:
                 person_id = new_id()
                 household_id = None
                 if draft.household:
+                    if draft.commune.id not in held_households:
+                        held_households[draft.commune.id] = {
+                            (h.village_id or "", h.number): h.id
+                            for h in repo.list(E.Household, commune_id=draft.commune.id)}
                     hkey = (draft.commune.id, village_id or "", draft.household)
                     if hkey not in households:
-                        held_household = repo.first(E.Household, commune_id=draft.commune.id, village_id=village_id,
-                                                    number=draft.household)
-                        households[hkey] = {"id": held_household.id if held_household else new_id(),
-                                            "new": held_household is None, "head": None,
+                        held_id = held_households[draft.commune.id].get((village_id or "", draft.household))
+                        households[hkey] = {"id": held_id or new_id(), "new": held_id is None, "head": None,
                                             "commune_id": draft.commune.id, "village_id": village_id}
                     household = households[hkey]
                     household_id = household["id"]
-                    if household["head"] is None and fold(draft.relation) in ("chu ho", "chủ hộ", ""):
+                    if household["head"] is None and fold(draft.relation) in ("chu ho", ""):
                         household["head"] = person_id
                 people.append({"id": person_id, "full_name": draft.full_name, "name_folded": fold(draft.full_name),
                                "sex": draft.sex, "birth_date": draft.birth.date, "birth_year": draft.birth.year,
@@ -388,9 +401,10 @@ class PersonImportService:
             loader.insert("household", new_households)
             loader.insert("person", people)
             loader.insert("literacy_attainment", attainments)
-            for h in households.values():
-                if h["new"] and h["head"]:
-                    repo.update(E.Household, h["id"], head_person_id=h["head"])
+            # The heads of the new households, set in the same transaction that creates them: the
+            # state that travels is the final one, so no second revision is needed.
+            loader.set_column("household", "head_person_id",
+                              [(h["head"], h["id"]) for h in households.values() if h["new"] and h["head"]])
             loader.finish("import_persons", {"rows": len(drafts)})
 
     def export_rows(self, commune: str | None = None, sensitive: bool = False) -> tuple[list[str], list[list[Any]]]:
@@ -399,6 +413,8 @@ class PersonImportService:
         with self.ctx.read() as repo:
             ethnic = {g.code: g.name for g in ethnic_index(repo).groups}
             units = {u.id: u for u in repo.list(E.AdminUnit)}
+            graph = unit_graph(repo)
+            today = self.ctx.today()
             numbers = {h.id: h.number for h in repo.list(E.Household)}
             where = []
             if commune:
@@ -414,7 +430,7 @@ class PersonImportService:
         for p in people:
             values = {"full_name": p.full_name, "birth": p.birth_date or p.birth_year,
                       "sex": "Nữ" if p.sex == "F" else "Nam", "ethnic": ethnic.get(p.ethnic_code or "", p.ethnic_code),
-                      "commune": units[p.commune_id].name if p.commune_id in units else "",
+                      "commune": _commune_now(units, graph, p, today),
                       "village": units[p.village_id].name if p.village_id in units else "",
                       "household": numbers.get(p.household_id or "", ""), "relation": p.relation_to_head,
                       "education": p.education, "literacy": p.literacy_level, "literacy_date": p.literacy_date,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from kbang_desktop.storage.models import SYNCABLE, ChangeLog
@@ -40,6 +40,18 @@ class BulkLoader:
         self.session.execute(insert(SYNCABLE[table].__table__), list(rows))
         self.session.execute(insert(ChangeLog.__table__), log)
         self.counts[table] = self.counts.get(table, 0) + len(rows)
+
+    def set_column(self, table: str, column: str, values: Sequence[tuple[Any, str]]) -> None:
+        """Fill one column of rows inserted by this loader in this transaction: [(value, id), ...].
+
+        Only for rows made in the same transaction (no other site has seen them), so their rev and
+        change-log entry stand; for example the head of a household whose members came after it.
+        """
+        if not values:
+            return
+        model = SYNCABLE[table].__table__
+        self.session.execute(update(model).where(model.c.id == bindparam("_id")).values({column: bindparam("_v")}),
+                             [{"_v": value, "_id": record_id} for value, record_id in values])
 
     def finish(self, action: str, details: dict[str, Any]) -> None:
         """One audit event for the whole load, and the clock saved."""
