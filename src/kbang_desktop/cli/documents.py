@@ -151,9 +151,14 @@ def _certificates(args: argparse.Namespace, services: Any) -> int:
             line = item["message"]
             if r.details.get("recognised"):
                 decision = r.details.get("decision") or {}
+                decided = decision.get("date")
+                try:
+                    decided = i18n.format_date(date.fromisoformat(str(decided)))
+                except ValueError:
+                    pass  # shown as written in a record that is not genuine
                 line += " " + _("{who}, số vào sổ {serial}/{year}, theo Quyết định số {number} ngày {date}.").format(
                     who=r.details["recognised"], serial=r.details.get("serial"), year=r.details.get("year"),
-                    number=decision.get("number"), date=decision.get("date"))
+                    number=decision.get("number"), date=decided)
             lines.append(line)
         _emit(args, data[0] if len(data) == 1 else data, "\n".join(lines))
         return EXIT_OK if all(r.genuine for r in results) else EXIT_FAILED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -97,7 +98,7 @@ def literacy_facts(session: Session, as_of: date, birth_years: tuple[int, int],
                    commune_ids: set[str] | None = None) -> Iterator[tuple]:
     """Residents on `as_of` born within `birth_years`, with the literacy level they held on that date.
 
-    Yields (commune_id, village_id, birth date as ISO text or None, birth_year, exempt, level). The level is that of the
+    Yields (commune_id, village_id, birth date as ISO text or None, birth_year, exempt, level, number of people). The level is that of the
     latest attainment on or before `as_of` (an attainment without a date always counts); a person
     with no attainment history keeps the level on the record if it was reached by then.
 
@@ -129,11 +130,14 @@ def literacy_facts(session: Session, as_of: date, birth_years: tuple[int, int],
                 latest[person_id] = (stamp, level)
         elif person_id not in latest:
             latest[person_id] = None  # a history, but nothing reached by as_of
+    counts: Counter = Counter()
     for person_id, commune_id, village_id, birth_date, birth_year, exempt, level, level_date in people:
         if person_id in latest:
             held = latest[person_id]
             level = held[1] if held else 0
         elif level_date is not None and (level_date if text_dates else _iso(level_date)) > day:
             level = 0
+        counts[(commune_id, village_id, birth_date, birth_year, exempt, level)] += 1
+    for (commune_id, village_id, birth_date, birth_year, exempt, level), n in counts.items():
         yield (commune_id, village_id, birth_date if text_dates or birth_date is None else birth_date.isoformat(),
-               birth_year, bool(exempt), level)
+               birth_year, bool(exempt), level, n)
