@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.dates import age_of
 from kbang_desktop.core.errors import KbangError, ValidationError
 from kbang_desktop.core.literacy import (
     PHASE_TERMS,
@@ -72,25 +71,14 @@ def statuses(repo: Repository, as_of: date, month: int, day: int,
         sources = set().union(*(graph.predecessors_of(c.id) for c in communes))
     where: dict[tuple[str, str | None], str | None] = {}
     tallies: dict[str, Counter] = defaultdict(Counter)
-    ages: dict[tuple[str | None, int], int] = {}
-    for commune_id, village_id, birth_date, birth_year, exempt, level, n in queries.literacy_facts(
-            repo.session, as_of, years, sources):
+    for (commune_id, village_id, age, level, exempt, year_only), n in queries.literacy_facts(
+            repo.session, as_of, years, (month, day), sources).items():
         key = (commune_id, village_id)
         target = where.get(key, "?")
         if target == "?":
             target = where[key] = graph.record_commune_on(commune_id, village_id, as_of)
-        if target is None:
-            continue
-        age = ages.get((birth_date, birth_year))
-        if age is None:
-            if birth_date is None:
-                age = age_of(birth_year, month, day, as_of)  # known only by year: the office's assumed day
-            else:
-                age = age_of(int(birth_date[:4]), int(birth_date[5:7]), int(birth_date[8:10]), as_of)
-            ages[(birth_date, birth_year)] = age
-        if age < 0:
-            continue  # not yet born on as_of
-        tallies[target][(age, level, exempt, birth_date is None)] += n
+        if target is not None:
+            tallies[target][(age, level, exempt, year_only)] += n
     units = communes if communes is not None else [
         u for u in repo.list(E.AdminUnit, repo.column(E.AdminUnit, "kind").in_(COMMUNE_KINDS))
         if u.valid_from <= as_of and (u.valid_to is None or as_of <= u.valid_to) and u.id in tallies]

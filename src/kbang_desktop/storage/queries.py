@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import and_, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from kbang_desktop.core import entities as E
+from kbang_desktop.core.dates import age_of
 from kbang_desktop.storage import models as M
 from kbang_desktop.storage.repo import to_entity
 
@@ -94,11 +95,12 @@ def _iso(value: object) -> str | None:
     return value if value is None or isinstance(value, str) else value.isoformat()  # type: ignore[union-attr]
 
 
-def literacy_facts(session: Session, as_of: date, birth_years: tuple[int, int],
-                   commune_ids: set[str] | None = None) -> Iterator[tuple]:
+def literacy_facts(session: Session, as_of: date, birth_years: tuple[int, int], year_only: tuple[int, int],
+                   commune_ids: set[str] | None = None) -> Counter:
     """Residents on `as_of` born within `birth_years`, with the literacy level they held on that date.
 
-    Yields (commune_id, village_id, birth date as ISO text or None, birth_year, exempt, level, number of people). The level is that of the
+    Returns how many people share (commune_id, village_id, age on as_of, level, exempt, known only by
+    birth year); people known only by their birth year count as born on `year_only` (month, day). The level is that of the
     latest attainment on or before `as_of` (an attainment without a date always counts); a person
     with no attainment history keeps the level on the record if it was reached by then.
 
@@ -131,13 +133,23 @@ def literacy_facts(session: Session, as_of: date, birth_years: tuple[int, int],
         elif person_id not in latest:
             latest[person_id] = None  # a history, but nothing reached by as_of
     counts: Counter = Counter()
+    ages: dict[object, int] = {}
     for person_id, commune_id, village_id, birth_date, birth_year, exempt, level, level_date in people:
         if person_id in latest:
             held = latest[person_id]
             level = held[1] if held else 0
         elif level_date is not None and (level_date if text_dates else _iso(level_date)) > day:
             level = 0
-        counts[(commune_id, village_id, birth_date, birth_year, exempt, level)] += 1
-    for (commune_id, village_id, birth_date, birth_year, exempt, level), n in counts.items():
-        yield (commune_id, village_id, birth_date if text_dates or birth_date is None else birth_date.isoformat(),
-               birth_year, bool(exempt), level, n)
+        born = birth_date or birth_year
+        age = ages.get(born)
+        if age is None:
+            if birth_date is None:
+                age = age_of(birth_year, year_only[0], year_only[1], as_of)  # the office's assumed day
+            elif text_dates:
+                age = age_of(int(birth_date[:4]), int(birth_date[5:7]), int(birth_date[8:10]), as_of)
+            else:
+                age = age_of(birth_date.year, birth_date.month, birth_date.day, as_of)
+            ages[born] = age
+        if age >= 0:  # born by as_of
+            counts[(commune_id, village_id, age, level, bool(exempt), birth_date is None)] += 1
+    return counts
