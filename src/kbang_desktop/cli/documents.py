@@ -16,10 +16,9 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False))
-    else:
-        print(text)
+    from kbang_desktop.cli.main import _emit as emit
+
+    emit(args, data, text)
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type, literacy_sub: Any,

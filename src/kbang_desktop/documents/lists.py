@@ -25,6 +25,7 @@ from reportlab.platypus.flowables import Flowable
 
 from kbang_desktop.core.dates import document_date_phrase
 from kbang_desktop.documents.fonts import Family, family
+from kbang_desktop.documents.pdf import escape
 from kbang_desktop.i18n import format_number
 from kbang_desktop.paths import resource
 from kbang_desktop.services.paperwork import Annex, Completions, Heading
@@ -36,10 +37,6 @@ HEADER_HEIGHT = 24 * mm
 
 def wording() -> dict:
     return json.loads(resource("templates", "lists.json").read_text(encoding="utf-8"))
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class Styles:
@@ -111,17 +108,17 @@ def official_list(out: Path, heading: Heading, title: str, subtitle: str, column
     styles = Styles(fonts, cell_size)
     page_width, page_height = A4
     story: list[Flowable] = [Spacer(1, HEADER_HEIGHT)]
-    story += [Paragraph(_escape(line), styles.title) for line in title.split("\n")]
+    story += [Paragraph(escape(line), styles.title) for line in title.split("\n")]
     if subtitle:
-        story.append(Paragraph(_escape(subtitle), styles.subtitle))
+        story.append(Paragraph(escape(subtitle), styles.subtitle))
     story.append(Spacer(1, 6 * mm))
-    header = [Paragraph(_escape(c), styles.head) for c in columns]
+    header = [Paragraph(escape(c), styles.head) for c in columns]
     body = []
     for row in rows:
         cells = []
         for index, value in enumerate(row):
             style = styles.number if index in numeric else styles.centre if index == 0 else styles.cell
-            cells.append(Paragraph(_escape("" if value is None else str(value)), style))
+            cells.append(Paragraph(escape("" if value is None else str(value)), style))
         body.append(cells)
     table = Table([header, *body], colWidths=[w * mm for w in widths_mm], repeatRows=1)
     table.setStyle(TableStyle([
@@ -133,13 +130,13 @@ def official_list(out: Path, heading: Heading, title: str, subtitle: str, column
     ]))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(_escape(total_line), styles.body))
+    story.append(Paragraph(escape(total_line), styles.body))
     if signature:
-        sign = Table([["", Paragraph(_escape(heading.place_date), styles.place)],
-                      ["", Paragraph("<br/>".join(_escape(x) for x in ("TM. ỦY BAN NHÂN DÂN", *heading.signer_title)),
+        sign = Table([["", Paragraph(escape(heading.place_date), styles.place)],
+                      ["", Paragraph("<br/>".join(escape(x) for x in ("TM. ỦY BAN NHÂN DÂN", *heading.signer_title)),
                                      styles.sign)],
                       ["", Spacer(1, 22 * mm)],
-                      ["", Paragraph(_escape(heading.signer_name), styles.sign)]],
+                      ["", Paragraph(escape(heading.signer_name), styles.sign)]],
                      colWidths=[75 * mm, 90 * mm], style=[("FONTNAME", (0, 0), (-1, -1), fonts.regular)])
         story.append(KeepTogether([Spacer(1, 5 * mm), sign]))
     pages: list[int] = []

@@ -17,6 +17,11 @@ from kbang_desktop.documents.fonts import Family
 from kbang_desktop.storage.files import write_atomic
 
 
+def escape(text: str) -> str:
+    """Text for a ReportLab Paragraph, which reads a little markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def style_font(family: Family, style: str) -> str:
     return {"regular": family.regular, "bold": family.bold, "italic": family.italic,
             "bold_italic": family.bold_italic}[style]

@@ -30,6 +30,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spac
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.reporting import Chart, Column, Report, Section
 from kbang_desktop.documents.fonts import family
+from kbang_desktop.documents.pdf import escape
 from kbang_desktop.i18n import N_, format_date, format_number, format_percent, gettext
 from kbang_desktop.storage.files import write_atomic
 
@@ -125,22 +126,22 @@ def _pdf(report: Report, out: Path, office_name: str) -> int:
     cell_head = ParagraphStyle("ch", parent=cell, fontName=fonts.bold, alignment=TA_CENTER)
     number = ParagraphStyle("n", parent=cell, alignment=TA_RIGHT)
     note = ParagraphStyle("note", fontName=fonts.italic, fontSize=9.5, leading=12)
-    story: list[Any] = [Paragraph(_esc(office_name.upper()), ParagraphStyle("o", parent=head, fontSize=11)),
-                        Paragraph(_esc(gettext(report.title).upper()), title),
-                        Paragraph(_esc(gettext("Phạm vi: {scope}; tính đến ngày {date}").format(
+    story: list[Any] = [Paragraph(escape(office_name.upper()), ParagraphStyle("o", parent=head, fontSize=11)),
+                        Paragraph(escape(gettext(report.title).upper()), title),
+                        Paragraph(escape(gettext("Phạm vi: {scope}; tính đến ngày {date}").format(
                             scope=report.scope, date=report.as_of.strftime("%d/%m/%Y"))), sub), Spacer(1, 4 * mm)]
     for section in report.sections:
         story.append(CondPageBreak(50 * mm))
-        story.append(Paragraph(_esc(gettext(section.title)), head))
+        story.append(Paragraph(escape(gettext(section.title)), head))
         weights = [c.width for c in section.columns]
         widths = [width * w / sum(weights) for w in weights]
-        data = [[Paragraph(_esc(gettext(c.label)), cell_head) for c in section.columns]]
+        data = [[Paragraph(escape(gettext(c.label)), cell_head) for c in section.columns]]
         rows = list(section.rows) + ([section.total] if section.total else [])
         for row in rows:
-            data.append([Paragraph(_esc(_text(v, c)), number if c.kind in ("int", "percent") else cell)
+            data.append([Paragraph(escape(_text(v, c)), number if c.kind in ("int", "percent") else cell)
                          for v, c in zip(row, section.columns, strict=True)])
         if not section.rows:
-            data.append([Paragraph(_esc(gettext("Không có số liệu.")), cell)] + [""] * (len(section.columns) - 1))
+            data.append([Paragraph(escape(gettext("Không có số liệu.")), cell)] + [""] * (len(section.columns) - 1))
         table = Table(data, colWidths=widths, repeatRows=1)
         style = [("FONTNAME", (0, 0), (-1, -1), fonts.regular), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                  ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.92, 0.96)), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
@@ -154,7 +155,7 @@ def _pdf(report: Report, out: Path, office_name: str) -> int:
                 story += [Spacer(1, 3 * mm), CondPageBreak(drawing.height), drawing]
     if report.notes:
         story.append(Spacer(1, 4 * mm))
-        story += [Paragraph(_esc(_note(m, v)), note) for m, v in report.notes]
+        story += [Paragraph(escape(_note(m, v)), note) for m, v in report.notes]
 
     def number_page(c: pdfcanvas.Canvas, _doc: Any) -> None:
         c.setFont(fonts.regular, 10)
@@ -173,10 +174,6 @@ def _pdf(report: Report, out: Path, office_name: str) -> int:
     doc.build(story, onFirstPage=lambda c, d: pages.append(1), onLaterPages=count)
     write_atomic(out, buffer.getvalue())
     return max(pages) if pages else 1
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # --- XLSX -----------------------------------------------------------------------------
