@@ -224,3 +224,13 @@ def test_the_printed_qr_code_scans_to_the_signed_record(services, db_path, tmp_p
     ImageOps.expand(photo.crop((0, 0, 10, 10)), border=20, fill=255).save(blank)
     assert main(["--db", str(db_path), "certificates", "verify", str(blank)]) == 1
     assert "mã QR" in capsys.readouterr().err
+
+
+def test_a_preview_draws_the_same_pages_and_records_nothing(services, tmp_path):
+    decision = issued_decision(services)
+    preview = print_decision(services.certificates, decision.id, tmp_path / "xem.pdf", record=False)
+    assert preview.serials == [1, 2, 3] and services.certificates.for_decision(decision.id) == []
+    printed = print_decision(services.certificates, decision.id, tmp_path / "in.pdf")
+    assert printed.serials == preview.serials and printed.reprints == 0
+    assert [_flat(t) for t in pdf_pages(tmp_path / "xem.pdf")][0].split("Mã xác minh")[0] == \
+        [_flat(t) for t in pdf_pages(tmp_path / "in.pdf")][0].split("Mã xác minh")[0]

@@ -1,17 +1,201 @@
+"""The desktop application, offscreen: models, every area, and workflows driven through the widgets."""
+
+from __future__ import annotations
+
 import pytest
 
 pytest.importorskip("PySide6")
 
-from kbang_desktop.ui.main_window import MainWindow, summary_of
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from kbang_desktop.ui.main_window import MainWindow
+from kbang_desktop.ui.models import Col, ListModel, PagedModel
+
+TIMEOUT = 20_000
 
 
-def test_main_window_shows_the_office_and_figures(qtbot, services):
-    services.persons.add("Đinh Văn Hmưk", "M", "1990", "13", "Kông Bơ La", "Làng A")
-    window = MainWindow(services, summary_of(services))
-    qtbot.addWidget(window)
-    window.show()
+@pytest.fixture
+def window(qtbot, services):
+    win = MainWindow(services)
+    win.tasks.quiet = True
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.tasks.wait()
+
+
+def _wait_idle(qtbot, win):
+    qtbot.waitUntil(lambda: not win.tasks.busy(), timeout=TIMEOUT)
+
+
+def test_every_area_opens_and_says_who_is_logged_in(qtbot, window):
     assert "UBND xã Kông Bơ La" in window.windowTitle()
-    from PySide6.QtWidgets import QLabel
+    assert "os:tester" in window.who.text() and "Quản trị" in window.who.text()
+    for row in range(window.sidebar.count()):
+        window.show_area(row)
+        _wait_idle(qtbot, window)
+        assert window.stack.currentWidget() is window.areas[row] and window.areas[row].loaded
+    assert window.sidebar.count() == 11
 
-    texts = " ".join(label.text() for label in window.findChildren(QLabel))
-    assert "Người dân: <b>1</b>" in texts
+
+def test_list_model_passes_the_model_tester(qtbot, qtmodeltester):
+    model = ListModel((Col("Họ và tên", lambda r: r[0]), Col("Năm", lambda r: r[1], True)),
+                      [("Đinh Văn Hmưk", 1980), ("Rơ Châm Hlim", 1950)])
+    qtmodeltester.check(model)
+
+
+def test_people_load_page_by_page_and_search_folds_vietnamese(qtbot, window, services, qtmodeltester):
+    from kbang_desktop.services.demo import DemoService
+
+    DemoService(services.ctx).generate(communes=1, people_per_commune=1200, seed=3)
+    services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    area = window.areas[1]
+    window.show_area(1)
+    qtbot.waitUntil(lambda: area.model.rowCount() >= PagedModel.PAGE, timeout=TIMEOUT)
+    assert area.model.rowCount() == PagedModel.PAGE  # the first page only
+    qtmodeltester.check(area.model)
+
+    def all_loaded() -> bool:
+        if area.model.canFetchMore():
+            area.model.fetchMore()  # as the view does when it is scrolled to the end
+        return area.model.exhausted and not area.model.loading
+
+    qtbot.waitUntil(all_loaded, timeout=TIMEOUT)
+    assert area.model.rowCount() == services.persons.count()
+    area.search.setText("dinh van hmuk")
+    qtbot.waitUntil(lambda: 0 < area.model.rowCount() < 50 and not area.model.loading, timeout=TIMEOUT)
+    assert "Đinh Văn Hmưk" in [r.full_name for r in area.model.rows]
+    assert all("hmuk" in r.name_folded for r in area.model.rows)
+
+
+def test_add_a_person_through_the_form(qtbot, window, services, monkeypatch):
+    area = window.areas[1]
+    window.show_area(1)
+    _wait_idle(qtbot, window)
+    from kbang_desktop.ui.people import PersonDialog
+
+    dialog = PersonDialog(area)
+    qtbot.addWidget(dialog)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled()
+    dialog.name.setText("Đinh Thị Bŏk")  # QTest cannot type letters outside Latin-1
+    qtbot.keyClicks(dialog.birth, "31/02/1990")
+    assert "không có thật" in dialog.problems["birth"].text() and not save.isEnabled()
+    dialog.birth.setText("1990")
+    assert dialog.problems["birth"].text() == "" and save.isEnabled()
+    dialog.sex.setCurrentIndex(dialog.sex.findData("F"))
+    dialog.village.setCurrentText("Làng Kon Kơ Tu")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
+    found = services.persons.search("dinh thi bok")
+    assert [p.full_name for p in found] == ["Đinh Thị Bŏk"] and found[0].village == "Làng Kon Kơ Tu"
+
+
+def test_certificates_preview_then_save_records_the_print(qtbot, window, services, tmp_path):
+    from tests.documents.helpers import issued_decision
+
+    decision = issued_decision(services)
+    area = window.areas[5]
+    window.show_area(5)
+    qtbot.waitUntil(lambda: area.decisions.rowCount() == 1, timeout=TIMEOUT)
+    area.list.selectRow(0)
+    qtbot.waitUntil(lambda: area.document.pageCount() == 3, timeout=TIMEOUT)
+    assert services.certificates.for_decision(decision.id) == []  # a preview records nothing
+    area.save(str(tmp_path / "giay.pdf"))
+    qtbot.waitUntil(lambda: (tmp_path / "giay.pdf").exists() and not window.tasks.busy(), timeout=TIMEOUT)
+    assert [c.serial for c in services.certificates.for_decision(decision.id)] == [1, 2, 3]
+    area.what.setCurrentIndex(1)  # the annex
+    qtbot.waitUntil(lambda: area.document.pageCount() == 1 and not window.tasks.busy(), timeout=TIMEOUT)
+
+
+def test_a_viewer_cannot_save(qtbot, services):
+    services.users.create("xem", "matkhau123", "viewer", "Người xem")
+    viewer = services.as_actor(services.users.authenticate("xem", "matkhau123"))
+    win = MainWindow(viewer)
+    qtbot.addWidget(win)
+    win.show()
+    assert "Chỉ xem" in win.who.text()
+    assert not win.areas[1].add_button.isEnabled()
+    assert not win.areas[6].export_button.isEnabled() and not win.areas[6].import_button.isEnabled()
+    win.tasks.wait()
+
+
+def test_reports_and_excel_import_through_the_window(qtbot, window, services, tmp_path):
+    from openpyxl import Workbook
+
+    services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    reports = window.areas[7]
+    reports.open_after = False
+    window.show_area(7)
+    qtbot.waitUntil(lambda: reports.report.count() == 4, timeout=TIMEOUT)  # no hub-only report at a commune
+    reports.format.setCurrentIndex(1)
+    reports.save(str(tmp_path / "bao-cao.xlsx"))
+    qtbot.waitUntil(lambda: (tmp_path / "bao-cao.xlsx").exists() and not window.tasks.busy(), timeout=TIMEOUT)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Làng"])
+    sheet.append(["Rơ Châm Hlim", 1950, "Nữ", "Jrai", "Làng B"])
+    sheet.append(["Ksor Hyuh", "31/02/1990", "Nam", "Jrai", "Làng B"])
+    book.save(tmp_path / "ds.xlsx")
+    excel = window.areas[8]
+    window.show_area(8)
+    excel.check_file(str(tmp_path / "ds.xlsx"))
+    qtbot.waitUntil(lambda: excel.checked is not None, timeout=TIMEOUT)
+    assert excel.problems.rowCount() == 1 and excel.problems.rows[0][0] == 3
+    assert not excel.apply_button.isEnabled() and services.persons.count() == 1  # nothing saved yet
+    excel.skip.setChecked(True)
+    assert excel.apply_button.isEnabled()
+    qtbot.mouseClick(excel.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: services.persons.count() == 2, timeout=TIMEOUT)
+
+
+def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path):
+    from tests.sync.net import Net, fill_commune
+
+    net = Net(tmp_path / "net")
+    try:
+        net.hub()
+        net.commune("kbl", "Kông Bơ La")
+        fill_commune(net.sites["kbl"])
+        commune = MainWindow(net.sites["kbl"])
+        commune.tasks.quiet = True
+        qtbot.addWidget(commune)
+        sync = commune.areas[6]
+        commune.show_area(6)
+        qtbot.waitUntil(lambda: sync.peer.count() == 1, timeout=TIMEOUT)
+        usb = tmp_path / "usb"
+        usb.mkdir()
+        sync.export(str(usb))
+        qtbot.waitUntil(lambda: any(usb.glob("*.kbb")) and not commune.tasks.busy(), timeout=TIMEOUT)
+        bundle = next(usb.glob("*.kbb"))
+        hub = MainWindow(net.sites["hub"])
+        hub.tasks.quiet = True
+        qtbot.addWidget(hub)
+        hub_sync = hub.areas[6]
+        hub.show_area(6)
+        _wait_idle(qtbot, hub)
+        plans = []
+        hub_sync.import_(str(bundle), confirm=lambda dialog: plans.append(dialog) or False)
+        qtbot.waitUntil(lambda: bool(plans), timeout=TIMEOUT)
+        assert "Không nhập gói" in hub_sync.message.text()
+        assert net.sites["hub"].persons.count() == 0  # refused at the plan: nothing written
+        rows = plans[0].findChild(type(hub_sync.conflict_view), "import_plan").model().rows
+        assert rows[-1][1] > 0  # new records in the total row
+        hub_sync.import_(str(bundle), confirm=lambda dialog: True)
+        qtbot.waitUntil(lambda: net.sites["hub"].persons.count() == 2, timeout=TIMEOUT)
+        _wait_idle(qtbot, hub)
+        commune.tasks.wait()
+    finally:
+        net.close()
+
+
+def test_overview_shows_figures_and_charts(qtbot, window, services):
+    services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    area = window.areas[0]
+    _wait_idle(qtbot, window)
+    area.refresh()
+    qtbot.waitUntil(lambda: area.figures is not None and area.figures.people == 1, timeout=TIMEOUT)
+    assert area.charts.count() == 2
+    texts = " ".join(label.text() for label in area.findChildren(type(window.who)))
+    assert "Người dân" in texts and "Xung đột đang chờ xử lý: 0" in texts

@@ -119,7 +119,7 @@ def render(template: CertificateTemplate, sheets: list[CertificateSheet], out: P
 
 
 def print_decision(certificates: CertificateService, decision_id: str, out: Path, template_name: str = "a4-landscape",
-                   reason: str = "") -> PrintResult:
+                   reason: str = "", record: bool = True) -> PrintResult:
     """Print the certificates of a decision into `out`; the print log is kept only if the file was written."""
     if out.suffix.lower() != ".pdf":
         raise KbangError(N_("Tệp in phải có đuôi .pdf: {path}"), path=str(out))
@@ -131,7 +131,7 @@ def print_decision(certificates: CertificateService, decision_id: str, out: Path
         pages = render(template, sheets, out)
         return PrintResult(out, pages, [s.serial for s in sheets], sum(s.reprint for s in sheets))
 
-    return certificates.print_decision(decision_id, draw, reason=reason)
+    return certificates.print_decision(decision_id, draw, reason=reason, record=record)
 
 
 def print_completions(certificates: CertificateService, data: Completions, out: Path,

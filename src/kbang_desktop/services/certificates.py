@@ -151,6 +151,10 @@ def sign_record(keys: K.SiteKeys, payload: dict[str, Any]) -> str:
     return RECORD_PREFIX + message.decode("utf-8") + " " + _b64url(keys.signing.sign(message).signature)
 
 
+class _Preview(Exception):
+    """Rolls back the transaction of a preview once its pages are drawn."""
+
+
 SITE_BLOCK = 10_000
 
 
@@ -182,12 +186,25 @@ class CertificateService:
     # --- printing -----------------------------------------------------------------
 
     def print_decision(self, decision_id: str, render: Callable[[list[CertificateSheet]], T],
-                       reason: str = "", entry_ids: list[str] | None = None) -> T:
+                       reason: str = "", entry_ids: list[str] | None = None, record: bool = True) -> T:
         """Certificates for the entries of an issued decision, drawn by `render` inside one transaction.
 
         New entries get the next serial numbers; entries printed before are logged as reprints with
         `reason`. If `render` fails nothing is recorded, so the log only holds what was really printed.
+        With `record=False` (a preview) the pages are drawn exactly as they would print and nothing is kept.
         """
+        if not record:
+            drawn: list[T] = []
+
+            def keep(sheets: list[CertificateSheet]) -> T:
+                drawn.append(render(sheets))
+                raise _Preview
+
+            try:
+                self.print_decision(decision_id, keep, reason, entry_ids)
+            except _Preview:
+                pass
+            return drawn[0]
         keys = site_keys(self.ctx)
         site_id, office_id = self.ctx.require_identity()
         with self.ctx.write("print_certificates") as repo:

@@ -32,6 +32,9 @@ class PersonRow:
     birth: str  # "1978-02-05" or "1978"
     commune: str
     village: str
+    sex: str = ""
+    literacy_level: int = 0
+    name_folded: str = ""
 
     def as_json(self) -> dict:
         return {"id": self.id, "full_name": self.full_name, "birth": self.birth, "commune": self.commune,
@@ -44,9 +47,13 @@ def birth_of(person: E.Person) -> Birth:
 
 def _rows(repo: Repository, people: list[E.Person]) -> list[PersonRow]:
     names = queries.unit_names(repo.session)
-    rows = [PersonRow(p.id, p.full_name, birth_of(p).iso(), names.get(p.commune_id, ""),
-                      names.get(p.village_id or "", "")) for p in people]
+    rows = _unsorted_rows(names, people)
     return sorted(rows, key=lambda r: (person_sort_key(r.full_name), r.birth, r.id))
+
+
+def _unsorted_rows(names: dict[str, str], people: list[E.Person]) -> list[PersonRow]:
+    return [PersonRow(p.id, p.full_name, birth_of(p).iso(), names.get(p.commune_id, ""), names.get(p.village_id or "", ""),
+                      p.sex, p.literacy_level, p.name_folded) for p in people]
 
 
 def ethnic_index(repo: Repository) -> EthnicIndex:
@@ -98,6 +105,11 @@ class PersonService:
                 repo.add(E.LiteracyAttainment, id=new_id(), person_id=row.id, level=literacy_level,
                          attained_on=literacy_date, source="survey", source_ref=None)
             return row
+
+    def ethnic_groups(self) -> list[E.EthnicGroup]:
+        """The ethnic groups, by code. Reads only."""
+        with self.ctx.read() as repo:
+            return sorted(repo.list(E.EthnicGroup), key=lambda g: g.code)
 
     def count(self) -> int:
         """How many people are recorded (not deleted). Reads only."""
@@ -175,6 +187,16 @@ class PersonService:
                 target = find_commune(repo, commune, self.ctx.today())
                 communes = unit_graph(repo).predecessors_of(target.id)
             return _rows(repo, queries.search_persons(repo.session, tokens, limit, communes))
+
+    def page(self, after: tuple[str, str] | None = None, limit: int = 500,
+             commune_id: str | None = None) -> list[PersonRow]:
+        """One page of people after `after` = (folded name, id) of the last row shown, for lists that
+        load as they scroll (a hub of 1.35 million people). Order: folded name, as the index keeps it.
+        Reads only."""
+        with self.ctx.read() as repo:
+            communes = unit_graph(repo).predecessors_of(commune_id) if commune_id else None
+            people = queries.persons_page(repo.session, after, limit, communes)
+            return _unsorted_rows(queries.unit_names(repo.session), people)
 
     def list(self, commune: str | None = None, as_of: date | None = None) -> list[PersonRow]:
         """People of a commune on a date (regrouped through successions), in Vietnamese order."""

@@ -1,0 +1,126 @@
+"""Danh mục (reference data) and Người dùng và nhật ký (users, the audit log and its chain check)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from kbang_desktop.i18n import N_, _, format_number
+from kbang_desktop.services.context import ROLE_NAMES
+from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.models import Col, ListModel
+from kbang_desktop.ui.people import table
+
+UNIT_KINDS = {"province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã"), "town": N_("Thị trấn"),
+              "ward": N_("Phường"), "village": N_("Thôn, làng")}
+
+
+class ReferenceArea(Area):
+    title = N_("Danh mục")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_('Danh mục')}</h2>"))
+        tabs = QTabWidget()
+        self.units = ListModel((Col(N_("Tên"), lambda u: u.name), Col(N_("Cấp"), lambda u: _(UNIT_KINDS.get(u.kind, u.kind))),
+                                Col(N_("Từ ngày"), lambda u: u.valid_from), Col(N_("Đến ngày"), lambda u: u.valid_to),
+                                Col(N_("Ghi chú"), lambda u: u.note)), (), self)
+        self.groups = ListModel((Col(N_("Mã"), lambda g: g.code), Col(N_("Dân tộc"), lambda g: g.name),
+                                 Col(N_("Dân tộc thiểu số"), lambda g: g.minority),
+                                 Col(N_("Cách viết khác"), lambda g: g.aliases.replace(";", ", "))), (), self)
+        self.criteria = ListModel((Col(N_("Bộ tiêu chí"), lambda c: c.name), Col(N_("Căn cứ"), lambda c: c.legal_source),
+                                   Col(N_("Hiệu lực từ"), lambda c: c.effective_from), Col(N_("Phiên bản"), lambda c: c.version, True),
+                                   Col(N_("Mẫu cần đối chiếu"), lambda c: c.is_template)), (), self)
+        self.templates = ListModel((Col(N_("Mẫu giấy"), lambda t: t[0]),
+                                    Col(N_("Có sẵn"), lambda t: t[1])), (), self)
+        tabs.addTab(table(self.units, "units"), _("Đơn vị hành chính"))
+        tabs.addTab(table(self.groups, "ethnic_groups"), _("Dân tộc"))
+        criteria = QVBoxLayout()
+        warning = QLabel(_("Bộ tiêu chí đánh dấu \"Mẫu cần đối chiếu\" là mẫu dựng theo QĐ 448/QĐ-KHVN, chưa phải tiêu chí "
+                           "chính thức hiện hành: quản trị viên cần đối chiếu và sửa trước khi dùng."))
+        warning.setWordWrap(True)
+        warning.setObjectName("template_warning")
+        warning.setStyleSheet("color: #8a5a00")
+        holder = QWidget()
+        holder.setLayout(criteria)
+        criteria.addWidget(warning)
+        criteria.addWidget(table(self.criteria, "criteria"))
+        tabs.addTab(holder, _("Bộ tiêu chí"))
+        tabs.addTab(table(self.templates, "templates"), _("Mẫu giấy công nhận"))
+        layout.addWidget(tabs, 1)
+
+    def refresh(self) -> None:
+        services = self.services
+
+        def load() -> tuple[Any, ...]:
+            return (sorted(services.units.list(), key=lambda u: (u.kind != "province", u.valid_from, u.name)),
+                    services.persons.ethnic_groups(), services.criteria.list(), services.certificates.template_names())
+
+        def fill(found: tuple[Any, ...]) -> None:
+            units, groups, criteria, templates = found
+            self.units.set_rows(units)
+            self.groups.set_rows(groups)
+            self.criteria.set_rows(criteria)
+            self.templates.set_rows(templates)
+
+        self.tasks.run(load, fill)
+
+
+class AuditArea(Area):
+    title = N_("Người dùng và nhật ký")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_('Người dùng và nhật ký')}</h2>"))
+        tabs = QTabWidget()
+        self.users = ListModel((Col(N_("Tên đăng nhập"), lambda u: u.username), Col(N_("Họ và tên"), lambda u: u.display_name),
+                                Col(N_("Vai trò"), lambda u: _(ROLE_NAMES.get(u.role, u.role))),
+                                Col(N_("Đang dùng"), lambda u: u.active)), (), self)
+        tabs.addTab(table(self.users, "users"), _("Người dùng"))
+        log = QWidget()
+        box = QVBoxLayout(log)
+        bar = QHBoxLayout()
+        self.actor = QLineEdit()
+        self.actor.setObjectName("actor_filter")
+        self.actor.setPlaceholderText(_("Lọc theo người làm, ví dụ user:admin"))
+        self.actor.returnPressed.connect(self.refresh)
+        check = QPushButton(_("Kiểm tra chuỗi nhật ký"))
+        check.setObjectName("check_chain")
+        check.clicked.connect(self.check_chain)
+        bar.addWidget(self.actor, 1)
+        bar.addWidget(check)
+        box.addLayout(bar)
+        self.chain = QLabel("")
+        self.chain.setObjectName("chain")
+        box.addWidget(self.chain)
+        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at), Col(N_("Người làm"), lambda e: e.actor),
+                                 Col(N_("Việc"), lambda e: e.action), Col(N_("Loại"), lambda e: e.record_type),
+                                 Col(N_("Bản ghi"), lambda e: e.record_id[:8])), (), self)
+        box.addWidget(table(self.events, "audit"), 1)
+        tabs.addTab(log, _("Nhật ký thao tác"))
+        layout.addWidget(tabs, 1)
+
+    def refresh(self) -> None:
+        services, actor = self.services, self.actor.text().strip() or None
+
+        def load() -> tuple[Any, Any]:
+            users = services.users.list() if services.ctx.actor.role == "admin" else []
+            return users, services.audit.events(500, actor=actor)
+
+        def fill(found: tuple[Any, Any]) -> None:
+            self.users.set_rows(found[0])
+            self.events.set_rows(found[1])
+
+        self.tasks.run(load, fill)
+
+    def check_chain(self) -> None:
+        def shown(report: Any) -> None:
+            self.chain.setText(_("Nhật ký thao tác hợp lệ: {n} sự kiện.").format(n=format_number(report.events))
+                               if report.ok else
+                               _("Nhật ký thao tác đã bị sửa hoặc xóa, bắt đầu từ sự kiện số {seq}.").format(
+                                   seq=report.first_bad_seq))
+
+        self.tasks.run(self.services.audit.verify, shown, _("Đang kiểm tra nhật ký..."))

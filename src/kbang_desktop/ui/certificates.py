@@ -1,0 +1,201 @@
+"""Giấy công nhận: pick a decision, preview its certificates or annex exactly as they print, print or save."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbang_desktop.i18n import N_, _
+from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.models import ListModel
+from kbang_desktop.ui.people import ModelsArea, table
+
+
+class CertificatesArea(Area):
+    title = N_("Giấy công nhận")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_('Giấy công nhận')}</h2>"))
+        split = QSplitter()
+        left = QVBoxLayout()
+        holder = QWidget()
+        holder.setLayout(left)
+        self.decisions = ListModel(ModelsArea.columns[:5], (), self)
+        self.list = table(self.decisions, "decisions_for_certificates")
+        self.list.selectionModel().selectionChanged.connect(lambda *_a: self.preview())
+        left.addWidget(self.list)
+        options = QHBoxLayout()
+        self.what = QComboBox()
+        self.what.setObjectName("what")
+        self.what.addItem(_("Giấy công nhận"), "certificates")
+        self.what.addItem(_("Danh sách kèm theo quyết định"), "annex")
+        self.what.currentIndexChanged.connect(lambda _i: self.preview())
+        self.template = QComboBox()
+        self.template.setObjectName("template")
+        self.template.currentIndexChanged.connect(lambda _i: self.preview())
+        options.addWidget(self.what)
+        options.addWidget(self.template)
+        left.addLayout(options)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("Lưu PDF..."))
+        self.save_button.setObjectName("save_pdf")
+        self.print_button = QPushButton(_("In..."))
+        self.print_button.setObjectName("print")
+        for button, slot in ((self.save_button, self.save), (self.print_button, self.print_)):
+            button.clicked.connect(slot)
+            button.setEnabled(False)
+            buttons.addWidget(button)
+        left.addLayout(buttons)
+        self.message = QLabel(_("Chọn một quyết định đã ban hành để xem trước."))
+        self.message.setWordWrap(True)
+        left.addWidget(self.message)
+        split.addWidget(holder)
+        self.document = QPdfDocument(self)
+        self.view = QPdfView()
+        self.view.setObjectName("preview")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        split.addWidget(self.view)
+        split.setSizes([380, 800])
+        layout.addWidget(split, 1)
+        self.folder = Path(tempfile.mkdtemp(prefix="kbang-preview-"))
+        self.preview_path: Path | None = None
+        self.counter = 0
+
+    def refresh(self) -> None:
+        services = self.services
+
+        def load() -> tuple[list[Any], list[tuple[str, bool]]]:
+            return ([d for d in services.models.decisions() if d[0].status == "issued"],
+                    services.certificates.template_names())
+
+        def fill(found: tuple[list[Any], list[tuple[str, bool]]]) -> None:
+            decisions, templates = found
+            self.decisions.set_rows(decisions)
+            self.template.blockSignals(True)
+            self.template.clear()
+            for name, _built_in in templates:
+                if not name.startswith("literacy"):
+                    self.template.addItem(name, name)
+            self.template.blockSignals(False)
+
+        self.tasks.run(load, fill)
+
+    def selected(self) -> Any:
+        rows = self.list.selectionModel().selectedRows()
+        return self.decisions.row_at(rows[0].row())[0] if rows else None
+
+    def _draw(self, out: Path, record: bool, reason: str = "") -> Any:
+        decision = self.selected()
+        services, what, template = self.services, self.what.currentData(), self.template.currentData() or "a4-landscape"
+
+        def work() -> Any:
+            if what == "annex":
+                from kbang_desktop.documents.lists import annex_pdf
+
+                return annex_pdf(services.paperwork.annex(decision.id), out)
+            from kbang_desktop.documents.certificates import print_decision
+
+            return print_decision(services.certificates, decision.id, out, template, reason, record=record)
+        return work
+
+    def preview(self) -> None:
+        if self.selected() is None:
+            return
+        self.counter += 1
+        path = self.folder / f"xem-truoc-{self.counter}.pdf"
+        self.message.setText(_("Đang dựng bản xem trước..."))
+
+        def shown(_result: Any) -> None:
+            self.preview_path = path
+            self.document.load(str(path))
+            self.message.setText(_("Bản xem trước: {pages} trang, đúng như khi in. Chưa ghi nhận lần in nào.").format(
+                pages=self.document.pageCount()))
+            self.save_button.setEnabled(self.can_write)
+            self.print_button.setEnabled(self.can_write)
+
+        self.tasks.run(self._draw(path, record=False), shown, _("Đang dựng bản xem trước..."))
+
+    def _reason(self) -> str | None:
+        decision = self.selected()
+        if self.what.currentData() == "annex" or decision is None:
+            return ""
+        printed = self.services.certificates.for_decision(decision.id)
+        if not printed:
+            return ""
+        reason, ok = QInputDialog.getText(self, _("In lại"), _("Giấy của quyết định này đã in. Lý do in lại:"))
+        return reason if ok else None
+
+    def save(self, path: str | None = None) -> None:
+        reason = self._reason()
+        if reason is None or self.selected() is None:
+            return
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, _("Lưu PDF"), "giay-cong-nhan.pdf", "PDF (*.pdf)")
+            if not path:
+                return
+        target = Path(path)
+
+        def saved(result: Any) -> None:
+            self.window_.statusBar().showMessage(_("Đã lưu {path}.").format(path=target), 8000)
+            self.message.setText(_("Đã lưu {path}.").format(path=target))
+
+        self.tasks.run(self._draw(target, record=True, reason=reason), saved, _("Đang lưu PDF..."))
+
+    def print_(self) -> None:
+        reason = self._reason()
+        if reason is None or self.selected() is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        self.counter += 1
+        path = self.folder / f"in-{self.counter}.pdf"
+
+        def send(_result: Any) -> None:
+            send_pdf_to_printer(path, printer)
+            self.window_.statusBar().showMessage(_("Đã gửi tới máy in."), 8000)
+
+        self.tasks.run(self._draw(path, record=True, reason=reason), send, _("Đang chuẩn bị in..."))
+
+
+def send_pdf_to_printer(path: Path, printer: QPrinter) -> None:
+    """Print a PDF page by page through Qt's printing (the system printer dialog chose the printer)."""
+    document = QPdfDocument()
+    document.load(str(path))
+    painter = QPainter()
+    if not painter.begin(printer):
+        return
+    try:
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            area = printer.pageRect(QPrinter.Unit.DevicePixel)
+            size = document.pagePointSize(page)
+            scale = min(area.width() / size.width(), area.height() / size.height())
+            image = document.render(page, (size * scale).toSize())
+            painter.drawImage(QRectF(QPointF(0, 0), (size * scale)), image)
+    finally:
+        painter.end()
+

@@ -1,0 +1,337 @@
+"""People and households, learning centres, literacy classes, learning models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from kbang_desktop.core.dates import parse_birth
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.i18n import N_, _
+from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.models import Col, ListModel, PagedModel
+
+SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
+LEVELS = (N_("Chưa biết chữ"), N_("Mức 1"), N_("Mức 2"))
+CENTRE_STATUS = {"active": N_("Đang hoạt động"), "merged": N_("Đã sáp nhập"), "closed": N_("Đã giải thể")}
+MODEL_KINDS = {"household": N_("Gia đình học tập"), "clan": N_("Dòng họ học tập"),
+               "village": N_("Cộng đồng học tập (cấp thôn)"), "organisation": N_("Đơn vị học tập"),
+               "citizen": N_("Công dân học tập")}
+DECISION_STATUS = {"draft": N_("Dự thảo"), "issued": N_("Đã ban hành"), "revoked": N_("Đã thu hồi")}
+
+
+def table(model: Any, name: str) -> QTableView:
+    """A table view that remembers its column widths under `name`."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    state = QSettings().value(f"tables/{name}")
+    if state is not None:
+        header.restoreState(state)
+    header.sectionResized.connect(lambda *_a: QSettings().setValue(f"tables/{name}", header.saveState()))
+    return view
+
+
+PERSON_COLUMNS = (Col(N_("Họ và tên"), lambda r: r.full_name), Col(N_("Ngày sinh"), lambda r: _birth_text(r.birth)),
+                  Col(N_("Giới tính"), lambda r: _(dict(SEXES).get(r.sex, ""))), Col(N_("Thôn/Làng"), lambda r: r.village),
+                  Col(N_("Xã"), lambda r: r.commune), Col(N_("Biết chữ"), lambda r: _(LEVELS[r.literacy_level])))
+
+
+def _birth_text(iso: str) -> str:
+    return iso if len(iso) == 4 else f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
+class PersonDialog(QDialog):
+    """A new person: checked as the user types, the reason beside the field; Enter saves, Escape cancels."""
+
+    def __init__(self, area: "PeopleArea") -> None:
+        super().__init__(area)
+        self.area = area
+        self.setWindowTitle(_("Thêm người"))
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setObjectName("full_name")
+        self.birth = QLineEdit()
+        self.birth.setObjectName("birth")
+        self.birth.setPlaceholderText(_("05/02/1978 hoặc 1978"))
+        self.sex = QComboBox()
+        self.sex.setObjectName("sex")
+        for code, label in SEXES:
+            self.sex.addItem(_(label), code)
+        self.ethnic = QComboBox()
+        self.ethnic.setObjectName("ethnic")
+        self.ethnic.setEditable(True)  # type-ahead over the 54 groups
+        self.village = QComboBox()
+        self.village.setObjectName("village")
+        self.village.setEditable(True)
+        self.commune = QLineEdit(area.default_commune())
+        self.commune.setObjectName("commune")
+        self.problems: dict[str, QLabel] = {}
+        for label, widget, key in ((_("Họ và tên"), self.name, "full_name"), (_("Ngày sinh"), self.birth, "birth"),
+                                   (_("Giới tính"), self.sex, "sex"), (_("Dân tộc"), self.ethnic, "ethnic"),
+                                   (_("Xã"), self.commune, "commune"), (_("Thôn/Làng"), self.village, "village")):
+            row = QHBoxLayout()
+            row.addWidget(widget, 1)
+            problem = QLabel("")
+            problem.setObjectName(f"problem_{key}")
+            problem.setStyleSheet("color: #a40000")
+            self.problems[key] = problem
+            row.addWidget(problem)
+            form.addRow(label, row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Lưu"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.name.textChanged.connect(self.check)
+        self.birth.textChanged.connect(self.check)
+        self.saved: Any = None
+        self._fill_choices()
+        self.check()
+
+    def _fill_choices(self) -> None:
+        for code, name in self.area.ethnic_choices():
+            self.ethnic.addItem(name, code)
+        ba_na = self.ethnic.findData("13")
+        if ba_na >= 0:
+            self.ethnic.setCurrentIndex(ba_na)
+        for name in self.area.village_choices():
+            self.village.addItem(name)
+        self.village.setCurrentText("")
+
+    def check(self) -> bool:
+        ok = True
+        name = self.name.text().strip()
+        self.problems["full_name"].setText("" if len(name) >= 2 else _("Cần họ và tên."))
+        ok &= len(name) >= 2
+        text = self.birth.text().strip()
+        message = ""
+        if not text:
+            message = _("Cần ngày sinh hoặc năm sinh.")
+        else:
+            try:
+                birth = parse_birth(text, self.area.services.ctx.today())
+                if birth.year > self.area.services.ctx.today().year:
+                    message = _("Ngày sinh ở tương lai.")
+            except ValueError as error:
+                message = _(str(error.args[0]))
+        self.problems["birth"].setText(message)
+        ok &= not message
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(bool(ok) and self.area.can_write)
+        return bool(ok)
+
+    def save(self) -> None:
+        if not self.check():
+            return
+        services = self.area.services
+        values = (self.name.text().strip(), self.sex.currentData(), self.birth.text().strip(),
+                  self.ethnic.currentData() or self.ethnic.currentText(), self.commune.text().strip(),
+                  self.village.currentText().strip() or None)
+        self.buttons.setEnabled(False)
+
+        def done(person: Any) -> None:
+            self.saved = person
+            self.accept()
+
+        def failed(error: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            from kbang_desktop.core.errors import ValidationError
+
+            if isinstance(error, ValidationError):
+                for problem in error.problems:
+                    key = {"ethnic_code": "ethnic"}.get(problem.field, problem.field)
+                    self.problems.get(key, self.problems["full_name"]).setText(problem.translated())
+            elif isinstance(error, KbangError):
+                self.problems["commune"].setText(error.translated())
+            else:
+                from kbang_desktop.ui.tasks import show_error
+
+                show_error(self, error)
+
+        self.area.tasks.run(lambda: services.persons.add(*values), done, on_error=failed)
+
+    def has_unsaved(self) -> bool:
+        return bool(self.name.text().strip() or self.birth.text().strip())
+
+    def reject(self) -> None:
+        if self.has_unsaved() and self.saved is None and self.isVisible():
+            answer = QMessageBox.question(self, _("Chưa lưu"), _("Bỏ những gì đã nhập?"))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().reject()
+
+
+class PeopleArea(Area):
+    title = N_("Người dân và hộ gia đình")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_('Người dân và hộ gia đình')}</h2>"))
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("Tìm theo tên (gõ không dấu cũng được, ví dụ: dinh van hmuk)"))
+        self.search.setClearButtonEnabled(True)
+        self.commune = QComboBox()
+        self.commune.setObjectName("commune_filter")
+        self.add_button = QPushButton(_("Thêm người..."))
+        self.add_button.setObjectName("add_person")
+        self.add_button.setEnabled(self.can_write)
+        self.add_button.clicked.connect(self.add_person)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.commune)
+        bar.addWidget(self.add_button)
+        layout.addLayout(bar)
+        self.count = QLabel("")
+        self.model = PagedModel(PERSON_COLUMNS, self.tasks, self)
+        self.model.loaded.connect(lambda n: self.count.setText(_("Đang hiện {n} người").format(n=n)))
+        self.view = table(self.model, "people")
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+        self.typing = QTimer(self)
+        self.typing.setSingleShot(True)
+        self.typing.setInterval(150)  # search as you type, once the typing pauses
+        self.typing.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self.typing.start())
+        self.commune.currentIndexChanged.connect(lambda _i: self.refresh())
+        self._units: list[Any] = []
+        self._groups: list[tuple[str, str]] = []
+
+    def activate(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            services = self.services
+
+            def units() -> tuple[list[Any], list[tuple[str, str]]]:
+                today = services.ctx.today()
+                return (sorted(services.units.list(today, "commune") + services.units.list(today, "ward")
+                               + services.units.list(today, "town"), key=lambda u: u.name),
+                        [(g.code, g.name) for g in services.persons.ethnic_groups()])
+
+            def fill(found: tuple[list[Any], list[tuple[str, str]]]) -> None:
+                self._units, self._groups = found
+                self.commune.blockSignals(True)
+                self.commune.addItem(_("Tất cả các xã"), None)
+                for unit in self._units:
+                    self.commune.addItem(unit.name, unit.id)
+                own = self.window_.office.unit_id
+                if own and self.commune.findData(own) >= 0:
+                    self.commune.setCurrentIndex(self.commune.findData(own))
+                self.commune.blockSignals(False)
+                self.refresh()
+
+            self.tasks.run(units, fill)
+
+    def refresh(self) -> None:
+        services, text, commune_id = self.services, self.search.text().strip(), self.commune.currentData()
+        if text:
+            commune_name = self.commune.currentText() if commune_id else None
+
+            def found(after: Any, limit: int) -> list[Any]:
+                return [] if after is not None else services.persons.search(text, limit, commune_name)
+            self.model.reload(found)
+        else:
+            self.model.reload(lambda after, limit: services.persons.page(
+                (after.name_folded, after.id) if after is not None else None, limit, commune_id))
+
+    def default_commune(self) -> str:
+        unit_id = self.window_.office.unit_id
+        return next((u.name for u in self._units if u.id == unit_id), self.commune.currentText()
+                    if self.commune.currentData() else "")
+
+    def ethnic_choices(self) -> list[tuple[str, str]]:
+        return self._groups
+
+    def village_choices(self) -> list[str]:
+        commune_id = self.commune.currentData() or self.window_.office.unit_id
+        return sorted({r.village for r in self.model.rows if r.village}) if commune_id else []
+
+    def add_person(self) -> None:
+        dialog = PersonDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
+            self.refresh()
+
+
+class _SimpleListArea(Area):
+    """An area that lists records of one kind (read here; edited through their own forms)."""
+
+    heading = ""
+    columns: tuple[Col, ...] = ()
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_(self.heading or self.title)}</h2>"))
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.model = ListModel(self.columns, (), self)
+        self.view = table(self.model, self.__class__.__name__)
+        layout.addWidget(self.view, 1)
+
+    def load(self) -> list[Any]:
+        return []
+
+    def refresh(self) -> None:
+        self.tasks.run(self.load, self.model.set_rows)
+
+
+class CentresArea(_SimpleListArea):
+    title = N_("Trung tâm học tập cộng đồng")
+    columns = (Col(N_("Tên trung tâm"), lambda c: c.name), Col(N_("Quyết định thành lập"), lambda c: c.founding_decision),
+               Col(N_("Ngày thành lập"), lambda c: c.founded_on), Col(N_("Có trụ sở"), lambda c: c.has_premises),
+               Col(N_("Có con dấu"), lambda c: c.has_seal), Col(N_("Máy tính"), lambda c: c.computers, True),
+               Col(N_("Internet"), lambda c: c.has_internet), Col(N_("Tủ sách"), lambda c: c.has_book_corner),
+               Col(N_("Trạng thái"), lambda c: _(CENTRE_STATUS.get(c.status, c.status))))
+
+    def load(self) -> list[Any]:
+        return sorted(self.services.centres.list(), key=lambda c: c.name)
+
+
+class LiteracyArea(_SimpleListArea):
+    title = N_("Xóa mù chữ")
+    heading = N_("Lớp xóa mù chữ")
+    columns = (Col(N_("Tên lớp"), lambda c: c.name), Col(N_("Giai đoạn"), lambda c: c.phase, True),
+               Col(N_("Kì hiện tại"), lambda c: c.current_term, True), Col(N_("Giáo viên"), lambda c: c.teacher_name),
+               Col(N_("Khai giảng"), lambda c: c.start_date), Col(N_("Kết thúc"), lambda c: c.end_date))
+
+    def load(self) -> list[Any]:
+        return sorted(self.services.literacy.classes(), key=lambda c: (c.start_date, c.name), reverse=True)
+
+
+class ModelsArea(_SimpleListArea):
+    title = N_("Mô hình học tập")
+    heading = N_("Quyết định công nhận")
+    columns = (Col(N_("Số quyết định"), lambda d: d[0].number), Col(N_("Ngày"), lambda d: d[0].decided_on),
+               Col(N_("Loại"), lambda d: _(MODEL_KINDS[d[0].kind])),
+               Col(N_("Năm"), lambda d: str(d[0].year)), Col(N_("Trạng thái"), lambda d: _(DECISION_STATUS[d[0].status])),
+               Col(N_("Số được công nhận"), lambda d: d[1], True))
+
+    def load(self) -> list[Any]:
+        return self.services.models.decisions()
+

@@ -1,0 +1,115 @@
+"""Báo cáo: every report with its options, saved as PDF or XLSX and opened."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from kbang_desktop.i18n import N_, _
+from kbang_desktop.ui.main_window import Area
+
+
+class ReportsArea(Area):
+    title = N_("Báo cáo")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_('Báo cáo')}</h2>"))
+        form = QFormLayout()
+        self.report = QComboBox()
+        self.report.setObjectName("report")
+        self.as_of = QDateEdit()
+        self.as_of.setObjectName("as_of")
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("dd/MM/yyyy")
+        today = self.services.ctx.today()
+        self.as_of.setDate(QDate(today.year, today.month, today.day))
+        self.commune = QComboBox()
+        self.commune.setObjectName("commune")
+        self.format = QComboBox()
+        self.format.setObjectName("format")
+        self.format.addItem("PDF", "pdf")
+        self.format.addItem("Excel (XLSX)", "xlsx")
+        form.addRow(_("Báo cáo"), self.report)
+        form.addRow(_("Tính đến ngày"), self.as_of)
+        form.addRow(_("Xã"), self.commune)
+        form.addRow(_("Định dạng"), self.format)
+        layout.addLayout(form)
+        self.save_button = QPushButton(_("Lưu và mở..."))
+        self.save_button.setObjectName("save_report")
+        self.save_button.clicked.connect(lambda: self.save())
+        layout.addWidget(self.save_button)
+        self.message = QLabel("")
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.open_after = True
+
+    def refresh(self) -> None:
+        services = self.services
+
+        def load() -> tuple[list[Any], Any, list[Any]]:
+            today = services.ctx.today()
+            units = sorted(services.units.list(today, "commune") + services.units.list(today, "ward")
+                           + services.units.list(today, "town"), key=lambda u: u.name)
+            return services.reports.available(), services.offices.this_office(), units
+
+        def fill(found: tuple[list[Any], Any, list[Any]]) -> None:
+            infos, office, units = found
+            for info in infos:
+                if office.kind == "hub" or not info.hub_only:
+                    self.report.addItem(_(info.title), info.name)
+            self.commune.addItem(_("Tất cả các xã"), None)
+            for unit in units:
+                self.commune.addItem(unit.name, unit.name)
+
+        self.tasks.run(load, fill)
+
+    def save(self, path: str | None = None) -> None:
+        name, fmt = self.report.currentData(), self.format.currentData()
+        if name is None:
+            return
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, _("Lưu báo cáo"), f"{name}.{fmt}",
+                                                        "PDF (*.pdf)" if fmt == "pdf" else "Excel (*.xlsx)")
+            if not path:
+                return
+        target = Path(path)
+        if target.suffix.lower() != "." + fmt:
+            target = target.with_suffix("." + fmt)
+        services, commune = self.services, self.commune.currentData()
+        picked = self.as_of.date()
+        as_of = date(picked.year(), picked.month(), picked.day())
+        office = self.window_.office
+
+        def work() -> int:
+            from kbang_desktop.documents.reports import write_report
+
+            peers: Any = ()
+            if name == "data-completeness":
+                from kbang_desktop.sync.exchange import status
+
+                peers = status(services)
+            return write_report(services.reports.build(name, as_of, commune, peers), fmt, target, office.name)
+
+        def done(_pages: int) -> None:
+            self.message.setText(_("Đã lưu {path}.").format(path=target))
+            if self.open_after:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+        self.tasks.run(work, done, _("Đang lập báo cáo..."))

@@ -1,0 +1,277 @@
+"""Đồng bộ: export a bundle, import one with its plan shown first, join a hub, peers, conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbang_desktop.i18n import N_, _, format_number
+from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.models import Col, ListModel
+from kbang_desktop.ui.people import table
+
+COUNT_NAMES = (("new", N_("Mới")), ("updated", N_("Cập nhật")), ("unchanged", N_("Không đổi")),
+               ("conflicts", N_("Xung đột")), ("refused", N_("Từ chối")))
+
+
+class PlanDialog(QDialog):
+    """The plan of an import: what would change, per record type; applied only on confirmation."""
+
+    def __init__(self, parent: QWidget, plan: Any) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Xem trước khi nhập"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Gói từ {office}. Chưa có gì được ghi vào dữ liệu.").format(
+            office=plan.from_office_name or plan.from_office)))
+        rows = [(kind, *(counts.get(key, 0) for key, _label in COUNT_NAMES)) for kind, counts in sorted(plan.per_type.items())]
+        rows.append((_("Tổng cộng"), *(plan.counts.get(key, 0) for key, _label in COUNT_NAMES)))
+        model = ListModel((Col(N_("Loại bản ghi"), lambda r: r[0]),
+                           *(Col(label, lambda r, i=i: r[i + 1], True) for i, (_k, label) in enumerate(COUNT_NAMES))),
+                          rows, self)
+        layout.addWidget(table(model, "import_plan"))
+        for warning in plan.warnings:
+            layout.addWidget(QLabel(warning))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Nhập gói"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Không nhập"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 420)
+
+
+class ConflictDialog(QDialog):
+    """Both versions side by side, field by field, with a choice per field."""
+
+    def __init__(self, parent: QWidget, conflict: Any) -> None:
+        super().__init__(parent)
+        self.conflict = conflict
+        self.setWindowTitle(_("Xung đột dữ liệu"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("{kind} {id}: hai nơi cùng sửa. Chọn bản giữ lại cho từng trường.").format(
+            kind=conflict.record_type, id=conflict.record_id[:8])))
+        grid = QGridLayout()
+        grid.addWidget(QLabel(f"<b>{_('Trường')}</b>"), 0, 0)
+        grid.addWidget(QLabel(f"<b>{_('Bản trên máy này')}</b>"), 0, 1)
+        grid.addWidget(QLabel(f"<b>{_('Bản nhận được')}</b>"), 0, 2)
+        self.groups: dict[str, QButtonGroup] = {}
+        for row, name in enumerate(conflict.differing, 1):
+            grid.addWidget(QLabel(name), row, 0)
+            group = QButtonGroup(self)
+            for column, side in ((1, "local"), (2, "incoming")):
+                value = (conflict.local if side == "local" else conflict.incoming).get(name)
+                button = QRadioButton(str(value))
+                button.setObjectName(f"{name}:{side}")
+                button.setChecked(side == conflict.kept)
+                group.addButton(button)
+                button.setProperty("side", side)
+                grid.addWidget(button, row, column)
+            self.groups[name] = group
+        layout.addLayout(grid)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Ghi lựa chọn"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Để sau"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def choice(self) -> dict[str, str]:
+        return {name: group.checkedButton().property("side") for name, group in self.groups.items()}
+
+
+class SyncArea(Area):
+    title = N_("Đồng bộ dữ liệu")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_('Đồng bộ dữ liệu')}</h2>"))
+        bar = QHBoxLayout()
+        self.peer = QComboBox()
+        self.peer.setObjectName("peer")
+        self.export_button = QPushButton(_("Xuất gói..."))
+        self.export_button.setObjectName("export")
+        self.export_button.clicked.connect(lambda: self.export())
+        self.import_button = QPushButton(_("Nhập gói..."))
+        self.import_button.setObjectName("import")
+        self.import_button.clicked.connect(lambda: self.import_())
+        for widget in (QLabel(_("Gửi cho")), self.peer, self.export_button, self.import_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        join = QPushButton(_("Tham gia đơn vị đầu mối..."))
+        join.setObjectName("join")
+        join.clicked.connect(self.join)
+        bar.addWidget(join)
+        layout.addLayout(bar)
+        for button in (self.export_button, self.import_button, join):
+            button.setEnabled(self.can_write)
+        self.message = QLabel("")
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        tabs = QTabWidget()
+        self.peers = ListModel((Col(N_("Đơn vị"), lambda p: p.name), Col(N_("Gửi lần cuối"), lambda p: p.last_sent_at),
+                                Col(N_("Xác nhận lần cuối"), lambda p: p.acked_at),
+                                Col(N_("Chưa được xác nhận"), lambda p: p.unacknowledged, True),
+                                Col(N_("Nhận lần cuối"), lambda p: p.last_received_at),
+                                Col(N_("Chỗ thiếu"), lambda p: len(p.gaps), True)), (), self)
+        tabs.addTab(table(self.peers, "peers"), _("Từng đơn vị"))
+        conflicts = QWidget()
+        box = QVBoxLayout(conflicts)
+        self.conflicts = ListModel((Col(N_("Loại"), lambda c: c.record_type), Col(N_("Bản ghi"), lambda c: c.record_id[:8]),
+                                    Col(N_("Phát hiện lúc"), lambda c: c.detected_at),
+                                    Col(N_("Các trường khác nhau"), lambda c: ", ".join(c.differing))), (), self)
+        self.conflict_view = table(self.conflicts, "conflicts")
+        self.conflict_view.doubleClicked.connect(lambda index: self.resolve(index.row()))
+        box.addWidget(self.conflict_view)
+        box.addWidget(QLabel(_("Bấm đúp vào một xung đột để xem hai bản và chọn.")))
+        tabs.addTab(conflicts, _("Xung đột dữ liệu"))
+        layout.addWidget(tabs, 1)
+
+    def refresh(self) -> None:
+        services = self.services
+
+        def load() -> tuple[list[Any], list[Any], list[Any]]:
+            from kbang_desktop.sync.conflicts import list_conflicts
+            from kbang_desktop.sync.exchange import status
+
+            peers = status(services)
+            return peers, list_conflicts(services), peers
+
+        def fill(found: tuple[list[Any], list[Any], list[Any]]) -> None:
+            peers, conflicts, _same = found
+            self.peers.set_rows(peers)
+            self.conflicts.set_rows(conflicts)
+            self.peer.clear()
+            for peer in peers:
+                self.peer.addItem(peer.name, peer.office_id)
+
+        self.tasks.run(load, fill)
+
+    def export(self, folder: str | None = None) -> None:
+        office_id = self.peer.currentData()
+        if office_id is None:
+            self.message.setText(_("Chưa có đơn vị nào để gửi: hãy tham gia đơn vị đầu mối trước."))
+            return
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, _("Chọn thư mục hoặc USB để lưu gói"))
+            if not folder:
+                return
+        services = self.services
+
+        def work() -> Any:
+            from kbang_desktop.sync.exchange import export_bundle
+
+            return export_bundle(services, office_id, Path(folder))
+
+        def done(result: Any) -> None:
+            self.message.setText(_("Đã xuất {records} bản ghi vào {file}.").format(
+                records=format_number(result.records), file=result.file))
+            self.refresh()
+
+        self.tasks.run(work, done, _("Đang xuất gói dữ liệu..."))
+
+    def import_(self, path: str | None = None, confirm: Any = None) -> None:
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Chọn gói dữ liệu"), "", _("Gói dữ liệu (*.kbb)"))
+            if not path:
+                return
+        services, file = self.services, Path(path)
+
+        def plan() -> Any:
+            from kbang_desktop.sync.exchange import import_bundle
+
+            return import_bundle(services, file, dry_run=True)
+
+        def planned(result: Any) -> None:
+            if result.status != "dry-run":
+                self.message.setText(result.reason or _("Gói này đã được nhập trước đây."))
+                return
+            dialog = PlanDialog(self, result)
+            accepted = confirm(dialog) if confirm is not None else dialog.exec() == QDialog.DialogCode.Accepted
+            if not accepted:
+                self.message.setText(_("Không nhập gói; dữ liệu giữ nguyên."))
+                return
+
+            def apply() -> Any:
+                from kbang_desktop.sync.exchange import import_bundle
+
+                return import_bundle(services, file)
+
+            def applied(done: Any) -> None:
+                counts = done.counts
+                self.message.setText(_("Đã nhập gói: {new} mới, {updated} cập nhật, {conflicts} xung đột, {refused} từ chối.")
+                                     .format(**{k: format_number(v) for k, v in counts.items()})
+                                     if done.status == "applied" else done.reason)
+                self.refresh()
+
+            self.tasks.run(apply, applied, _("Đang nhập gói dữ liệu..."))
+
+        self.tasks.run(plan, planned, _("Đang kiểm tra gói dữ liệu..."))
+
+    def resolve(self, row: int, choose: Any = None) -> None:
+        conflict = self.conflicts.row_at(row)
+        if conflict is None:
+            return
+        dialog = ConflictDialog(self, conflict)
+        accepted = choose(dialog) if choose is not None else dialog.exec() == QDialog.DialogCode.Accepted
+        if not accepted:
+            return
+        services, choice = self.services, dialog.choice()
+
+        def work() -> Any:
+            from kbang_desktop.sync.conflicts import resolve
+
+            return resolve(services, conflict.id, choice)
+
+        self.tasks.run(work, lambda _view: (self.message.setText(_("Đã xử lý xung đột.")), self.refresh()))
+
+    def join(self) -> None:
+        """At a commune: write a join request; then trust the hub's welcome file after comparing fingerprints."""
+        services = self.services
+        if self.window_.office.kind == "hub":
+            QMessageBox.information(self, _("Tham gia"), _("Đơn vị đầu mối đăng ký các xã bằng lệnh "
+                                                           "kbang office register."))
+            return
+        answer = QMessageBox.question(self, _("Tham gia đơn vị đầu mối"),
+                                      _("Đã có tệp chào mừng (.kbw) từ đơn vị đầu mối chưa? Chọn Có để tin cậy tệp đó, "
+                                        "Không để tạo yêu cầu tham gia."))
+        from kbang_desktop.sync import join as joining
+
+        if answer == QMessageBox.StandardButton.Yes:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Tệp chào mừng"), "", "(*.kbw)")
+            if path:
+                self.tasks.run(lambda: joining.trust(services, Path(path)), self._fingerprint)
+        else:
+            folder = QFileDialog.getExistingDirectory(self, _("Lưu yêu cầu tham gia vào"))
+            if folder:
+                target = Path(folder) / "yeu-cau-tham-gia.kbj"
+                self.tasks.run(lambda: joining.join_request(services, target),
+                               lambda file: self.message.setText(_("Đã ghi {file}; mang tệp này tới đơn vị đầu mối.")
+                                                                 .format(file=file)))
+
+    def _fingerprint(self, result: Any) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(_("Mã nhận diện khóa"))
+        box.setText(f"<div style='font-size:24pt; font-family:monospace'><b>{result.fingerprint}</b></div>")
+        box.setInformativeText(_("Đọc mã này qua điện thoại với đơn vị đầu mối; hai bên phải thấy cùng một mã."))
+        box.exec()
+        self.refresh()
+

@@ -1,0 +1,179 @@
+"""Background work: the one helper every screen uses to call services off the GUI thread.
+
+`Tasks.run(work, done)` runs `work()` in a worker thread and calls `done(result)` on the main
+thread. A progress dialog appears only when the work lasts longer than about half a second, with
+a cancel button when the work can stop (it receives a `CancelToken`). A KbangError comes back as a
+dialog with its one clear sentence; anything unexpected also writes a report to the log folder and
+shows where it is. Main thread only.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from kbang_desktop.core.errors import KbangError, ValidationError
+from kbang_desktop.i18n import _
+
+log = logging.getLogger("kbang_desktop.ui")
+SHOW_AFTER_MS = 500
+
+
+class Cancelled(Exception):
+    """Raised inside work that noticed the user pressed Cancel."""
+
+
+class CancelToken:
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled
+
+
+class _Signals(QObject):
+    finished = Signal(object)
+    failed = Signal(object, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[..., Any], token: CancelToken | None) -> None:
+        super().__init__()
+        self.work, self.token = work, token
+        self.signals = _Signals()
+        self.setAutoDelete(False)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.token) if self.token is not None else self.work()
+        except BaseException as error:  # reported on the main thread, never lost
+            self.signals.failed.emit(error, traceback.format_exc())
+        else:
+            self.signals.finished.emit(result)
+
+
+def crash_folder() -> Path:
+    from kbang_desktop.paths import data_dir
+
+    folder = data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_crash_report(details: str) -> Path | None:
+    try:
+        path = crash_folder() / "kbang-desktop-errors.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(details + "\n")
+        return path
+    except OSError:
+        return None
+
+
+def show_error(parent: QWidget | None, error: BaseException, details: str = "") -> None:
+    """One clear sentence; the technical part under "details" and in the log for anything unexpected."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Không làm được"))
+    if isinstance(error, ValidationError):
+        box.setText("\n".join(p.translated() for p in error.problems))
+    elif isinstance(error, KbangError):
+        box.setText(error.translated())
+    else:
+        path = write_crash_report(details or "".join(traceback.format_exception(error)))
+        box.setText(_("Đã có lỗi không mong đợi; dữ liệu đã lưu trước đó vẫn còn nguyên."))
+        box.setInformativeText(_("Chi tiết đã ghi vào {path}.").format(path=path) if path else "")
+        box.setDetailedText(details or "".join(traceback.format_exception(error)))
+    box.exec() if parent is not None and parent.isVisible() else box.open()
+
+
+class Tasks(QObject):
+    """Runs work off the GUI thread; one per window."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.window = parent
+        self.pool = QThreadPool.globalInstance()
+        self._jobs: set[_Job] = set()
+        self.quiet = False  # tests: errors raise instead of opening dialogs
+
+    def run(self, work: Callable[..., Any], done: Callable[[Any], None] | None = None, label: str = "",
+            on_error: Callable[[BaseException], None] | None = None) -> _Job:
+        """Run `work()` (or `work(token)` when it takes one, and then the dialog can cancel)."""
+        cancellable = len(inspect.signature(work).parameters) == 1
+        token = CancelToken() if cancellable else None
+        job = _Job(work, token)
+        self._jobs.add(job)
+        dialog: list[QProgressDialog] = []
+
+        def show_progress() -> None:
+            if job not in self._jobs:
+                return
+            box = QProgressDialog(label or _("Đang làm việc..."), _("Hủy") if token else "", 0, 0, self.window)
+            box.setWindowTitle("Kbang Desktop")
+            box.setMinimumDuration(0)
+            if token:
+                box.canceled.connect(token.cancel)
+            else:
+                box.setCancelButton(None)
+            box.show()
+            dialog.append(box)
+
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(show_progress)
+        timer.start(SHOW_AFTER_MS)
+
+        def finish() -> None:
+            timer.stop()
+            self._jobs.discard(job)
+            for box in dialog:
+                box.reset()
+                box.deleteLater()
+
+        @Slot(object)
+        def finished(result: Any) -> None:
+            finish()
+            if done is not None:
+                done(result)
+
+        @Slot(object, str)
+        def failed(error: BaseException, details: str) -> None:
+            finish()
+            if isinstance(error, Cancelled):
+                return
+            if on_error is not None:
+                on_error(error)
+                return
+            log.error("background task failed: %s", details)
+            if self.quiet:
+                raise error
+            show_error(self.window, error, details)
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(failed)
+        self.pool.start(job)
+        return job
+
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Tests and closing: wait for running work to end (signals are delivered by the event loop)."""
+        return self.pool.waitForDone(timeout_ms)
