@@ -44,6 +44,9 @@ test-pg: $(STAMP) compile  ## every test, the hub also on a throw-away PostgreSQ
 	@dir=$$(mktemp -d); url=$$(tools/pg_test_server.sh start $$dir) || exit 1; \
 	KBANG_TEST_PG=$$url $(BIN)/python -m pytest -q; rc=$$?; tools/pg_test_server.sh stop $$dir; exit $$rc
 
+screenshots: $(STAMP) compile  ## a picture of each area on the demo data, in docs/screenshots/
+	$(BIN)/python tools/screenshots.py
+
 bench: $(STAMP) compile  ## benchmarks (not part of the test run); see bench/README.md
 	$(BIN)/python bench/run.py
 

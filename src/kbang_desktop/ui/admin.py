@@ -24,13 +24,13 @@ class ReferenceArea(Area):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<h2>{_('Danh mục')}</h2>"))
         tabs = QTabWidget()
-        self.units = ListModel((Col(N_("Tên"), lambda u: u.name), Col(N_("Cấp"), lambda u: _(UNIT_KINDS.get(u.kind, u.kind))),
+        self.units = ListModel((Col(N_("Tên"), lambda u: u.name, width=24), Col(N_("Cấp"), lambda u: _(UNIT_KINDS.get(u.kind, u.kind))),
                                 Col(N_("Từ ngày"), lambda u: u.valid_from), Col(N_("Đến ngày"), lambda u: u.valid_to),
                                 Col(N_("Ghi chú"), lambda u: u.note)), (), self)
         self.groups = ListModel((Col(N_("Mã"), lambda g: g.code), Col(N_("Dân tộc"), lambda g: g.name),
                                  Col(N_("Dân tộc thiểu số"), lambda g: g.minority),
                                  Col(N_("Cách viết khác"), lambda g: g.aliases.replace(";", ", "))), (), self)
-        self.criteria = ListModel((Col(N_("Bộ tiêu chí"), lambda c: c.name), Col(N_("Căn cứ"), lambda c: c.legal_source),
+        self.criteria = ListModel((Col(N_("Bộ tiêu chí"), lambda c: c.name, width=40), Col(N_("Căn cứ"), lambda c: c.legal_source),
                                    Col(N_("Hiệu lực từ"), lambda c: c.effective_from), Col(N_("Phiên bản"), lambda c: c.version, True),
                                    Col(N_("Mẫu cần đối chiếu"), lambda c: c.is_template)), (), self)
         self.templates = ListModel((Col(N_("Mẫu giấy"), lambda t: t[0]),
@@ -96,8 +96,8 @@ class AuditArea(Area):
         self.chain = QLabel("")
         self.chain.setObjectName("chain")
         box.addWidget(self.chain)
-        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at), Col(N_("Người làm"), lambda e: e.actor),
-                                 Col(N_("Việc"), lambda e: e.action), Col(N_("Loại"), lambda e: e.record_type),
+        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at, width=20), Col(N_("Người làm"), lambda e: e.actor),
+                                 Col(N_("Việc"), lambda e: e.action, width=24), Col(N_("Loại"), lambda e: e.record_type),
                                  Col(N_("Bản ghi"), lambda e: e.record_id[:8])), (), self)
         box.addWidget(table(self.events, "audit"), 1)
         tabs.addTab(log, _("Nhật ký thao tác"))

@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setMaximumWidth(250)
+        self.sidebar.setFixedWidth(260)
+        self.sidebar.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 7px 6px; }")
         self.stack = QStackedWidget()
         self.areas: list[Area] = []
         for number, cls in enumerate(area_classes(), 1):

@@ -24,6 +24,7 @@ class Col:
     label: str  # msgid
     value: Callable[[Any], Any]
     align_right: bool = False
+    width: int = 0  # characters; 0: as the header needs
 
 
 def display(value: Any) -> str:

@@ -63,8 +63,8 @@ def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[fl
     chart.addSeries(bars)
     axis_x = QBarCategoryAxis()
     axis_x.append(categories)
-    if len(categories) > 12:
-        axis_x.setLabelsAngle(-90)
+    if len(categories) > 12 or max((len(c) for c in categories), default=0) > 12:
+        axis_x.setLabelsAngle(-90 if len(categories) > 12 else -30)
     axis_y = QValueAxis()
     axis_y.setRange(0, 100)
     axis_y.setLabelFormat("%d%%")

@@ -43,20 +43,30 @@ def table(model: Any, name: str) -> QTableView:
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
     view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+    char = view.fontMetrics().horizontalAdvance("n")
+    for index, column in enumerate(getattr(model, "columns", [])):
+        if column.width:
+            header.resizeSection(index, column.width * char)
     state = QSettings().value(f"tables/{name}")
     if state is not None:
         header.restoreState(state)
+    elif not any(getattr(c, "width", 0) for c in getattr(model, "columns", [])):
+        model.modelReset.connect(view.resizeColumnsToContents)  # short lists: fit the columns once filled
     header.sectionResized.connect(lambda *_a: QSettings().setValue(f"tables/{name}", header.saveState()))
     return view
 
 
-PERSON_COLUMNS = (Col(N_("Họ và tên"), lambda r: r.full_name), Col(N_("Ngày sinh"), lambda r: _birth_text(r.birth)),
-                  Col(N_("Giới tính"), lambda r: _(dict(SEXES).get(r.sex, ""))), Col(N_("Thôn/Làng"), lambda r: r.village),
-                  Col(N_("Xã"), lambda r: r.commune), Col(N_("Biết chữ"), lambda r: _(LEVELS[r.literacy_level])))
+PERSON_COLUMNS = (Col(N_("Họ và tên"), lambda r: r.full_name, width=30),
+                  Col(N_("Ngày sinh"), lambda r: _birth_text(r.birth), width=12),
+                  Col(N_("Giới tính"), lambda r: _(dict(SEXES).get(r.sex, ""))),
+                  Col(N_("Thôn/Làng"), lambda r: r.village, width=24),
+                  Col(N_("Xã"), lambda r: r.commune, width=18), Col(N_("Biết chữ"), lambda r: _(LEVELS[r.literacy_level])))
 
 
 def _birth_text(iso: str) -> str:
@@ -303,7 +313,7 @@ class _SimpleListArea(Area):
 
 class CentresArea(_SimpleListArea):
     title = N_("Trung tâm học tập cộng đồng")
-    columns = (Col(N_("Tên trung tâm"), lambda c: c.name), Col(N_("Quyết định thành lập"), lambda c: c.founding_decision),
+    columns = (Col(N_("Tên trung tâm"), lambda c: c.name, width=40), Col(N_("Quyết định thành lập"), lambda c: c.founding_decision),
                Col(N_("Ngày thành lập"), lambda c: c.founded_on), Col(N_("Có trụ sở"), lambda c: c.has_premises),
                Col(N_("Có con dấu"), lambda c: c.has_seal), Col(N_("Máy tính"), lambda c: c.computers, True),
                Col(N_("Internet"), lambda c: c.has_internet), Col(N_("Tủ sách"), lambda c: c.has_book_corner),
@@ -316,7 +326,7 @@ class CentresArea(_SimpleListArea):
 class LiteracyArea(_SimpleListArea):
     title = N_("Xóa mù chữ")
     heading = N_("Lớp xóa mù chữ")
-    columns = (Col(N_("Tên lớp"), lambda c: c.name), Col(N_("Giai đoạn"), lambda c: c.phase, True),
+    columns = (Col(N_("Tên lớp"), lambda c: c.name, width=26), Col(N_("Giai đoạn"), lambda c: c.phase, True),
                Col(N_("Kì hiện tại"), lambda c: c.current_term, True), Col(N_("Giáo viên"), lambda c: c.teacher_name),
                Col(N_("Khai giảng"), lambda c: c.start_date), Col(N_("Kết thúc"), lambda c: c.end_date))
 
@@ -327,8 +337,8 @@ class LiteracyArea(_SimpleListArea):
 class ModelsArea(_SimpleListArea):
     title = N_("Mô hình học tập")
     heading = N_("Quyết định công nhận")
-    columns = (Col(N_("Số quyết định"), lambda d: d[0].number), Col(N_("Ngày"), lambda d: d[0].decided_on),
-               Col(N_("Loại"), lambda d: _(MODEL_KINDS[d[0].kind])),
+    columns = (Col(N_("Số quyết định"), lambda d: d[0].number, width=14), Col(N_("Ngày"), lambda d: d[0].decided_on),
+               Col(N_("Loại"), lambda d: _(MODEL_KINDS[d[0].kind]), width=24),
                Col(N_("Năm"), lambda d: str(d[0].year)), Col(N_("Trạng thái"), lambda d: _(DECISION_STATUS[d[0].status])),
                Col(N_("Số được công nhận"), lambda d: d[1], True))
 

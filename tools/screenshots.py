@@ -1,0 +1,75 @@
+"""`make screenshots`: start the real application on the demo data and save a picture of each area.
+
+The pictures go to docs/screenshots/ (the README shows them). Runs offscreen, so it needs no
+display; the demo database is the one `make run` uses (created with demo data on first use).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+NAMES = ["tong-quan", "nguoi-dan", "trung-tam", "xoa-mu-chu", "mo-hinh-hoc-tap", "giay-cong-nhan", "dong-bo", "bao-cao",
+         "nhap-excel", "danh-muc", "nhat-ky"]
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from kbang_desktop import i18n
+
+    lang = sys.argv[1] if len(sys.argv) > 1 else "vi"
+    i18n.setup(lang)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from kbang_desktop.paths import demo_database
+    from kbang_desktop.services.registry import ensure_demo
+    from kbang_desktop.ui.login import LoginDialog
+    from kbang_desktop.ui.main_window import MainWindow
+
+    services = ensure_demo(demo_database())
+    OUT.mkdir(parents=True, exist_ok=True)
+    login = LoginDialog(services)
+    login.username.setText("admin")
+    login.resize(420, 220)
+    login.show()
+    app.processEvents()
+    login.grab().save(str(OUT / "00-dang-nhap.png"))
+    login.password.setText("admin123")
+    login.try_login()
+    window = MainWindow(services.as_actor(login.actor))
+    window.resize(1280, 800)
+    window.show()
+
+    def settle(seconds: float = 60) -> None:
+        end = time.monotonic() + seconds
+        time.sleep(0.2)
+        while time.monotonic() < end:
+            app.processEvents()
+            if not window.tasks.busy():
+                for _ in range(20):
+                    app.processEvents()
+                    time.sleep(0.02)
+                if not window.tasks.busy():
+                    return
+            time.sleep(0.05)
+
+    for number, name in enumerate(NAMES):
+        window.show_area(number)
+        settle()
+        area = window.areas[number]
+        if name == "giay-cong-nhan" and area.decisions.rowCount():
+            area.list.selectRow(0)
+            settle()
+        window.grab().save(str(OUT / f"{number + 1:02d}-{name}.png"))
+        print(OUT / f"{number + 1:02d}-{name}.png")
+    window.tasks.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
