@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 pytest.importorskip("PySide6")
@@ -199,3 +201,134 @@ def test_overview_shows_figures_and_charts(qtbot, window, services):
     assert area.charts.count() == 2
     texts = " ".join(label.text() for label in area.findChildren(type(window.who)))
     assert "Người dân" in texts and "Xung đột đang chờ xử lý: 0" in texts
+
+
+def test_a_person_and_a_household_through_the_form(qtbot, window, services):
+    from kbang_desktop.ui.people import PersonDialog
+
+    area = window.areas[1]
+    window.show_area(1)
+    _wait_idle(qtbot, window)
+    for name, relation in (("Đinh Văn Hmưk", "Chủ hộ"), ("Đinh Thị Bŏk", "Vợ")):
+        dialog = PersonDialog(area)
+        qtbot.addWidget(dialog)
+        dialog.name.setText(name)
+        dialog.birth.setText("1985")
+        dialog.village.setCurrentText("Làng A")
+        dialog.household.setText("12")
+        dialog.relation.setCurrentIndex(dialog.relation.findData(relation))
+        dialog.save()
+        qtbot.waitUntil(lambda d=dialog: d.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
+    head = services.persons.search("dinh van hmuk")[0]
+    wife = services.persons.get(services.persons.search("dinh thi bok")[0].id)
+    households = services.households.list(wife.commune_id)
+    assert len(households) == 1 and households[0].number == "12" and households[0].head_person_id == head.id
+    assert wife.household_id == households[0].id and wife.relation_to_head == "Vợ"
+
+
+def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, services):
+    centre = services.centres.add("Kông Bơ La", "Trung tâm học tập cộng đồng xã Kông Bơ La")
+    klass = services.literacy.add_class(centre.id, "Lớp XMC GĐ1 Làng A", 1, date(2026, 2, 1))
+    services.persons.add("Đinh Thị Bŏk", "F", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    area = window.areas[3]
+    window.show_area(3)
+    qtbot.waitUntil(lambda: area.classes.rowCount() == 1, timeout=TIMEOUT)
+    area.class_view.selectRow(0)
+    qtbot.waitUntil(lambda: area.enrol_button.isEnabled(), timeout=TIMEOUT)
+    area.enrol("dinh thi bok")
+    qtbot.waitUntil(lambda: area.grid.rowCount() == 1, timeout=TIMEOUT)
+    assert area.grid.columnCount() == 2 + 6  # terms 1 to 3, two subjects each
+    for _enrolment, _term, _subject, combo, _held in area.cells:
+        combo.setCurrentIndex(combo.findData("hoan_thanh"))
+    assert area.has_unsaved()
+    area.save_results()
+    qtbot.waitUntil(lambda: not window.tasks.busy() and not area.has_unsaved() and bool(area.cells), timeout=TIMEOUT)
+    person = services.persons.get(services.persons.search("dinh thi bok")[0].id)
+    assert person.literacy_level == 1
+    assert area.grid.item(0, 1).text() == "Mức 1"
+    assert services.literacy.enrolments(klass.id)[0].status == "completed"
+
+
+def test_evaluate_issue_and_save_certificates(qtbot, window, services, tmp_path):
+    head = services.persons.add("Đinh Văn Hmưk", "M", "1980", "Ba Na", "Kông Bơ La", "Làng A")
+    household = services.households.add("Kông Bơ La", "Làng A", "12", head.id)
+    services.models.register(2026, "household", household.id, date(2026, 1, 10))
+    area = window.areas[4]
+    window.show_area(4)
+    qtbot.waitUntil(lambda: area.registrations.rowCount() == 1, timeout=TIMEOUT)
+    area.registration_view.selectRow(0)
+    seen = {}
+
+    def fill(dialog):
+        for spin in dialog.points.values():
+            spin.setValue(spin.maximum())
+        seen["total"] = dialog.total.text()
+        return True
+
+    area.evaluate(fill)
+    qtbot.waitUntil(lambda: area.registrations.rowCount() == 1 and area.registrations.rows[0][2] is not None,
+                    timeout=TIMEOUT)
+    assert "100" in seen["total"] and "Đạt" in seen["total"]
+
+    def decision(dialog):
+        dialog.number.setText("15/QĐ-UBND")
+        dialog.decided_on.setDate(dialog.decided_on.date().fromString("05/02/2026", "dd/MM/yyyy"))
+        dialog.signer.setText("Nguyễn Văn Hùng")
+        dialog.commune.setText("Kông Bơ La")
+        return True
+
+    area.year.setValue(2026)
+    area.new_decision(decision)
+    qtbot.waitUntil(lambda: area.decisions.rowCount() == 1 and not window.tasks.busy(), timeout=TIMEOUT)
+    area.registration_view.selectRow(0)
+    area.decision_view.selectRow(0)
+    area.add_entry()
+    qtbot.waitUntil(lambda: area.decisions.rowCount() == 1 and area.decisions.rows[0][1] == 1, timeout=TIMEOUT)
+    area.decision_view.selectRow(0)
+    area.issue()
+    qtbot.waitUntil(lambda: area.decisions.rows and area.decisions.rows[0][0].status == "issued", timeout=TIMEOUT)
+    certificates = window.areas[5]
+    window.show_area(5)
+    qtbot.waitUntil(lambda: certificates.decisions.rowCount() == 1, timeout=TIMEOUT)
+    certificates.list.selectRow(0)
+    qtbot.waitUntil(lambda: certificates.document.pageCount() == 1 and not window.tasks.busy(), timeout=TIMEOUT)
+    certificates.save(str(tmp_path / "giay.pdf"))
+    qtbot.waitUntil(lambda: (tmp_path / "giay.pdf").exists() and not window.tasks.busy(), timeout=TIMEOUT)
+    from tests.documents.helpers import pdf_pages
+
+    assert "Hộ gia đình ông Đinh Văn Hmưk" in " ".join(pdf_pages(tmp_path / "giay.pdf")[0].split())
+
+
+def test_resolve_a_conflict_field_by_field(qtbot, tmp_path):
+    from tests.sync.net import Net
+
+    net = Net(tmp_path / "net")
+    try:
+        net.hub()
+        net.commune("kbl", "Kông Bơ La")
+        person = net.sites["kbl"].persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+        net.second_pc("kbl2", of="kbl")
+        net.sites["kbl"].persons.update(person.id, note="Chuyển đến làng B")
+        net.sites["kbl2"].persons.update(person.id, note="Đi làm ăn xa")
+        for sender in ("kbl", "kbl2"):
+            net.exchange(sender, "hub")
+        net.exchange("hub", "kbl")
+        win = MainWindow(net.sites["kbl"])
+        win.tasks.quiet = True
+        qtbot.addWidget(win)
+        sync = win.areas[6]
+        win.show_area(6)
+        qtbot.waitUntil(lambda: sync.conflicts.rowCount() == 1, timeout=TIMEOUT)
+
+        def choose(dialog):
+            assert list(dialog.groups) == ["note"]
+            for button in dialog.groups["note"].buttons():
+                if button.property("side") == "incoming":
+                    button.setChecked(True)
+            return True
+
+        sync.resolve(0, choose)
+        qtbot.waitUntil(lambda: sync.conflicts.rowCount() == 0 and not win.tasks.busy(), timeout=TIMEOUT)
+        assert net.sites["kbl"].persons.get(person.id).note == "Đi làm ăn xa"
+    finally:
+        net.close()

@@ -97,6 +97,17 @@ class LearningModelService:
             return repo.add(E.Registration, id=new_id(), year=year, model_kind=model_kind, subject_id=subject_id,
                             commune_id=commune_id, registered_on=registered_on, status="registered")
 
+    def registration_rows(self, year: int) -> list[tuple[E.Registration, str, E.Evaluation | None]]:
+        """Registrations of a year with the subject's name and the latest evaluation. Reads only."""
+        with self.ctx.read() as repo:
+            rows = []
+            for registration in repo.list(E.Registration, year=year):
+                evaluations = sorted(repo.list(E.Evaluation, registration_id=registration.id),
+                                     key=lambda e: (e.evaluated_on, e.created_at))
+                rows.append((registration, subject_name(repo, registration.model_kind, registration.subject_id),
+                             evaluations[-1] if evaluations else None))
+        return sorted(rows, key=lambda r: (r[0].model_kind, r[1]))
+
     def registrations(self, year: int, model_kind: str | None = None) -> list[E.Registration]:
         with self.ctx.read() as repo:
             return repo.list(E.Registration, year=year, **({"model_kind": model_kind} if model_kind else {}))

@@ -175,6 +175,18 @@ class LiteracyService:
         with self.ctx.read() as repo:
             return repo.list(E.LiteracyClass, **({"centre_id": centre_id} if centre_id else {}))
 
+    def class_sheet(self, class_id: str) -> list[tuple[E.Enrolment, E.Person, dict[tuple[int, str], str]]]:
+        """The learners of a class with their term results {(term, subject): result}, Vietnamese order. Reads only."""
+        from kbang_desktop.core.text import person_sort_key
+
+        with self.ctx.read() as repo:
+            rows = []
+            for enrolment in repo.list(E.Enrolment, class_id=class_id):
+                person = repo.require(E.Person, enrolment.person_id)
+                results = {(r.term, r.subject): r.result for r in repo.list(E.TermResult, enrolment_id=enrolment.id)}
+                rows.append((enrolment, person, results))
+        return sorted(rows, key=lambda r: person_sort_key(r[1].full_name))
+
     def enrolments(self, class_id: str) -> list[E.Enrolment]:
         with self.ctx.read() as repo:
             return repo.list(E.Enrolment, class_id=class_id)

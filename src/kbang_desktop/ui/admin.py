@@ -22,7 +22,7 @@ class ReferenceArea(Area):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_('Danh mục')}</h2>"))
+        layout.addWidget(QLabel("<h2>" + _("Danh mục") + "</h2>"))
         tabs = QTabWidget()
         self.units = ListModel((Col(N_("Tên"), lambda u: u.name, width=24), Col(N_("Cấp"), lambda u: _(UNIT_KINDS.get(u.kind, u.kind))),
                                 Col(N_("Từ ngày"), lambda u: u.valid_from), Col(N_("Đến ngày"), lambda u: u.valid_to),
@@ -74,7 +74,7 @@ class AuditArea(Area):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_('Người dùng và nhật ký')}</h2>"))
+        layout.addWidget(QLabel("<h2>" + _("Người dùng và nhật ký") + "</h2>"))
         tabs = QTabWidget()
         self.users = ListModel((Col(N_("Tên đăng nhập"), lambda u: u.username), Col(N_("Họ và tên"), lambda u: u.display_name),
                                 Col(N_("Vai trò"), lambda u: _(ROLE_NAMES.get(u.role, u.role))),

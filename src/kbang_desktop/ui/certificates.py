@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import ListModel
-from kbang_desktop.ui.people import ModelsArea, table
+from kbang_desktop.ui.models_area import DECISION_COLUMNS
+from kbang_desktop.ui.people import table
 
 
 class CertificatesArea(Area):
@@ -35,12 +36,12 @@ class CertificatesArea(Area):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_('Giấy công nhận')}</h2>"))
+        layout.addWidget(QLabel("<h2>" + _("Giấy công nhận") + "</h2>"))
         split = QSplitter()
         left = QVBoxLayout()
         holder = QWidget()
         holder.setLayout(left)
-        self.decisions = ListModel(ModelsArea.columns[:5], (), self)
+        self.decisions = ListModel(DECISION_COLUMNS[:5], (), self)
         self.list = table(self.decisions, "decisions_for_certificates")
         self.list.selectionModel().selectionChanged.connect(lambda *_a: self.preview())
         left.addWidget(self.list)

@@ -19,7 +19,7 @@ class ExcelArea(Area):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_('Nhập danh sách người từ Excel')}</h2>"))
+        layout.addWidget(QLabel("<h2>" + _("Nhập danh sách người từ Excel") + "</h2>"))
         bar = QHBoxLayout()
         self.choose = QPushButton(_("Chọn tệp .xlsx..."))
         self.choose.setObjectName("choose")

@@ -63,8 +63,10 @@ def area_classes() -> list[type[Area]]:
     from kbang_desktop.ui.admin import AuditArea, ReferenceArea
     from kbang_desktop.ui.certificates import CertificatesArea
     from kbang_desktop.ui.excel import ExcelArea
+    from kbang_desktop.ui.literacy import LiteracyArea
+    from kbang_desktop.ui.models_area import ModelsArea
     from kbang_desktop.ui.overview import OverviewArea
-    from kbang_desktop.ui.people import CentresArea, LiteracyArea, ModelsArea, PeopleArea
+    from kbang_desktop.ui.people import CentresArea, PeopleArea
     from kbang_desktop.ui.reports import ReportsArea
     from kbang_desktop.ui.sync import SyncArea
 

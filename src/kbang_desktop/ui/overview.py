@@ -100,7 +100,7 @@ class OverviewArea(Area):
         super().__init__(window)
         self.layout_ = QVBoxLayout(self)
         head = QHBoxLayout()
-        head.addWidget(QLabel(f"<h2>{_('Tổng quan')}</h2>"))
+        head.addWidget(QLabel("<h2>" + _("Tổng quan") + "</h2>"))
         head.addStretch(1)
         again = QPushButton(_("Làm mới"))
         again.clicked.connect(self.refresh)

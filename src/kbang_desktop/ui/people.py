@@ -28,6 +28,7 @@ from kbang_desktop.ui.models import Col, ListModel, PagedModel
 
 SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
 LEVELS = (N_("Chưa biết chữ"), N_("Mức 1"), N_("Mức 2"))
+RELATIONS = (N_("Chủ hộ"), N_("Vợ"), N_("Chồng"), N_("Con"), N_("Cha"), N_("Mẹ"), N_("Cháu"), N_("Khác"))
 CENTRE_STATUS = {"active": N_("Đang hoạt động"), "merged": N_("Đã sáp nhập"), "closed": N_("Đã giải thể")}
 MODEL_KINDS = {"household": N_("Gia đình học tập"), "clan": N_("Dòng họ học tập"),
                "village": N_("Cộng đồng học tập (cấp thôn)"), "organisation": N_("Đơn vị học tập"),
@@ -98,10 +99,20 @@ class PersonDialog(QDialog):
         self.village.setEditable(True)
         self.commune = QLineEdit(area.default_commune())
         self.commune.setObjectName("commune")
+        self.household = QLineEdit()
+        self.household.setObjectName("household")
+        self.household.setPlaceholderText(_("số hộ; để trống nếu chưa có"))
+        self.relation = QComboBox()
+        self.relation.setObjectName("relation")
+        self.relation.setEditable(True)
+        for relation in RELATIONS:
+            self.relation.addItem(_(relation), relation)
         self.problems: dict[str, QLabel] = {}
         for label, widget, key in ((_("Họ và tên"), self.name, "full_name"), (_("Ngày sinh"), self.birth, "birth"),
                                    (_("Giới tính"), self.sex, "sex"), (_("Dân tộc"), self.ethnic, "ethnic"),
-                                   (_("Xã"), self.commune, "commune"), (_("Thôn/Làng"), self.village, "village")):
+                                   (_("Xã"), self.commune, "commune"), (_("Thôn/Làng"), self.village, "village"),
+                                   (_("Hộ số"), self.household, "household"),
+                                   (_("Quan hệ với chủ hộ"), self.relation, "relation")):
             row = QHBoxLayout()
             row.addWidget(widget, 1)
             problem = QLabel("")
@@ -160,7 +171,22 @@ class PersonDialog(QDialog):
         values = (self.name.text().strip(), self.sex.currentData(), self.birth.text().strip(),
                   self.ethnic.currentData() or self.ethnic.currentText(), self.commune.text().strip(),
                   self.village.currentText().strip() or None)
+        number = self.household.text().strip()
+        relation = self.relation.currentData() or self.relation.currentText().strip()
         self.buttons.setEnabled(False)
+
+        def work() -> Any:
+            person = services.persons.add(*values)
+            if number:
+                household = next((h for h in services.households.list(person.commune_id)
+                                  if h.number == number and h.village_id == person.village_id), None)
+                if household is None:
+                    household = services.households.add(values[4], values[5], number, None)
+                services.households.add_member(household.id, person.id, relation)
+                if relation == RELATIONS[0]:
+                    services.households.set_head(household.id, person.id)
+                person = services.persons.get(person.id)
+            return person
 
         def done(person: Any) -> None:
             self.saved = person
@@ -181,7 +207,7 @@ class PersonDialog(QDialog):
 
                 show_error(self, error)
 
-        self.area.tasks.run(lambda: services.persons.add(*values), done, on_error=failed)
+        self.area.tasks.run(work, done, on_error=failed)
 
     def has_unsaved(self) -> bool:
         return bool(self.name.text().strip() or self.birth.text().strip())
@@ -200,7 +226,7 @@ class PeopleArea(Area):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_('Người dân và hộ gia đình')}</h2>"))
+        layout.addWidget(QLabel("<h2>" + _("Người dân và hộ gia đình") + "</h2>"))
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -321,27 +347,3 @@ class CentresArea(_SimpleListArea):
 
     def load(self) -> list[Any]:
         return sorted(self.services.centres.list(), key=lambda c: c.name)
-
-
-class LiteracyArea(_SimpleListArea):
-    title = N_("Xóa mù chữ")
-    heading = N_("Lớp xóa mù chữ")
-    columns = (Col(N_("Tên lớp"), lambda c: c.name, width=26), Col(N_("Giai đoạn"), lambda c: c.phase, True),
-               Col(N_("Kì hiện tại"), lambda c: c.current_term, True), Col(N_("Giáo viên"), lambda c: c.teacher_name),
-               Col(N_("Khai giảng"), lambda c: c.start_date), Col(N_("Kết thúc"), lambda c: c.end_date))
-
-    def load(self) -> list[Any]:
-        return sorted(self.services.literacy.classes(), key=lambda c: (c.start_date, c.name), reverse=True)
-
-
-class ModelsArea(_SimpleListArea):
-    title = N_("Mô hình học tập")
-    heading = N_("Quyết định công nhận")
-    columns = (Col(N_("Số quyết định"), lambda d: d[0].number, width=14), Col(N_("Ngày"), lambda d: d[0].decided_on),
-               Col(N_("Loại"), lambda d: _(MODEL_KINDS[d[0].kind]), width=24),
-               Col(N_("Năm"), lambda d: str(d[0].year)), Col(N_("Trạng thái"), lambda d: _(DECISION_STATUS[d[0].status])),
-               Col(N_("Số được công nhận"), lambda d: d[1], True))
-
-    def load(self) -> list[Any]:
-        return self.services.models.decisions()
-

@@ -28,7 +28,7 @@ class ReportsArea(Area):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_('Báo cáo')}</h2>"))
+        layout.addWidget(QLabel("<h2>" + _("Báo cáo") + "</h2>"))
         form = QFormLayout()
         self.report = QComboBox()
         self.report.setObjectName("report")

@@ -68,9 +68,9 @@ class ConflictDialog(QDialog):
         layout.addWidget(QLabel(_("{kind} {id}: hai nơi cùng sửa. Chọn bản giữ lại cho từng trường.").format(
             kind=conflict.record_type, id=conflict.record_id[:8])))
         grid = QGridLayout()
-        grid.addWidget(QLabel(f"<b>{_('Trường')}</b>"), 0, 0)
-        grid.addWidget(QLabel(f"<b>{_('Bản trên máy này')}</b>"), 0, 1)
-        grid.addWidget(QLabel(f"<b>{_('Bản nhận được')}</b>"), 0, 2)
+        grid.addWidget(QLabel("<b>" + _("Trường") + "</b>"), 0, 0)
+        grid.addWidget(QLabel("<b>" + _("Bản trên máy này") + "</b>"), 0, 1)
+        grid.addWidget(QLabel("<b>" + _("Bản nhận được") + "</b>"), 0, 2)
         self.groups: dict[str, QButtonGroup] = {}
         for row, name in enumerate(conflict.differing, 1):
             grid.addWidget(QLabel(name), row, 0)
@@ -102,7 +102,7 @@ class SyncArea(Area):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_('Đồng bộ dữ liệu')}</h2>"))
+        layout.addWidget(QLabel("<h2>" + _("Đồng bộ dữ liệu") + "</h2>"))
         bar = QHBoxLayout()
         self.peer = QComboBox()
         self.peer.setObjectName("peer")

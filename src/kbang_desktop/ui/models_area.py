@@ -1,0 +1,261 @@
+"""Mô hình học tập: registrations of a year, evaluation on the criteria checklist with the total and the
+result computed live, and decisions (draft, entries, issue, revoke)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbang_desktop.core.scoring import parse_definition, score
+from kbang_desktop.i18n import N_, _, format_number
+from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.models import Col, ListModel
+from kbang_desktop.ui.people import DECISION_STATUS, MODEL_KINDS, table
+
+DECISION_COLUMNS = (Col(N_("Số quyết định"), lambda d: d[0].number, width=14), Col(N_("Ngày"), lambda d: d[0].decided_on),
+                    Col(N_("Loại"), lambda d: _(MODEL_KINDS[d[0].kind]), width=24), Col(N_("Năm"), lambda d: str(d[0].year)),
+                    Col(N_("Trạng thái"), lambda d: _(DECISION_STATUS[d[0].status])),
+                    Col(N_("Số được công nhận"), lambda d: d[1], True))
+
+
+class EvaluationDialog(QDialog):
+    """The criteria set as a checklist with points; total and result worked out as the user types."""
+
+    def __init__(self, parent: QWidget, criteria: Any, name: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Đánh giá: {name}").format(name=name))
+        self.definition = parse_definition(json.loads(criteria.definition))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{criteria.name}</b>"))
+        if criteria.is_template:
+            warning = QLabel(_("Bộ tiêu chí này là MẪU cần đối chiếu với tiêu chí chính thức hiện hành."))
+            warning.setStyleSheet("color: #8a5a00")
+            layout.addWidget(warning)
+        body = QWidget()
+        form = QFormLayout(body)
+        self.points: dict[str, QDoubleSpinBox] = {}
+        for criterion in self.definition.criteria:
+            limit = _("tối đa {n} điểm").format(n=criterion.max_points)
+            form.addRow(QLabel(f"<b>{criterion.code}. {criterion.title}</b> ({limit})"))
+            for item in criterion.items:
+                spin = QDoubleSpinBox()
+                spin.setObjectName(f"item_{item.code}")
+                spin.setDecimals(1)
+                spin.setRange(0, float(item.max_points))
+                spin.setSingleStep(0.5)
+                spin.valueChanged.connect(self.update_total)
+                label = QLabel(f"{item.code} {item.title}" + (" *" if item.required else ""))
+                label.setWordWrap(True)
+                form.addRow(label, spin)
+                self.points[item.code] = spin
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
+        self.total = QLabel("")
+        self.total.setObjectName("total")
+        layout.addWidget(self.total)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Lưu đánh giá"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(720, 640)
+        self.update_total()
+
+    def scores(self) -> dict[str, Decimal]:
+        return {code: Decimal(str(spin.value())) for code, spin in self.points.items()}
+
+    def update_total(self) -> None:
+        result = score(self.definition, self.scores())
+        verdict = _("Đạt") if result.passed else _("Không đạt")
+        reasons = "; ".join(_(r) for r in result.reasons)
+        self.total.setText(_("Tổng điểm: {total}/{maximum} - {verdict}").format(
+            total=result.total, maximum=self.definition.max_total, verdict=verdict) + (f" ({reasons})" if reasons else ""))
+
+
+class DecisionDialog(QDialog):
+    def __init__(self, parent: QWidget, commune: str, kind: str, year: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Quyết định công nhận mới"))
+        form = QFormLayout(self)
+        self.number = QLineEdit()
+        self.number.setObjectName("number")
+        self.number.setPlaceholderText("15/QĐ-UBND")
+        self.decided_on = QDateEdit()
+        self.decided_on.setObjectName("decided_on")
+        self.decided_on.setDisplayFormat("dd/MM/yyyy")
+        self.decided_on.setCalendarPopup(True)
+        self.decided_on.setDate(QDate.currentDate())
+        self.signer = QLineEdit()
+        self.signer.setObjectName("signer")
+        self.title_ = QComboBox()
+        self.title_.addItem(_("Chủ tịch"), "chairman")
+        self.title_.addItem(_("Phó Chủ tịch"), "vice_chairman")
+        self.commune = QLineEdit(commune)
+        form.addRow(_("Số quyết định"), self.number)
+        form.addRow(_("Ngày ký"), self.decided_on)
+        form.addRow(_("Người ký"), self.signer)
+        form.addRow(_("Chức vụ"), self.title_)
+        form.addRow(_("Xã"), self.commune)
+        form.addRow(_("Loại"), QLabel(_(MODEL_KINDS[kind]) + f" {year}"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Lưu dự thảo"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        picked = self.decided_on.date()
+        return {"commune": self.commune.text().strip(), "number": self.number.text().strip(),
+                "decided_on": date(picked.year(), picked.month(), picked.day()), "signer_name": self.signer.text().strip(),
+                "signer_title": self.title_.currentData()}
+
+
+class ModelsArea(Area):
+    title = N_("Mô hình học tập")
+    columns = DECISION_COLUMNS
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>" + _("Mô hình học tập") + "</h2>"))
+        bar = QHBoxLayout()
+        self.year = QSpinBox()
+        self.year.setObjectName("year")
+        self.year.setRange(2010, 2100)
+        self.year.setValue(self.services.ctx.today().year)
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.evaluate_button = QPushButton(_("Đánh giá..."))
+        self.evaluate_button.setObjectName("evaluate")
+        self.evaluate_button.clicked.connect(lambda: self.evaluate())
+        bar.addWidget(QLabel(_("Năm")))
+        bar.addWidget(self.year)
+        bar.addStretch(1)
+        bar.addWidget(self.evaluate_button)
+        layout.addLayout(bar)
+        self.registrations = ListModel((Col(N_("Đăng ký"), lambda r: r[1], width=30),
+                                        Col(N_("Loại"), lambda r: _(MODEL_KINDS[r[0].model_kind]), width=22),
+                                        Col(N_("Ngày đăng ký"), lambda r: r[0].registered_on),
+                                        Col(N_("Điểm"), lambda r: r[2].total if r[2] else "", True),
+                                        Col(N_("Kết quả"), lambda r: (_("Đạt") if r[2].passed else _("Không đạt")) if r[2] else "")),
+                                       (), self)
+        self.registration_view = table(self.registrations, "registrations")
+        layout.addWidget(self.registration_view, 2)
+        decisions_bar = QHBoxLayout()
+        self.new_button = QPushButton(_("Quyết định mới..."))
+        self.new_button.setObjectName("new_decision")
+        self.new_button.clicked.connect(lambda: self.new_decision())
+        self.add_button = QPushButton(_("Đưa đăng ký đã chọn vào quyết định"))
+        self.add_button.setObjectName("add_entry")
+        self.add_button.clicked.connect(self.add_entry)
+        self.issue_button = QPushButton(_("Ban hành"))
+        self.issue_button.setObjectName("issue")
+        self.issue_button.clicked.connect(self.issue)
+        for button in (self.evaluate_button, self.new_button, self.add_button, self.issue_button):
+            button.setEnabled(self.can_write)
+        decisions_bar.addWidget(QLabel("<b>" + _("Quyết định công nhận") + "</b>"))
+        decisions_bar.addStretch(1)
+        for button in (self.new_button, self.add_button, self.issue_button):
+            decisions_bar.addWidget(button)
+        layout.addLayout(decisions_bar)
+        self.decisions = ListModel(DECISION_COLUMNS, (), self)
+        self.decision_view = table(self.decisions, "decisions")
+        layout.addWidget(self.decision_view, 1)
+        self.message = QLabel("")
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+    def refresh(self) -> None:
+        services, year = self.services, self.year.value()
+
+        def load() -> tuple[Any, Any]:
+            return services.models.registration_rows(year), services.models.decisions(year)
+
+        def fill(found: tuple[Any, Any]) -> None:
+            self.registrations.set_rows(found[0])
+            self.decisions.set_rows(found[1])
+
+        self.tasks.run(load, fill)
+
+    def _selected(self, view: Any, model: Any) -> Any:
+        rows = view.selectionModel().selectedRows()
+        return model.row_at(rows[0].row()) if rows else None
+
+    def evaluate(self, fill: Any = None) -> None:
+        row = self._selected(self.registration_view, self.registrations)
+        if row is None:
+            self.message.setText(_("Chọn một đăng ký để đánh giá."))
+            return
+        registration, name, _latest = row
+        services, today = self.services, self.services.ctx.today()
+
+        def opened(criteria: Any) -> None:
+            dialog = EvaluationDialog(self, criteria, name)
+            accepted = fill(dialog) if fill is not None else dialog.exec() == QDialog.DialogCode.Accepted
+            if not accepted:
+                return
+            scores = dialog.scores()
+            self.tasks.run(lambda: services.models.evaluate(registration.id, scores, today),
+                           lambda evaluation: (self.message.setText(_("Đã lưu đánh giá: {total} điểm, {verdict}.").format(
+                               total=evaluation.total, verdict=_("đạt") if evaluation.passed else _("không đạt"))),
+                               self.refresh()))
+
+        self.tasks.run(lambda: services.criteria.in_force(registration.model_kind, today), opened)
+
+    def new_decision(self, fill: Any = None) -> None:
+        row = self._selected(self.registration_view, self.registrations)
+        kind = row[0].model_kind if row else "household"
+        dialog = DecisionDialog(self, self.window_.office.name.replace("UBND xã ", "").split(" (")[0], kind,
+                                self.year.value())
+        accepted = fill(dialog) if fill is not None else dialog.exec() == QDialog.DialogCode.Accepted
+        if not accepted:
+            return
+        values, services, year = dialog.values(), self.services, self.year.value()
+        self.tasks.run(lambda: services.models.create_decision(values["commune"], values["number"], values["decided_on"],
+                                                               kind, year, values["signer_name"], values["signer_title"]),
+                       lambda d: (self.message.setText(_("Đã lưu dự thảo quyết định {number}.").format(number=d.number)),
+                                  self.refresh()))
+
+    def add_entry(self) -> None:
+        row = self._selected(self.registration_view, self.registrations)
+        decision = self._selected(self.decision_view, self.decisions)
+        if row is None or decision is None:
+            self.message.setText(_("Chọn một đăng ký đã đạt và một quyết định dự thảo."))
+            return
+        services = self.services
+        self.tasks.run(lambda: services.models.add_entry(decision[0].id, row[0].id),
+                       lambda _e: (self.message.setText(_("Đã đưa {name} vào quyết định {number}.").format(
+                           name=row[1], number=decision[0].number)), self.refresh()))
+
+    def issue(self) -> None:
+        decision = self._selected(self.decision_view, self.decisions)
+        if decision is None:
+            return
+        services = self.services
+        self.tasks.run(lambda: services.models.issue(decision[0].id),
+                       lambda d: (self.message.setText(_("Đã ban hành quyết định {number} ({n} được công nhận).").format(
+                           number=d.number, n=format_number(decision[1]))), self.refresh()))
