@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-compile: $(STAMP)  ## compile the gettext catalogs (.po -> .mo)
+compile: $(STAMP)  ## compile the gettext catalogs (.po -> .mo) and Qt's own strings in Vietnamese (.ts -> .qm)
 	$(BIN)/pybabel compile --domain kbang --directory translations --statistics
+	$(BIN)/pyside6-lrelease -silent translations/qt/qtbase_vi.ts -qm translations/qt/qtbase_vi.qm
 
 extract: $(STAMP)  ## collect every marked string into translations/kbang.pot
 	$(BIN)/pybabel extract --mapping babel.cfg --keywords "_ N_ ngettext:1,2 pgettext:1c,2" \

@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 NAMES = ["tong-quan", "nguoi-dan", "trung-tam", "xoa-mu-chu", "mo-hinh-hoc-tap", "giay-cong-nhan", "dong-bo", "bao-cao",
-         "nhap-excel", "danh-muc", "nhat-ky"]
+         "nhap-excel", "danh-muc", "nhat-ky", "cai-dat"]
 
 
 def main() -> int:

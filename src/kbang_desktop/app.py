@@ -18,7 +18,9 @@ def gui_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("--lang", choices=i18n.LANGUAGES)
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
-    i18n.setup(args.lang)
+    from kbang_desktop.ui.settings import saved_language
+
+    i18n.setup(args.lang or saved_language())
     from kbang_desktop.core.errors import KbangError
 
     try:

@@ -38,7 +38,7 @@ def test_every_area_opens_and_says_who_is_logged_in(qtbot, window):
         window.show_area(row)
         _wait_idle(qtbot, window)
         assert window.stack.currentWidget() is window.areas[row] and window.areas[row].loaded
-    assert window.sidebar.count() == 11
+    assert window.sidebar.count() == 12
 
 
 def test_list_model_passes_the_model_tester(qtbot, qtmodeltester):
@@ -332,3 +332,26 @@ def test_resolve_a_conflict_field_by_field(qtbot, tmp_path):
         assert net.sites["kbl"].persons.get(person.id).note == "Đi làm ăn xa"
     finally:
         net.close()
+
+
+def test_login_says_why_and_settings_keep_the_language(qtbot, services):
+    from kbang_desktop.ui.login import LoginDialog
+    from kbang_desktop.ui.settings import saved_language
+
+    dialog = LoginDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("admin")
+    dialog.password.setText("sai")
+    dialog.try_login()
+    assert dialog.actor is None and dialog.message.text() and dialog.password.text() == ""
+    dialog.password.setText("matkhau123")
+    dialog.try_login()
+    assert dialog.actor is not None and dialog.actor.role == "admin"
+    win = MainWindow(services.as_actor(dialog.actor))
+    qtbot.addWidget(win)
+    settings = win.areas[-1]
+    win.show_area(len(win.areas) - 1)
+    qtbot.waitUntil(lambda: settings.month.value() == 7, timeout=TIMEOUT)
+    settings.language.setCurrentIndex(settings.language.findData("en"))
+    assert saved_language() == "en"
+    win.tasks.wait()

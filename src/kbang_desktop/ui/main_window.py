@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from kbang_desktop.i18n import _
 from kbang_desktop.services.context import ROLE_NAMES
 from kbang_desktop.services.registry import Services
+from kbang_desktop.ui.prefs import prefs
 from kbang_desktop.ui.tasks import Tasks
 
 
@@ -68,10 +68,11 @@ def area_classes() -> list[type[Area]]:
     from kbang_desktop.ui.overview import OverviewArea
     from kbang_desktop.ui.people import CentresArea, PeopleArea
     from kbang_desktop.ui.reports import ReportsArea
+    from kbang_desktop.ui.settings import SettingsArea
     from kbang_desktop.ui.sync import SyncArea
 
     return [OverviewArea, PeopleArea, CentresArea, LiteracyArea, ModelsArea, CertificatesArea, SyncArea, ReportsArea,
-            ExcelArea, ReferenceArea, AuditArea]
+            ExcelArea, ReferenceArea, AuditArea, SettingsArea]
 
 
 class MainWindow(QMainWindow):
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(row, 1)
         self.setCentralWidget(body)
         self.statusBar().showMessage(_("Sẵn sàng."))
-        settings = QSettings()
+        settings = prefs()
         geometry = settings.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        QSettings().setValue("main/geometry", self.saveGeometry())
+        prefs().setValue("main/geometry", self.saveGeometry())
         self.tasks.wait(10_000)
         event.accept()
         if not self.logging_out and self.on_logout is not None:
@@ -179,10 +180,13 @@ def summary_of(services: Services) -> dict[str, int]:
 
 def run(services: Services) -> int:
     """Log in, show the window; log out returns to the log-in."""
+    from kbang_desktop import i18n
     from kbang_desktop.ui.login import LoginDialog
+    from kbang_desktop.ui.settings import install_qt_translations
 
     app = _app()
     app.setWindowIcon(app_icon())
+    install_qt_translations(app, i18n.current_language())
     install_excepthook()
     windows: list[MainWindow] = []
 

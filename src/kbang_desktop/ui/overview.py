@@ -142,11 +142,11 @@ class OverviewArea(Area):
         self.charts.addWidget(bar_chart(
             _("Chuẩn biết chữ theo xã"), [c for c, _a, _b in figures.literacy],
             [(_("Mức 1"), [a or 0 for _c, a, _b in figures.literacy]), (_("Mức 2"), [b or 0 for _c, _a, b in figures.literacy])],
-            0.9))
+            0.9), 1)
         self.charts.addWidget(bar_chart(
             _("Mô hình học tập so với chỉ tiêu"), [_(m) for m, _s, _t in figures.models],
             [(_("Đã công nhận"), [s or 0 for _m, s, _t in figures.models]),
-             (_("Chỉ tiêu quốc gia"), [t or 0 for _m, _s, t in figures.models])], None))
+             (_("Chỉ tiêu quốc gia"), [t or 0 for _m, _s, t in figures.models])], None), 1)
         lines = []
         for peer in figures.peers:
             lines.append(_("{name}: gửi lần cuối {sent}, nhận lần cuối {received}, {count} bản ghi chưa được xác nhận.").format(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +25,7 @@ from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel, PagedModel
+from kbang_desktop.ui.prefs import prefs
 
 SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
 LEVELS = (N_("Chưa biết chữ"), N_("Mức 1"), N_("Mức 2"))
@@ -54,12 +55,12 @@ def table(model: Any, name: str) -> QTableView:
     for index, column in enumerate(getattr(model, "columns", [])):
         if column.width:
             header.resizeSection(index, column.width * char)
-    state = QSettings().value(f"tables/{name}")
+    state = prefs().value(f"tables/{name}")
     if state is not None:
         header.restoreState(state)
     elif not any(getattr(c, "width", 0) for c in getattr(model, "columns", [])):
         model.modelReset.connect(view.resizeColumnsToContents)  # short lists: fit the columns once filled
-    header.sectionResized.connect(lambda *_a: QSettings().setValue(f"tables/{name}", header.saveState()))
+    header.sectionResized.connect(lambda *_a: prefs().setValue(f"tables/{name}", header.saveState()))
     return view
 
 

@@ -1,0 +1,95 @@
+"""Cài đặt: the language of the application (applied at the next start) and the office's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+
+from kbang_desktop.i18n import LANGUAGES, N_, _, translations_dir
+from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.prefs import prefs
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def saved_language() -> str | None:
+    """The language chosen in the settings, if any (read before the first window)."""
+    value = prefs().value("language")
+    return str(value) if value in LANGUAGES else None
+
+
+def install_qt_translations(app: QApplication, lang: str) -> None:
+    """Qt's own buttons and dialogs in the chosen language (our Vietnamese file; Qt's for others)."""
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if lang == "vi" else QLocale.Language.English))
+    translator = QTranslator(app)
+    if lang == "vi":
+        loaded = translator.load(str(translations_dir() / "qt" / "qtbase_vi.qm"))
+    else:
+        loaded = translator.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    if loaded:
+        app.installTranslator(translator)
+
+
+class SettingsArea(Area):
+    title = N_("Cài đặt")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>" + _("Cài đặt") + "</h2>"))
+        form = QFormLayout()
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        current = saved_language()
+        if current:
+            self.language.setCurrentIndex(self.language.findData(current))
+        self.language.currentIndexChanged.connect(self.save_language)
+        form.addRow(_("Ngôn ngữ"), self.language)
+        self.month = QSpinBox()
+        self.month.setObjectName("year_only_month")
+        self.month.setRange(1, 12)
+        self.day = QSpinBox()
+        self.day.setObjectName("year_only_day")
+        self.day.setRange(1, 31)
+        form.addRow(_("Người chỉ biết năm sinh được tính như sinh vào tháng"), self.month)
+        form.addRow(_("ngày"), self.day)
+        layout.addLayout(form)
+        self.save_button = QPushButton(_("Lưu thiết lập của đơn vị"))
+        self.save_button.setObjectName("save_settings")
+        self.save_button.setEnabled(self.services.ctx.actor.role == "admin")
+        self.save_button.clicked.connect(self.save_office)
+        layout.addWidget(self.save_button)
+        self.message = QLabel(_("Ngôn ngữ mới được dùng từ lần mở chương trình sau."))
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+    def refresh(self) -> None:
+        services = self.services
+
+        def load() -> tuple[str, str]:
+            return services.offices.setting("birth_year_only_month"), services.offices.setting("birth_year_only_day")
+
+        def fill(values: tuple[str, str]) -> None:
+            self.month.setValue(int(values[0]))
+            self.day.setValue(int(values[1]))
+
+        self.tasks.run(load, fill)
+
+    def save_language(self) -> None:
+        prefs().setValue("language", self.language.currentData())
+        self.message.setText(_("Đã lưu. Ngôn ngữ mới được dùng từ lần mở chương trình sau."))
+
+    def save_office(self) -> None:
+        services, month, day = self.services, str(self.month.value()), str(self.day.value())
+
+        def work() -> None:
+            services.offices.set_setting("birth_year_only_month", month)
+            services.offices.set_setting("birth_year_only_day", day)
+
+        self.tasks.run(work, lambda _r: self.message.setText(_("Đã lưu thiết lập của đơn vị.")))
