@@ -355,3 +355,14 @@ def test_login_says_why_and_settings_keep_the_language(qtbot, services):
     settings.language.setCurrentIndex(settings.language.findData("en"))
     assert saved_language() == "en"
     win.tasks.wait()
+
+
+def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services):
+    area = window.areas[10]
+    window.show_area(10)
+    _wait_idle(qtbot, window)
+    area.add_user(("canbo", "Nguyễn Thị Lan", "officer", "matkhau456"))
+    qtbot.waitUntil(lambda: any(u.username == "canbo" for u in area.users.rows), timeout=TIMEOUT)
+    area.check_chain()
+    qtbot.waitUntil(lambda: "hợp lệ" in area.chain.text(), timeout=TIMEOUT)
+    assert services.users.authenticate("canbo", "matkhau456").role == "officer"

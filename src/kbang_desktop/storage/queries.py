@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, text
 from sqlalchemy.orm import Session
@@ -82,11 +83,7 @@ def unit_names(session: Session) -> dict[str, str]:
 _NAMED = re.compile(r":(\w+)")
 
 
-def driver_rows(session: Session, sql: str, params: dict[str, object]) -> list[tuple]:
-    """Run `sql` (with :name parameters) straight on the driver: plain tuples, no SQLAlchemy row objects.
-
-    For scans over every person of a hub, where SQLAlchemy's per-row work costs more than the query.
-    """
+def _driver_statement(session: Session, sql: str, params: dict[str, object]) -> tuple[str, Any]:
     dialect = session.get_bind().dialect
     if dialect.paramstyle == "qmark":
         order = _NAMED.findall(sql)
@@ -96,10 +93,31 @@ def driver_rows(session: Session, sql: str, params: dict[str, object]) -> list[t
     if dialect.name == "sqlite":
         values = tuple(v.isoformat() if isinstance(v, date) else int(v) if isinstance(v, bool) else v
                        for v in values)  # type: ignore[union-attr]
+    return statement, values
+
+
+def driver_rows(session: Session, sql: str, params: dict[str, object]) -> list[tuple]:
+    """Run `sql` (with :name parameters) straight on the driver: plain tuples, no SQLAlchemy row objects.
+
+    For scans over every person of a hub, where SQLAlchemy's per-row work costs more than the query.
+    """
+    statement, values = _driver_statement(session, sql, params)
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(statement, values)
         return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def driver_cursor(session: Session, sql: str, params: dict[str, object], batch: int = 20_000) -> Iterator[tuple]:
+    """Like driver_rows, but streams the rows in batches: memory stays flat over a whole hub."""
+    statement, values = _driver_statement(session, sql, params)
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(statement, values)
+        while rows := cursor.fetchmany(batch):
+            yield from rows
     finally:
         cursor.close()
 
@@ -131,27 +149,34 @@ def literacy_facts(session: Session, as_of: date, birth_years: tuple[int, int], 
         names = [f"c{i}" for i in range(len(commune_ids))]
         sql += " AND commune_id IN (" + ", ".join(f":{n}" for n in names) + ")"
         params.update(zip(names, sorted(commune_ids), strict=True))
-    people = driver_rows(session, sql, params)
-    index = {row[0] for row in people}
-    latest: dict[str, tuple[str, int] | None] = {}
     text_dates = session.get_bind().dialect.name == "sqlite"
-    for person_id, attained_on, level in driver_rows(
+    # The level each person held on as_of: per person the latest attainment on or before that day
+    # (same date: the higher level), kept as one int YYYYMMDD*4+level so that no row stays in memory.
+    latest: dict[str, int] = {}
+    get = latest.get
+    for person_id, attained_on, level in driver_cursor(
             session, "SELECT person_id, attained_on, level FROM literacy_attainment WHERE deleted = :no", {"no": False}):
-        if person_id not in index:
-            continue
-        stamp = (attained_on if text_dates else _iso(attained_on)) or "0001-01-01"
-        if stamp <= day:
-            held = latest.get(person_id)
-            if held is None or (stamp, level) > held:
-                latest[person_id] = (stamp, level)
-        elif person_id not in latest:
-            latest[person_id] = None  # a history, but nothing reached by as_of
+        if attained_on is None:
+            key = level
+        elif text_dates:
+            if attained_on > day:
+                latest.setdefault(person_id, -1)  # a history, but nothing reached by as_of
+                continue
+            key = int(attained_on.replace("-", "")) * 4 + level
+        else:
+            if attained_on > as_of:
+                latest.setdefault(person_id, -1)
+                continue
+            key = (attained_on.year * 10000 + attained_on.month * 100 + attained_on.day) * 4 + level
+        if key > get(person_id, -1):
+            latest[person_id] = key
+    people = driver_cursor(session, sql, params)
     counts: Counter = Counter()
     ages: dict[object, int] = {}
     for person_id, commune_id, village_id, birth_date, birth_year, exempt, level, level_date in people:
-        if person_id in latest:
-            held = latest[person_id]
-            level = held[1] if held else 0
+        held = latest.get(person_id)
+        if held is not None:
+            level = held & 3 if held >= 0 else 0
         elif level_date is not None and (level_date if text_dates else _iso(level_date)) > day:
             level = 0
         born = birth_date or birth_year

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.services.context import ROLE_NAMES
@@ -68,6 +80,29 @@ class ReferenceArea(Area):
         self.tasks.run(load, fill)
 
 
+class UserDialog(QDialog):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Thêm người dùng"))
+        form = QFormLayout(self)
+        self.username, self.name, self.password = QLineEdit(), QLineEdit(), QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.role = QComboBox()
+        for role in ("officer", "viewer", "admin"):
+            self.role.addItem(_(ROLE_NAMES[role]), role)
+        form.addRow(_("Tên đăng nhập"), self.username)
+        form.addRow(_("Họ và tên"), self.name)
+        form.addRow(_("Vai trò"), self.role)
+        form.addRow(_("Mật khẩu"), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, str, str, str]:
+        return self.username.text().strip(), self.name.text().strip(), self.role.currentData(), self.password.text()
+
+
 class AuditArea(Area):
     title = N_("Người dùng và nhật ký")
 
@@ -79,7 +114,18 @@ class AuditArea(Area):
         self.users = ListModel((Col(N_("Tên đăng nhập"), lambda u: u.username), Col(N_("Họ và tên"), lambda u: u.display_name),
                                 Col(N_("Vai trò"), lambda u: _(ROLE_NAMES.get(u.role, u.role))),
                                 Col(N_("Đang dùng"), lambda u: u.active)), (), self)
-        tabs.addTab(table(self.users, "users"), _("Người dùng"))
+        users = QWidget()
+        users_box = QVBoxLayout(users)
+        users_bar = QHBoxLayout()
+        self.add_user_button = QPushButton(_("Thêm người dùng..."))
+        self.add_user_button.setObjectName("add_user")
+        self.add_user_button.setEnabled(self.services.ctx.actor.role == "admin")
+        self.add_user_button.clicked.connect(lambda: self.add_user())
+        users_bar.addStretch(1)
+        users_bar.addWidget(self.add_user_button)
+        users_box.addLayout(users_bar)
+        users_box.addWidget(table(self.users, "users"))
+        tabs.addTab(users, _("Người dùng"))
         log = QWidget()
         box = QVBoxLayout(log)
         bar = QHBoxLayout()
@@ -115,6 +161,17 @@ class AuditArea(Area):
             self.events.set_rows(found[1])
 
         self.tasks.run(load, fill)
+
+    def add_user(self, values: tuple[str, str, str, str] | None = None) -> None:
+        """Administrators add a user: username, full name, role, first password."""
+        if values is None:
+            dialog = UserDialog(self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            values = dialog.values()
+        services = self.services
+        username, name, role, password = values
+        self.tasks.run(lambda: services.users.create(username, password, role, name), lambda _u: self.refresh())
 
     def check_chain(self) -> None:
         def shown(report: Any) -> None:

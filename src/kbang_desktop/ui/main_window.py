@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbang_desktop.i18n import _
+from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.context import ROLE_NAMES
 from kbang_desktop.services.registry import Services
 from kbang_desktop.ui.prefs import prefs
@@ -59,20 +59,29 @@ class Area(QWidget):
         """Fetch what the area shows; override."""
 
 
-def area_classes() -> list[type[Area]]:
-    from kbang_desktop.ui.admin import AuditArea, ReferenceArea
-    from kbang_desktop.ui.certificates import CertificatesArea
-    from kbang_desktop.ui.excel import ExcelArea
-    from kbang_desktop.ui.literacy import LiteracyArea
-    from kbang_desktop.ui.models_area import ModelsArea
-    from kbang_desktop.ui.overview import OverviewArea
-    from kbang_desktop.ui.people import CentresArea, PeopleArea
-    from kbang_desktop.ui.reports import ReportsArea
-    from kbang_desktop.ui.settings import SettingsArea
-    from kbang_desktop.ui.sync import SyncArea
+# (title, module, class): each area's module is imported the first time the area is shown, so the
+# window opens without QtCharts, QtPdf, ReportLab or openpyxl.
+AREAS = (
+    (N_("Tổng quan"), "overview", "OverviewArea"),
+    (N_("Người dân và hộ gia đình"), "people", "PeopleArea"),
+    (N_("Trung tâm học tập cộng đồng"), "people", "CentresArea"),
+    (N_("Xóa mù chữ"), "literacy", "LiteracyArea"),
+    (N_("Mô hình học tập"), "models_area", "ModelsArea"),
+    (N_("Giấy công nhận"), "certificates", "CertificatesArea"),
+    (N_("Đồng bộ dữ liệu"), "sync", "SyncArea"),
+    (N_("Báo cáo"), "reports", "ReportsArea"),
+    (N_("Nhập Excel"), "excel", "ExcelArea"),
+    (N_("Danh mục"), "admin", "ReferenceArea"),
+    (N_("Người dùng và nhật ký"), "admin", "AuditArea"),
+    (N_("Cài đặt"), "settings", "SettingsArea"),
+)
 
-    return [OverviewArea, PeopleArea, CentresArea, LiteracyArea, ModelsArea, CertificatesArea, SyncArea, ReportsArea,
-            ExcelArea, ReferenceArea, AuditArea, SettingsArea]
+
+def area_class(row: int) -> type[Area]:
+    import importlib
+
+    _title, module, name = AREAS[row]
+    return getattr(importlib.import_module(f"kbang_desktop.ui.{module}"), name)
 
 
 class MainWindow(QMainWindow):
@@ -108,12 +117,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(260)
         self.sidebar.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 7px 6px; }")
         self.stack = QStackedWidget()
-        self.areas: list[Area] = []
-        for number, cls in enumerate(area_classes(), 1):
-            area = cls(self)
-            self.areas.append(area)
-            self.stack.addWidget(area)
-            item = QListWidgetItem(_(cls.title))
+        self.built: dict[int, Area] = {}
+        for number, (title, _module, _name) in enumerate(AREAS, 1):
+            self.stack.addWidget(QWidget())  # a placeholder until the area is first shown
+            item = QListWidgetItem(_(title))
             item.setToolTip(f"Ctrl+{number}" if number < 10 else "")
             self.sidebar.addItem(item)
             if number < 10:
@@ -135,16 +142,33 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
         self.sidebar.setCurrentRow(0)
 
+    @property
+    def areas(self) -> list[Area]:
+        """Every area, built now if not yet (tests and closing look at all of them)."""
+        return [self.build(row) for row in range(len(AREAS))]
+
+    def build(self, row: int) -> Area:
+        """An area is made the first time it is needed: the window opens without the others' imports."""
+        if row not in self.built:
+            area = area_class(row)(self)
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, area)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.built[row] = area
+        return self.built[row]
+
     def _switch(self, row: int) -> None:
-        if 0 <= row < len(self.areas):
+        if 0 <= row < len(AREAS):
+            area = self.build(row)
             self.stack.setCurrentIndex(row)
-            self.areas[row].activate()
+            area.activate()
 
     def show_area(self, row: int) -> None:
         self.sidebar.setCurrentRow(row)
 
     def area(self, cls: type) -> Area:
-        return next(a for a in self.areas if isinstance(a, cls))
+        return self.build(next(i for i, (_t, _m, name) in enumerate(AREAS) if name == cls.__name__))
 
     def logout(self) -> None:
         self.logging_out = True
@@ -153,7 +177,7 @@ class MainWindow(QMainWindow):
         self.logging_out = False
 
     def closeEvent(self, event) -> None:
-        unsaved = [a for a in self.areas if getattr(a, "has_unsaved", lambda: False)()]
+        unsaved = [a for a in self.built.values() if getattr(a, "has_unsaved", lambda: False)()]
         if unsaved:
             answer = QMessageBox.question(self, _("Chưa lưu"), _("Có thay đổi chưa lưu. Vẫn đóng cửa sổ?"))
             if answer != QMessageBox.StandardButton.Yes:

@@ -27,6 +27,7 @@ from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel, PagedModel
 from kbang_desktop.ui.prefs import prefs
 
+SEARCH_LIMIT = 100
 SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
 LEVELS = (N_("Chưa biết chữ"), N_("Mức 1"), N_("Mức 2"))
 RELATIONS = (N_("Chủ hộ"), N_("Vợ"), N_("Chồng"), N_("Con"), N_("Cha"), N_("Mẹ"), N_("Cháu"), N_("Khác"))
@@ -289,7 +290,8 @@ class PeopleArea(Area):
             commune_name = self.commune.currentText() if commune_id else None
 
             def found(after: Any, limit: int) -> list[Any]:
-                return [] if after is not None else services.persons.search(text, limit, commune_name)
+                # Search as you type shows the first SEARCH_LIMIT matches; typing more narrows them.
+                return [] if after is not None else services.persons.search(text, SEARCH_LIMIT, commune_name)
             self.model.reload(found)
         else:
             self.model.reload(lambda after, limit: services.persons.page(
