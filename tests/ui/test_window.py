@@ -366,3 +366,49 @@ def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services
     area.check_chain()
     qtbot.waitUntil(lambda: "hợp lệ" in area.chain.text(), timeout=TIMEOUT)
     assert services.users.authenticate("canbo", "matkhau456").role == "officer"
+
+
+def test_columns_can_be_hidden_and_the_choice_is_kept(qtbot, window):
+    from kbang_desktop.ui.people import table
+    from kbang_desktop.ui.prefs import prefs
+
+    area = window.areas[1]
+    header = area.view.horizontalHeader()
+    header.setSectionHidden(4, True)
+    prefs().setValue("tables/people", header.saveState())
+    again = table(area.model, "people")
+    qtbot.addWidget(again)
+    assert again.horizontalHeader().isSectionHidden(4) and not again.horizontalHeader().isSectionHidden(0)
+    window.tasks.wait()
+
+
+def test_a_centre_its_activity_and_ranking(qtbot, window, services):
+    area = window.areas[2]
+    window.show_area(2)
+    _wait_idle(qtbot, window)
+
+    def centre(dialog):
+        dialog.name.setText("Trung tâm học tập cộng đồng xã Kông Bơ La")
+        dialog.commune.setText("Kông Bơ La")
+        dialog.flags["has_seal"].setChecked(True)
+        dialog.computers.setValue(3)
+        return True
+
+    area.add_centre(centre)
+    qtbot.waitUntil(lambda: area.centres.rowCount() == 1, timeout=TIMEOUT)
+    area.centre_view.selectRow(0)
+
+    def activity(dialog):
+        dialog.title_.setText("Chuyên đề trồng cà phê")
+        dialog.kind.setCurrentIndex(dialog.kind.findData("agriculture"))
+        dialog.numbers["participants_total"].setValue(40)
+        dialog.numbers["participants_female"].setValue(25)
+        return True
+
+    area.add_activity(activity)
+    qtbot.waitUntil(lambda: area.activities.rowCount() == 1, timeout=TIMEOUT)
+    area.set_ranking((2026, "tot"))
+    qtbot.waitUntil(lambda: area.rankings.rowCount() == 1, timeout=TIMEOUT)
+    saved = services.centres.list()[0]
+    assert saved.has_seal and saved.computers == 3
+    assert services.centres.activities(saved.id)[0].participants_female == 25

@@ -64,7 +64,7 @@ class Area(QWidget):
 AREAS = (
     (N_("Tổng quan"), "overview", "OverviewArea"),
     (N_("Người dân và hộ gia đình"), "people", "PeopleArea"),
-    (N_("Trung tâm học tập cộng đồng"), "people", "CentresArea"),
+    (N_("Trung tâm học tập cộng đồng"), "centres", "CentresArea"),
     (N_("Xóa mù chữ"), "literacy", "LiteracyArea"),
     (N_("Mô hình học tập"), "models_area", "ModelsArea"),
     (N_("Giấy công nhận"), "certificates", "CertificatesArea"),

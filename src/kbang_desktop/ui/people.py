@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -62,7 +62,24 @@ def table(model: Any, name: str) -> QTableView:
     elif not any(getattr(c, "width", 0) for c in getattr(model, "columns", [])):
         model.modelReset.connect(view.resizeColumnsToContents)  # short lists: fit the columns once filled
     header.sectionResized.connect(lambda *_a: prefs().setValue(f"tables/{name}", header.saveState()))
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    header.customContextMenuRequested.connect(lambda point: choose_columns(view, name, header.mapToGlobal(point)))
     return view
+
+
+def choose_columns(view: QTableView, name: str, where: Any) -> None:
+    """Right-click on a header: tick the columns to show; the choice is remembered with the widths."""
+    from PySide6.QtWidgets import QMenu
+
+    header, model = view.horizontalHeader(), view.model()
+    menu = QMenu(view)
+    for column in range(model.columnCount()):
+        action = menu.addAction(str(model.headerData(column, Qt.Orientation.Horizontal)))
+        action.setCheckable(True)
+        action.setChecked(not header.isSectionHidden(column))
+        action.toggled.connect(lambda shown, c=column: (header.setSectionHidden(c, not shown),
+                                                         prefs().setValue(f"tables/{name}", header.saveState())))
+    menu.popup(where)
 
 
 PERSON_COLUMNS = (Col(N_("Họ và tên"), lambda r: r.full_name, width=30),
@@ -338,15 +355,3 @@ class _SimpleListArea(Area):
 
     def refresh(self) -> None:
         self.tasks.run(self.load, self.model.set_rows)
-
-
-class CentresArea(_SimpleListArea):
-    title = N_("Trung tâm học tập cộng đồng")
-    columns = (Col(N_("Tên trung tâm"), lambda c: c.name, width=40), Col(N_("Quyết định thành lập"), lambda c: c.founding_decision),
-               Col(N_("Ngày thành lập"), lambda c: c.founded_on), Col(N_("Có trụ sở"), lambda c: c.has_premises),
-               Col(N_("Có con dấu"), lambda c: c.has_seal), Col(N_("Máy tính"), lambda c: c.computers, True),
-               Col(N_("Internet"), lambda c: c.has_internet), Col(N_("Tủ sách"), lambda c: c.has_book_corner),
-               Col(N_("Trạng thái"), lambda c: _(CENTRE_STATUS.get(c.status, c.status))))
-
-    def load(self) -> list[Any]:
-        return sorted(self.services.centres.list(), key=lambda c: c.name)

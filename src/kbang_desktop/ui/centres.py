@@ -1,0 +1,226 @@
+"""Trung tâm học tập cộng đồng: centres, their facilities, activities and yearly ranking."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbang_desktop.i18n import N_, _
+from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.models import Col, ListModel
+from kbang_desktop.ui.people import CENTRE_STATUS, table
+
+ACTIVITY_NAMES = {"literacy": N_("Lớp xóa mù chữ"), "topic": N_("Chuyên đề"), "vocational": N_("Dạy nghề"),
+                  "agriculture": N_("Nông nghiệp"), "health": N_("Y tế, sức khỏe"), "law": N_("Pháp luật"),
+                  "culture_sport": N_("Văn hóa, thể thao"), "reading": N_("Đọc sách")}
+RANKING_NAMES = {"tot": N_("Tốt"), "kha": N_("Khá"), "trung_binh": N_("Trung bình"), "yeu": N_("Yếu")}
+
+
+def _date(edit: QDateEdit) -> date:
+    picked = edit.date()
+    return date(picked.year(), picked.month(), picked.day())
+
+
+def _date_edit(today: date) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setDate(QDate(today.year, today.month, today.day))
+    return edit
+
+
+class _Form(QDialog):
+    def __init__(self, parent: QWidget, title: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout(self)
+
+    def finish(self) -> None:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Lưu"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.form.addRow(buttons)
+
+
+class CentreDialog(_Form):
+    def __init__(self, parent: QWidget, commune: str, today: date) -> None:
+        super().__init__(parent, _("Trung tâm học tập cộng đồng mới"))
+        self.name, self.decision, self.commune = QLineEdit(), QLineEdit(), QLineEdit(commune)
+        self.founded = _date_edit(today)
+        self.flags = {key: QCheckBox(_(label)) for key, label in (
+            ("has_premises", N_("Có trụ sở riêng")), ("has_seal", N_("Có con dấu")),
+            ("has_bank_account", N_("Có tài khoản")), ("has_internet", N_("Có internet")),
+            ("has_book_corner", N_("Có tủ sách")))}
+        self.computers = QSpinBox()
+        self.computers.setRange(0, 500)
+        self.form.addRow(_("Tên trung tâm"), self.name)
+        self.form.addRow(_("Xã"), self.commune)
+        self.form.addRow(_("Quyết định thành lập"), self.decision)
+        self.form.addRow(_("Ngày thành lập"), self.founded)
+        for box in self.flags.values():
+            self.form.addRow("", box)
+        self.form.addRow(_("Máy tính"), self.computers)
+        self.finish()
+
+
+class ActivityDialog(_Form):
+    def __init__(self, parent: QWidget, today: date) -> None:
+        super().__init__(parent, _("Hoạt động mới"))
+        self.kind = QComboBox()
+        for key, label in ACTIVITY_NAMES.items():
+            self.kind.addItem(_(label), key)
+        self.title_ = QLineEdit()
+        self.start = _date_edit(today)
+        self.form.addRow(_("Loại hoạt động"), self.kind)
+        self.form.addRow(_("Nội dung"), self.title_)
+        self.form.addRow(_("Ngày bắt đầu"), self.start)
+        self.numbers = {}
+        for key, label in (("sessions", N_("Số buổi")), ("participants_total", N_("Lượt người tham gia")),
+                           ("participants_female", N_("Nữ")), ("participants_minority", N_("Dân tộc thiểu số"))):
+            spin = QSpinBox()
+            spin.setObjectName(key)
+            spin.setRange(0, 100_000)
+            self.numbers[key] = spin
+            self.form.addRow(_(label), spin)
+        self.numbers["sessions"].setValue(1)
+        self.finish()
+
+
+class CentresArea(Area):
+    title = N_("Trung tâm học tập cộng đồng")
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>" + _("Trung tâm học tập cộng đồng") + "</h2>"))
+        bar = QHBoxLayout()
+        self.buttons = {}
+        for key, label, slot in (("add_centre", N_("Thêm trung tâm..."), self.add_centre),
+                                 ("add_activity", N_("Thêm hoạt động..."), self.add_activity),
+                                 ("ranking", N_("Xếp loại năm..."), self.set_ranking)):
+            button = QPushButton(_(label))
+            button.setObjectName(key)
+            button.setEnabled(self.can_write)
+            button.clicked.connect(lambda _c=False, s=slot: s())
+            bar.addWidget(button)
+            self.buttons[key] = button
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        split = QSplitter()
+        self.centres = ListModel((Col(N_("Tên trung tâm"), lambda c: c.name, width=34),
+                                  Col(N_("Ngày thành lập"), lambda c: c.founded_on),
+                                  Col(N_("Có trụ sở"), lambda c: c.has_premises), Col(N_("Có con dấu"), lambda c: c.has_seal),
+                                  Col(N_("Máy tính"), lambda c: c.computers, True),
+                                  Col(N_("Internet"), lambda c: c.has_internet), Col(N_("Tủ sách"), lambda c: c.has_book_corner),
+                                  Col(N_("Trạng thái"), lambda c: _(CENTRE_STATUS.get(c.status, c.status)))), (), self)
+        self.centre_view = table(self.centres, "centres")
+        self.centre_view.selectionModel().selectionChanged.connect(lambda *_a: self.load_details())
+        split.addWidget(self.centre_view)
+        details = QWidget()
+        box = QVBoxLayout(details)
+        self.activities = ListModel((Col(N_("Ngày"), lambda a: a.start_date), Col(N_("Loại"), lambda a: _(ACTIVITY_NAMES[a.kind])),
+                                     Col(N_("Nội dung"), lambda a: a.title, width=28),
+                                     Col(N_("Buổi"), lambda a: a.sessions, True),
+                                     Col(N_("Lượt người tham gia"), lambda a: a.participants_total, True),
+                                     Col(N_("Nữ"), lambda a: a.participants_female, True),
+                                     Col(N_("Dân tộc thiểu số"), lambda a: a.participants_minority, True)), (), self)
+        self.rankings = ListModel((Col(N_("Năm"), lambda r: str(r.year)),
+                                   Col(N_("Xếp loại"), lambda r: _(RANKING_NAMES.get(r.ranking, r.ranking))),
+                                   Col(N_("Ghi chú"), lambda r: r.notes)), (), self)
+        self.staff = ListModel((Col(N_("Họ và tên"), lambda s: s.full_name), Col(N_("Chức vụ"), lambda s: s.position)), (), self)
+        box.addWidget(QLabel("<b>" + _("Hoạt động") + "</b>"))
+        box.addWidget(table(self.activities, "activities"), 2)
+        box.addWidget(QLabel("<b>" + _("Xếp loại hằng năm") + "</b>"))
+        box.addWidget(table(self.rankings, "rankings"), 1)
+        box.addWidget(QLabel("<b>" + _("Cán bộ") + "</b>"))
+        box.addWidget(table(self.staff, "staff"), 1)
+        split.addWidget(details)
+        split.setSizes([520, 700])
+        layout.addWidget(split, 1)
+
+    def refresh(self) -> None:
+        services = self.services
+        self.tasks.run(lambda: sorted(services.centres.list(), key=lambda c: c.name), self.centres.set_rows)
+
+    def centre(self) -> Any:
+        rows = self.centre_view.selectionModel().selectedRows()
+        return self.centres.row_at(rows[0].row()) if rows else None
+
+    def load_details(self) -> None:
+        centre = self.centre()
+        if centre is None:
+            return
+        services = self.services
+
+        def load() -> tuple[Any, Any, Any]:
+            return (sorted(services.centres.activities(centre.id), key=lambda a: a.start_date, reverse=True),
+                    sorted(services.centres.rankings(centre.id), key=lambda r: r.year, reverse=True),
+                    services.centres.staff(centre.id))
+
+        def fill(found: tuple[Any, Any, Any]) -> None:
+            self.activities.set_rows(found[0])
+            self.rankings.set_rows(found[1])
+            self.staff.set_rows(found[2])
+
+        self.tasks.run(load, fill)
+
+    def add_centre(self, fill: Any = None) -> None:
+        dialog = CentreDialog(self, self.window_.office.name.replace("UBND xã ", "").split(" (")[0],
+                              self.services.ctx.today())
+        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+            return
+        services = self.services
+        values = {key: box.isChecked() for key, box in dialog.flags.items()}
+        values["computers"] = dialog.computers.value()
+        name, commune, decision, founded = (dialog.name.text().strip(), dialog.commune.text().strip(),
+                                            dialog.decision.text().strip(), _date(dialog.founded))
+        self.tasks.run(lambda: services.centres.add(commune, name, decision, founded, **values), lambda _c: self.refresh())
+
+    def add_activity(self, fill: Any = None) -> None:
+        centre = self.centre()
+        if centre is None:
+            return
+        dialog = ActivityDialog(self, self.services.ctx.today())
+        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+            return
+        services = self.services
+        numbers = {key: spin.value() for key, spin in dialog.numbers.items()}
+        kind, title, start = dialog.kind.currentData(), dialog.title_.text().strip(), _date(dialog.start)
+        self.tasks.run(lambda: services.centres.add_activity(centre.id, kind, title, start, **numbers),
+                       lambda _a: self.load_details())
+
+    def set_ranking(self, choice: tuple[int, str] | None = None) -> None:
+        centre = self.centre()
+        if centre is None:
+            return
+        if choice is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            labels = [_(label) for label in RANKING_NAMES.values()]
+            picked, ok = QInputDialog.getItem(self, _("Xếp loại năm"), _("Xếp loại năm {year}:").format(
+                year=self.services.ctx.today().year), labels, 0, False)
+            if not ok:
+                return
+            choice = (self.services.ctx.today().year, list(RANKING_NAMES)[labels.index(picked)])
+        services, (year, ranking) = self.services, choice
+        self.tasks.run(lambda: services.centres.set_ranking(centre.id, year, ranking), lambda _r: self.load_details())
