@@ -65,6 +65,12 @@ def main() -> int:
         if name == "giay-cong-nhan" and area.decisions.rowCount():
             area.list.selectRow(0)
             settle()
+        if name == "xoa-mu-chu" and area.classes.rowCount():
+            area.class_view.selectRow(1)  # a class with learners and results
+            settle()
+        if name == "trung-tam" and area.centres.rowCount():
+            area.centre_view.selectRow(0)
+            settle()
         window.grab().save(str(OUT / f"{number + 1:02d}-{name}.png"))
         print(OUT / f"{number + 1:02d}-{name}.png")
     window.tasks.wait()
