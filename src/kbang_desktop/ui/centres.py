@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,24 +24,12 @@ from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import CENTRE_STATUS, table
+from kbang_desktop.ui.widgets import date_edit, picked, save_cancel
 
 ACTIVITY_NAMES = {"literacy": N_("Lớp xóa mù chữ"), "topic": N_("Chuyên đề"), "vocational": N_("Dạy nghề"),
                   "agriculture": N_("Nông nghiệp"), "health": N_("Y tế, sức khỏe"), "law": N_("Pháp luật"),
                   "culture_sport": N_("Văn hóa, thể thao"), "reading": N_("Đọc sách")}
 RANKING_NAMES = {"tot": N_("Tốt"), "kha": N_("Khá"), "trung_binh": N_("Trung bình"), "yeu": N_("Yếu")}
-
-
-def _date(edit: QDateEdit) -> date:
-    picked = edit.date()
-    return date(picked.year(), picked.month(), picked.day())
-
-
-def _date_edit(today: date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setDate(QDate(today.year, today.month, today.day))
-    return edit
 
 
 class _Form(QDialog):
@@ -54,19 +39,14 @@ class _Form(QDialog):
         self.form = QFormLayout(self)
 
     def finish(self) -> None:
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Lưu"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.form.addRow(buttons)
+        self.form.addRow(save_cancel(self))
 
 
 class CentreDialog(_Form):
     def __init__(self, parent: QWidget, commune: str, today: date) -> None:
         super().__init__(parent, _("Trung tâm học tập cộng đồng mới"))
         self.name, self.decision, self.commune = QLineEdit(), QLineEdit(), QLineEdit(commune)
-        self.founded = _date_edit(today)
+        self.founded = date_edit(today)
         self.flags = {key: QCheckBox(_(label)) for key, label in (
             ("has_premises", N_("Có trụ sở riêng")), ("has_seal", N_("Có con dấu")),
             ("has_bank_account", N_("Có tài khoản")), ("has_internet", N_("Có internet")),
@@ -90,7 +70,7 @@ class ActivityDialog(_Form):
         for key, label in ACTIVITY_NAMES.items():
             self.kind.addItem(_(label), key)
         self.title_ = QLineEdit()
-        self.start = _date_edit(today)
+        self.start = date_edit(today)
         self.form.addRow(_("Loại hoạt động"), self.kind)
         self.form.addRow(_("Nội dung"), self.title_)
         self.form.addRow(_("Ngày bắt đầu"), self.start)
@@ -193,7 +173,7 @@ class CentresArea(Area):
         values = {key: box.isChecked() for key, box in dialog.flags.items()}
         values["computers"] = dialog.computers.value()
         name, commune, decision, founded = (dialog.name.text().strip(), dialog.commune.text().strip(),
-                                            dialog.decision.text().strip(), _date(dialog.founded))
+                                            dialog.decision.text().strip(), picked(dialog.founded))
         self.tasks.run(lambda: services.centres.add(commune, name, decision, founded, **values), lambda _c: self.refresh())
 
     def add_activity(self, fill: Any = None) -> None:
@@ -205,7 +185,7 @@ class CentresArea(Area):
             return
         services = self.services
         numbers = {key: spin.value() for key, spin in dialog.numbers.items()}
-        kind, title, start = dialog.kind.currentData(), dialog.title_.text().strip(), _date(dialog.start)
+        kind, title, start = dialog.kind.currentData(), dialog.title_.text().strip(), picked(dialog.start)
         self.tasks.run(lambda: services.centres.add_activity(centre.id, kind, title, start, **numbers),
                        lambda _a: self.load_details())
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -24,6 +21,7 @@ from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import LEVELS, table
+from kbang_desktop.ui.widgets import date_edit, message_label, picked
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
 RESULTS = (("", ""), (RESULT_WELL, N_("Hoàn thành tốt")), (RESULT_DONE, N_("Hoàn thành")),
@@ -38,12 +36,7 @@ class LiteracyArea(Area):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>" + _("Xóa mù chữ") + "</h2>"))
         standard = QHBoxLayout()
-        self.as_of = QDateEdit()
-        self.as_of.setObjectName("as_of")
-        self.as_of.setDisplayFormat("dd/MM/yyyy")
-        self.as_of.setCalendarPopup(True)
-        today = self.services.ctx.today()
-        self.as_of.setDate(QDate(today.year, today.month, today.day))
+        self.as_of = date_edit(self.services.ctx.today(), "as_of")
         check = QPushButton(_("Xem chuẩn biết chữ"))
         check.setObjectName("standard")
         check.clicked.connect(self.show_standard)
@@ -80,9 +73,7 @@ class LiteracyArea(Area):
         self.grid = QTableWidget()
         self.grid.setObjectName("results_grid")
         box.addWidget(self.grid, 1)
-        self.message = QLabel("")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         box.addWidget(self.message)
         split.addWidget(right)
         split.setSizes([360, 820])
@@ -180,8 +171,7 @@ class LiteracyArea(Area):
         self.tasks.run(work, lambda _e: self.load_sheet())
 
     def show_standard(self) -> None:
-        services, picked = self.services, self.as_of.date()
-        as_of = date(picked.year(), picked.month(), picked.day())
+        services, as_of = self.services, picked(self.as_of)
 
         def work() -> Any:
             return services.reports.build("literacy-standard", as_of)

@@ -8,12 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +28,7 @@ from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import DECISION_STATUS, MODEL_KINDS, table
+from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel
 
 DECISION_COLUMNS = (Col(N_("Số quyết định"), lambda d: d[0].number, width=14), Col(N_("Ngày"), lambda d: d[0].decided_on),
                     Col(N_("Loại"), lambda d: _(MODEL_KINDS[d[0].kind]), width=24), Col(N_("Năm"), lambda d: str(d[0].year)),
@@ -75,11 +73,7 @@ class EvaluationDialog(QDialog):
         self.total = QLabel("")
         self.total.setObjectName("total")
         layout.addWidget(self.total)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Lưu đánh giá"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = save_cancel(self, _("Lưu đánh giá"))
         layout.addWidget(self.buttons)
         self.resize(720, 640)
         self.update_total()
@@ -103,11 +97,7 @@ class DecisionDialog(QDialog):
         self.number = QLineEdit()
         self.number.setObjectName("number")
         self.number.setPlaceholderText("15/QĐ-UBND")
-        self.decided_on = QDateEdit()
-        self.decided_on.setObjectName("decided_on")
-        self.decided_on.setDisplayFormat("dd/MM/yyyy")
-        self.decided_on.setCalendarPopup(True)
-        self.decided_on.setDate(QDate.currentDate())
+        self.decided_on = date_edit(date.today(), "decided_on")
         self.signer = QLineEdit()
         self.signer.setObjectName("signer")
         self.title_ = QComboBox()
@@ -120,17 +110,11 @@ class DecisionDialog(QDialog):
         form.addRow(_("Chức vụ"), self.title_)
         form.addRow(_("Xã"), self.commune)
         form.addRow(_("Loại"), QLabel(_(MODEL_KINDS[kind]) + f" {year}"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Lưu dự thảo"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel(self, _("Lưu dự thảo")))
 
     def values(self) -> dict[str, Any]:
-        picked = self.decided_on.date()
         return {"commune": self.commune.text().strip(), "number": self.number.text().strip(),
-                "decided_on": date(picked.year(), picked.month(), picked.day()), "signer_name": self.signer.text().strip(),
+                "decided_on": picked(self.decided_on), "signer_name": self.signer.text().strip(),
                 "signer_title": self.title_.currentData()}
 
 
@@ -184,9 +168,7 @@ class ModelsArea(Area):
         self.decisions = ListModel(DECISION_COLUMNS, (), self)
         self.decision_view = table(self.decisions, "decisions")
         layout.addWidget(self.decision_view, 1)
-        self.message = QLabel("")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         layout.addWidget(self.message)
 
     def refresh(self) -> None:

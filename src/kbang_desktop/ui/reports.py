@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.widgets import date_edit, message_label, picked
 
 
 class ReportsArea(Area):
@@ -32,12 +31,7 @@ class ReportsArea(Area):
         form = QFormLayout()
         self.report = QComboBox()
         self.report.setObjectName("report")
-        self.as_of = QDateEdit()
-        self.as_of.setObjectName("as_of")
-        self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("dd/MM/yyyy")
-        today = self.services.ctx.today()
-        self.as_of.setDate(QDate(today.year, today.month, today.day))
+        self.as_of = date_edit(self.services.ctx.today(), "as_of")
         self.commune = QComboBox()
         self.commune.setObjectName("commune")
         self.format = QComboBox()
@@ -53,9 +47,7 @@ class ReportsArea(Area):
         self.save_button.setObjectName("save_report")
         self.save_button.clicked.connect(lambda: self.save())
         layout.addWidget(self.save_button)
-        self.message = QLabel("")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.open_after = True
@@ -93,8 +85,7 @@ class ReportsArea(Area):
         if target.suffix.lower() != "." + fmt:
             target = target.with_suffix("." + fmt)
         services, commune = self.services, self.commune.currentData()
-        picked = self.as_of.date()
-        as_of = date(picked.year(), picked.month(), picked.day())
+        as_of = picked(self.as_of)
         office = self.window_.office
 
         def work() -> int:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLabel, QPus
 from kbang_desktop.i18n import LANGUAGES, N_, _, translations_dir
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.prefs import prefs
+from kbang_desktop.ui.widgets import message_label
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -63,9 +64,7 @@ class SettingsArea(Area):
         self.save_button.setEnabled(self.services.ctx.actor.role == "admin")
         self.save_button.clicked.connect(self.save_office)
         layout.addWidget(self.save_button)
-        self.message = QLabel(_("Ngôn ngữ mới được dùng từ lần mở chương trình sau."))
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label(_("Ngôn ngữ mới được dùng từ lần mở chương trình sau."))
         layout.addWidget(self.message)
         layout.addStretch(1)
 

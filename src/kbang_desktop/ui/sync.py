@@ -26,6 +26,7 @@ from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import table
+from kbang_desktop.ui.widgets import message_label
 
 COUNT_NAMES = (("new", N_("Mới")), ("updated", N_("Cập nhật")), ("unchanged", N_("Không đổi")),
                ("conflicts", N_("Xung đột")), ("refused", N_("Từ chối")))
@@ -122,9 +123,7 @@ class SyncArea(Area):
         layout.addLayout(bar)
         for button in (self.export_button, self.import_button, join):
             button.setEnabled(self.can_write)
-        self.message = QLabel("")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         layout.addWidget(self.message)
         tabs = QTabWidget()
         self.peers = ListModel((Col(N_("Đơn vị"), lambda p: p.name), Col(N_("Gửi lần cuối"), lambda p: p.last_sent_at),
