@@ -412,3 +412,23 @@ def test_a_centre_its_activity_and_ranking(qtbot, window, services):
     saved = services.centres.list()[0]
     assert saved.has_seal and saved.computers == 3
     assert services.centres.activities(saved.id)[0].participants_female == 25
+
+
+def test_reference_data_shows_successions_and_an_admin_edits_a_criteria_set(qtbot, window, services):
+    import json as _json
+
+    area = window.areas[9]
+    window.show_area(9)
+    qtbot.waitUntil(lambda: area.criteria.rowCount() >= 1 and area.successions.rowCount() >= 1, timeout=TIMEOUT)
+    assert any(r[2] == "Kông Bơ La" for r in area.successions.rows)  # the 2024 split of Đăk Hlơ
+    area.criteria_view.selectRow(0)
+
+    def lower_pass_mark(dialog):
+        data = _json.loads(dialog.text.toPlainText())
+        data["min_total"] = 60
+        dialog.text.setPlainText(_json.dumps(data))
+        return True
+
+    area.edit_criteria(lower_pass_mark)
+    qtbot.waitUntil(lambda: "Đã lưu" in area.message.text(), timeout=TIMEOUT)
+    assert _json.loads(services.criteria.list()[0].definition)["min_total"] == 60

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -23,6 +26,7 @@ from kbang_desktop.services.context import ROLE_NAMES
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import table
+from kbang_desktop.ui.widgets import message_label, save_cancel
 
 UNIT_KINDS = {"province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã"), "town": N_("Thị trấn"),
               "ward": N_("Phường"), "village": N_("Thôn, làng")}
@@ -47,7 +51,12 @@ class ReferenceArea(Area):
                                    Col(N_("Mẫu cần đối chiếu"), lambda c: c.is_template)), (), self)
         self.templates = ListModel((Col(N_("Mẫu giấy"), lambda t: t[0]),
                                     Col(N_("Có sẵn"), lambda t: t[1])), (), self)
+        self.successions = ListModel((Col(N_("Đơn vị cũ"), lambda r: r[1], width=20), Col(N_("Đơn vị mới"), lambda r: r[2], width=20),
+                                      Col(N_("Từ ngày"), lambda r: r[0].effective),
+                                      Col(N_("Toàn bộ hay một phần"), lambda r: _(SHARES.get(r[0].share, r[0].share))),
+                                      Col(N_("Ghi chú"), lambda r: r[0].note)), (), self)
         tabs.addTab(table(self.units, "units"), _("Đơn vị hành chính"))
+        tabs.addTab(table(self.successions, "successions"), _("Sáp nhập, chia tách"))
         tabs.addTab(table(self.groups, "ethnic_groups"), _("Dân tộc"))
         criteria = QVBoxLayout()
         warning = QLabel(_("Bộ tiêu chí đánh dấu \"Mẫu cần đối chiếu\" là mẫu dựng theo QĐ 448/QĐ-KHVN, chưa phải tiêu chí "
@@ -58,20 +67,55 @@ class ReferenceArea(Area):
         holder = QWidget()
         holder.setLayout(criteria)
         criteria.addWidget(warning)
-        criteria.addWidget(table(self.criteria, "criteria"))
+        criteria_bar = QHBoxLayout()
+        self.edit_criteria_button = QPushButton(_("Sửa bộ tiêu chí..."))
+        self.edit_criteria_button.setObjectName("edit_criteria")
+        self.edit_criteria_button.setEnabled(self.services.ctx.actor.role == "admin")
+        self.edit_criteria_button.clicked.connect(lambda: self.edit_criteria())
+        criteria_bar.addStretch(1)
+        criteria_bar.addWidget(self.edit_criteria_button)
+        criteria.addLayout(criteria_bar)
+        self.criteria_view = table(self.criteria, "criteria")
+        criteria.addWidget(self.criteria_view)
+        self.message = message_label()
+        criteria.addWidget(self.message)
         tabs.addTab(holder, _("Bộ tiêu chí"))
         tabs.addTab(table(self.templates, "templates"), _("Mẫu giấy công nhận"))
         layout.addWidget(tabs, 1)
+
+    def edit_criteria(self, fill: Any = None) -> None:
+        rows = self.criteria_view.selectionModel().selectedRows()
+        criteria = self.criteria.row_at(rows[0].row()) if rows else None
+        if criteria is None:
+            self.message.setText(_("Chọn một bộ tiêu chí."))
+            return
+        dialog = CriteriaDialog(self, criteria)
+        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+            return
+        try:
+            definition = json.loads(dialog.text.toPlainText())
+        except ValueError as error:
+            self.message.setText(_("Không đọc được JSON: {error}").format(error=error))
+            return
+        services, template = self.services, dialog.template.isChecked()
+        self.tasks.run(lambda: services.criteria.update_definition(criteria.id, definition, template),
+                       lambda _c: (self.message.setText(_("Đã lưu bộ tiêu chí.")), self.refresh()))
 
     def refresh(self) -> None:
         services = self.services
 
         def load() -> tuple[Any, ...]:
-            return (sorted(services.units.list(), key=lambda u: (u.kind != "province", u.valid_from, u.name)),
-                    services.persons.ethnic_groups(), services.criteria.list(), services.certificates.template_names())
+            units = services.units.list()
+            names = {u.id: u.name for u in units}
+            successions = [(s, names.get(s.predecessor_id, "?"), names.get(s.successor_id, "?"))
+                           for s in sorted(services.units.successions(), key=lambda s: s.effective)]
+            return (sorted(units, key=lambda u: (u.kind != "province", u.valid_from, u.name)),
+                    services.persons.ethnic_groups(), services.criteria.list(), services.certificates.template_names(),
+                    successions)
 
         def fill(found: tuple[Any, ...]) -> None:
-            units, groups, criteria, templates = found
+            units, groups, criteria, templates, successions = found
+            self.successions.set_rows(successions)
             self.units.set_rows(units)
             self.groups.set_rows(groups)
             self.criteria.set_rows(criteria)
@@ -101,6 +145,30 @@ class UserDialog(QDialog):
 
     def values(self) -> tuple[str, str, str, str]:
         return self.username.text().strip(), self.name.text().strip(), self.role.currentData(), self.password.text()
+
+
+SHARES = {"whole": N_("Toàn bộ"), "part": N_("Một phần")}
+
+
+class CriteriaDialog(QDialog):
+    """The criteria and items of a set as JSON, checked by the same rules before saving."""
+
+    def __init__(self, parent: QWidget, criteria: Any) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Sửa bộ tiêu chí: {name}").format(name=criteria.name))
+        layout = QVBoxLayout(self)
+        note = QLabel(_("Nội dung, điểm tối đa và điều kiện đạt (JSON). Bộ đã dùng để đánh giá thì không sửa được: "
+                        "hãy tạo phiên bản mới bằng lệnh kbang hoặc nhận bộ mới từ đơn vị đầu mối."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.text = QPlainTextEdit(json.dumps(json.loads(criteria.definition), ensure_ascii=False, indent=1))
+        self.text.setObjectName("definition")
+        layout.addWidget(self.text, 1)
+        self.template = QCheckBox(_("Vẫn là mẫu cần đối chiếu"))
+        self.template.setChecked(criteria.is_template)
+        layout.addWidget(self.template)
+        layout.addWidget(save_cancel(self))
+        self.resize(760, 620)
 
 
 class AuditArea(Area):
