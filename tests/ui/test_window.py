@@ -297,6 +297,10 @@ def test_evaluate_issue_and_save_certificates(qtbot, window, services, tmp_path)
     from tests.documents.helpers import pdf_pages
 
     assert "Hộ gia đình ông Đinh Văn Hmưk" in " ".join(pdf_pages(tmp_path / "giay.pdf")[0].split())
+    window.show_area(4)
+    area.decision_view.selectRow(0)
+    area.revoke("Nhầm đối tượng")
+    qtbot.waitUntil(lambda: area.decisions.rows and area.decisions.rows[0][0].status == "revoked", timeout=TIMEOUT)
 
 
 def test_resolve_a_conflict_field_by_field(qtbot, tmp_path):

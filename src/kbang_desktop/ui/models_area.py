@@ -158,11 +158,15 @@ class ModelsArea(Area):
         self.issue_button = QPushButton(_("Ban hành"))
         self.issue_button.setObjectName("issue")
         self.issue_button.clicked.connect(self.issue)
+        self.revoke_button = QPushButton(_("Thu hồi..."))
+        self.revoke_button.setObjectName("revoke")
+        self.revoke_button.clicked.connect(lambda: self.revoke())
         for button in (self.evaluate_button, self.new_button, self.add_button, self.issue_button):
             button.setEnabled(self.can_write)
+        self.revoke_button.setEnabled(self.services.ctx.actor.role == "admin")
         decisions_bar.addWidget(QLabel("<b>" + _("Quyết định công nhận") + "</b>"))
         decisions_bar.addStretch(1)
-        for button in (self.new_button, self.add_button, self.issue_button):
+        for button in (self.new_button, self.add_button, self.issue_button, self.revoke_button):
             decisions_bar.addWidget(button)
         layout.addLayout(decisions_bar)
         self.decisions = ListModel(DECISION_COLUMNS, (), self)
@@ -241,3 +245,20 @@ class ModelsArea(Area):
         self.tasks.run(lambda: services.models.issue(decision[0].id),
                        lambda d: (self.message.setText(_("Đã ban hành quyết định {number} ({n} được công nhận).").format(
                            number=d.number, n=format_number(decision[1]))), self.refresh()))
+
+    def revoke(self, reason: str | None = None) -> None:
+        """Administrators revoke an issued decision, with the reason (its certificates then verify as revoked)."""
+        decision = self._selected(self.decision_view, self.decisions)
+        if decision is None:
+            return
+        if reason is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            reason, ok = QInputDialog.getText(self, _("Thu hồi quyết định"), _("Lý do thu hồi quyết định {number}:").format(
+                number=decision[0].number))
+            if not ok:
+                return
+        services, today = self.services, self.services.ctx.today()
+        self.tasks.run(lambda: services.models.revoke(decision[0].id, today, reason),
+                       lambda d: (self.message.setText(_("Đã thu hồi quyết định {number}.").format(number=d.number)),
+                                  self.refresh()))
