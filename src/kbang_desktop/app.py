@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 
 from kbang_desktop import i18n
-from kbang_desktop.paths import demo_database
-from kbang_desktop.services.registry import ensure_demo, open_services
 
 
 def gui_main(argv: list[str] | None = None) -> int:
@@ -21,18 +19,17 @@ def gui_main(argv: list[str] | None = None) -> int:
     from kbang_desktop.ui.settings import saved_language
 
     i18n.setup(args.lang or saved_language())
-    from kbang_desktop.core.errors import KbangError
-
-    try:
-        services = ensure_demo(demo_database()) if args.demo else open_services(args.db)
-        services.maintenance.daily_backup()
-    except KbangError as error:
-        from kbang_desktop.ui.main_window import show_fatal
-
-        return show_fatal(error.translated())
     from kbang_desktop.ui.main_window import run
 
-    return run(services)
+    def opener():  # runs in the background while the log-in window is on screen: SQLAlchemy is imported here
+        from kbang_desktop.paths import demo_database
+        from kbang_desktop.services.registry import ensure_demo, open_services
+
+        services = ensure_demo(demo_database()) if args.demo else open_services(args.db)
+        services.maintenance.daily_backup()
+        return services
+
+    return run(opener)
 
 
 if __name__ == "__main__":

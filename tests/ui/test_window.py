@@ -436,3 +436,43 @@ def test_reference_data_shows_successions_and_an_admin_edits_a_criteria_set(qtbo
     area.edit_criteria(lower_pass_mark)
     qtbot.waitUntil(lambda: "Đã lưu" in area.message.text(), timeout=TIMEOUT)
     assert _json.loads(services.criteria.list()[0].definition)["min_total"] == 60
+
+
+def test_the_window_opens_before_the_data_and_fills_in(qtbot, services):
+    import threading
+
+    gate = threading.Event()
+
+    def opener():
+        gate.wait(10)  # the database is still opening
+        return services
+
+    win = MainWindow(opener)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.services is None and "Đang mở dữ liệu" in win.who.text()
+    win.show_area(7)  # navigation works meanwhile
+    assert win.sidebar.currentRow() == 7 and not win.built
+    gate.set()
+    qtbot.waitUntil(lambda: win.services is not None and 7 in win.built, timeout=TIMEOUT)
+    assert "UBND xã Kông Bơ La" in win.windowTitle() and "Quản trị" in win.who.text()
+    win.tasks.wait()
+
+
+def test_login_waits_for_the_data_and_says_when_it_cannot_open(qtbot, services):
+    from kbang_desktop.core.errors import StorageError
+    from kbang_desktop.ui.login import LoginDialog
+
+    dialog = LoginDialog(lambda: services)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=TIMEOUT)
+    assert "UBND xã Kông Bơ La" in dialog.title.text()
+
+    def broken():
+        raise StorageError("Cơ sở dữ liệu này được tạo bởi phiên bản mới hơn; hãy cập nhật Kbang Desktop.")
+
+    failing = LoginDialog(broken)
+    qtbot.addWidget(failing)
+    qtbot.waitUntil(lambda: "phiên bản mới hơn" in failing.status.text(), timeout=TIMEOUT)
+    assert not failing.ok.isEnabled()
+    failing.tasks.wait()

@@ -1,27 +1,37 @@
-"""Log-in at start: username and password, with the lock-out of the user service."""
+"""Log-in at start: username and password, with the lock-out of the user service.
+
+The dialog opens at once; the data layer is imported and the database opened in the background
+while the user types (a second on an old PC), and the log-in button comes alive when it is ready.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import _
-from kbang_desktop.services.context import Actor
-from kbang_desktop.services.registry import Services
+from kbang_desktop.ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from kbang_desktop.services.context import Actor
+    from kbang_desktop.services.registry import Services
 
 
 class LoginDialog(QDialog):
     """Asks for a user of this database; `actor` is set when the password is right."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, services: "Services | Callable[[], Services]", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.services: Any = None
         self.actor: Actor | None = None
+        self.tasks = Tasks(self)
         self.setWindowTitle(_("Đăng nhập - Kbang Desktop"))
-        office = services.offices.this_office()
         layout = QVBoxLayout(self)
-        title = QLabel(f"<h3>{office.name}</h3>")
-        layout.addWidget(title)
+        self.title = QLabel("<h3>Kbang Desktop</h3>")
+        layout.addWidget(self.title)
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -37,14 +47,44 @@ class LoginDialog(QDialog):
         self.message.setStyleSheet("color: #a40000")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Đăng nhập"))
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(_("Đăng nhập"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Thoát"))
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.username.setFocus()
+        if callable(services):
+            opener = services
+            self.ok.setEnabled(False)
+            self.status = QLabel(_("Đang mở dữ liệu..."))
+            layout.insertWidget(1, self.status)
+            self.tasks.run(lambda: _opened(opener()), self._ready, on_error=self._failed)
+        else:
+            self.status = QLabel("")
+            self._ready(_opened(services))
+
+    def _ready(self, opened: tuple[Any, Any]) -> None:
+        self.services, office = opened
+        self.title.setText(f"<h3>{office.name}</h3>")
+        self.status.setText("")
+        self.status.hide()
+        self.ok.setEnabled(True)
+
+    def _failed(self, error: BaseException) -> None:
+        from kbang_desktop.ui.tasks import write_crash_report
+
+        if isinstance(error, KbangError):
+            self.status.setText(error.translated())
+        else:
+            path = write_crash_report(repr(error))
+            self.status.setText(_("Không mở được dữ liệu. Chi tiết đã ghi vào {path}.").format(path=path))
+        self.status.setStyleSheet("color: #a40000")
+        self.status.setWordWrap(True)
 
     def try_login(self) -> None:
+        if self.services is None:
+            return
         # scrypt takes a moment on purpose; short enough to stay on this thread before the window exists.
         try:
             self.actor = self.services.users.authenticate(self.username.text().strip(), self.password.text())
@@ -54,3 +94,7 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             return
         self.accept()
+
+
+def _opened(services: "Services") -> tuple[Any, Any]:
+    return services, services.offices.this_office()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.i18n import N_, _
-from kbang_desktop.services.context import ROLE_NAMES
-from kbang_desktop.services.registry import Services
 from kbang_desktop.ui.prefs import prefs
 from kbang_desktop.ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from kbang_desktop.services.registry import Services
 
 
 def _app() -> QApplication:
@@ -85,28 +88,29 @@ def area_class(row: int) -> type[Area]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, on_logout: Callable[[], None] | None = None) -> None:
+    """The window. Given the services, it is ready at once; given a function that opens them, the
+    window is on screen and answering while the data layer is imported and the database opened in
+    the background (a second, on an old PC), and each area appears as soon as the data is there."""
+
+    def __init__(self, services: "Services | Callable[[], Services]", on_logout: Callable[[], None] | None = None) -> None:
         super().__init__()
-        self.services = services
         self.on_logout = on_logout
         self.logging_out = False
         self.tasks = Tasks(self)
-        office = services.offices.this_office()
-        self.office = office
-        self.setWindowTitle(_("Kbang Desktop - {office}").format(office=office.name))
+        self.services: Any = None
+        self.office: Any = None
+        self.setWindowTitle("Kbang Desktop")
         self.setWindowIcon(app_icon())
         body = QWidget()
         outer = QVBoxLayout(body)
         top = QHBoxLayout()
-        heading = QLabel(f"<b>{office.name}</b>")
-        actor = services.ctx.actor
-        self.who = QLabel(_("Đăng nhập: {name} ({role})").format(name=actor.display_name or actor.label,
-                                                               role=_(ROLE_NAMES[actor.role])))
+        self.heading = QLabel("<b>Kbang Desktop</b>")
+        self.who = QLabel(_("Đang mở dữ liệu..."))
         self.who.setObjectName("who")
         logout = QPushButton(_("Đăng xuất"))
         logout.setObjectName("logout")
         logout.clicked.connect(self.logout)
-        top.addWidget(heading)
+        top.addWidget(self.heading)
         top.addStretch(1)
         top.addWidget(self.who)
         top.addWidget(logout)
@@ -119,7 +123,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.built: dict[int, Area] = {}
         for number, (title, _module, _name) in enumerate(AREAS, 1):
-            self.stack.addWidget(QWidget())  # a placeholder until the area is first shown
+            placeholder = QLabel(_("Đang mở dữ liệu..."))
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.stack.addWidget(placeholder)  # until the area is first shown
             item = QListWidgetItem(_(title))
             item.setToolTip(f"Ctrl+{number}" if number < 10 else "")
             self.sidebar.addItem(item)
@@ -133,14 +139,31 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         outer.addLayout(row, 1)
         self.setCentralWidget(body)
-        self.statusBar().showMessage(_("Sẵn sàng."))
+        self.statusBar().showMessage(_("Đang mở dữ liệu..."))
         settings = prefs()
         geometry = settings.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 760)
+        if callable(services):
+            opener = services
+            self.tasks.run(lambda: _opened(opener()), self._ready, _("Đang mở dữ liệu..."))
+        else:
+            self._ready(_opened(services))
         self.sidebar.setCurrentRow(0)
+
+    def _ready(self, opened: tuple[Any, Any]) -> None:
+        from kbang_desktop.services.context import ROLE_NAMES
+
+        self.services, self.office = opened
+        self.setWindowTitle(_("Kbang Desktop - {office}").format(office=self.office.name))
+        self.heading.setText(f"<b>{self.office.name}</b>")
+        actor = self.services.ctx.actor
+        self.who.setText(_("Đăng nhập: {name} ({role})").format(name=actor.display_name or actor.label,
+                                                             role=_(ROLE_NAMES[actor.role])))
+        self.statusBar().showMessage(_("Sẵn sàng."))
+        self._switch(self.sidebar.currentRow())
 
     @property
     def areas(self) -> list[Area]:
@@ -159,6 +182,11 @@ class MainWindow(QMainWindow):
         return self.built[row]
 
     def _switch(self, row: int) -> None:
+        if not 0 <= row < len(AREAS):
+            return
+        if self.services is None:
+            self.stack.setCurrentIndex(row)  # the area is made once the data is open
+            return
         if 0 <= row < len(AREAS):
             area = self.build(row)
             self.stack.setCurrentIndex(row)
@@ -197,12 +225,12 @@ def app_icon() -> QIcon:
     return QIcon(str(path)) if path.exists() else QIcon()
 
 
-def summary_of(services: Services) -> dict[str, int]:
-    return {"persons": services.persons.count(), "centres": len(services.centres.list()),
-            "classes": len(services.literacy.classes())}
+def _opened(services: "Services") -> tuple[Any, Any]:
+    """The services and this office (read in the background when the window opens first)."""
+    return services, services.offices.this_office()
 
 
-def run(services: Services) -> int:
+def run(services: "Services | Callable[[], Services]") -> int:
     """Log in, show the window; log out returns to the log-in."""
     from kbang_desktop import i18n
     from kbang_desktop.ui.login import LoginDialog
@@ -213,13 +241,15 @@ def run(services: Services) -> int:
     install_qt_translations(app, i18n.current_language())
     install_excepthook()
     windows: list[MainWindow] = []
+    opened: list[Any] = []
 
     def login() -> None:
-        dialog = LoginDialog(services)
+        dialog = LoginDialog(opened[0] if opened else services)
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
             app.quit()
             return
-        window = MainWindow(services.as_actor(dialog.actor), on_logout=login)
+        opened[:] = [dialog.services]
+        window = MainWindow(dialog.services.as_actor(dialog.actor), on_logout=login)
         windows[:] = [window]
         window.show()
 
@@ -242,9 +272,3 @@ def install_excepthook() -> None:
         show_error(QApplication.activeWindow(), error, details)
 
     sys.excepthook = hook
-
-
-def show_fatal(message: str) -> int:
-    _app()
-    QMessageBox.critical(None, "Kbang Desktop", message)
-    return 1
