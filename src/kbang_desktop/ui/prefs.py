@@ -6,4 +6,5 @@ from PySide6.QtCore import QSettings
 
 
 def prefs() -> QSettings:
-    return QSettings("Kbang Desktop", "Kbang Desktop")
+    """The user's settings (the registry on Windows, a file elsewhere; tests point it at their own folder)."""
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, "Kbang Desktop", "Kbang Desktop")
