@@ -476,3 +476,26 @@ def test_login_waits_for_the_data_and_says_when_it_cannot_open(qtbot, services):
     qtbot.waitUntil(lambda: "phiên bản mới hơn" in failing.status.text(), timeout=TIMEOUT)
     assert not failing.ok.isEnabled()
     failing.tasks.wait()
+
+
+def test_a_person_is_corrected_from_the_list(qtbot, window, services):
+    person = services.persons.add("Dinh Van Hmuk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    area = window.areas[1]
+    window.show_area(1)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=TIMEOUT)
+    dialogs = []
+
+    def correct(dialog):
+        assert dialog.name.text() == "Dinh Van Hmuk" and dialog.birth.text() == "1990"
+        assert not dialog.commune.isEnabled()  # a correction keeps the place
+        dialog.name.setText("Đinh Văn Hmưk")
+        dialog.birth.setText("12/03/1990")
+        dialog.save()
+        dialogs.append(dialog)
+        return True
+
+    area.edit_person(0, correct)
+    qtbot.waitUntil(lambda: services.persons.get(person.id).full_name == "Đinh Văn Hmưk", timeout=TIMEOUT)
+    saved = services.persons.get(person.id)
+    assert saved.birth_date == date(1990, 3, 12) and saved.ethnic_code == "13" and saved.village_id == person.village_id
+    window.tasks.wait()

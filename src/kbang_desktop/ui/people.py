@@ -96,10 +96,11 @@ def _birth_text(iso: str) -> str:
 class PersonDialog(QDialog):
     """A new person: checked as the user types, the reason beside the field; Enter saves, Escape cancels."""
 
-    def __init__(self, area: "PeopleArea") -> None:
+    def __init__(self, area: "PeopleArea", person: Any = None) -> None:
         super().__init__(area)
         self.area = area
-        self.setWindowTitle(_("Thêm người"))
+        self.person = person  # an existing person to correct, or None for a new one
+        self.setWindowTitle(_("Sửa thông tin người") if person is not None else _("Thêm người"))
         form = QFormLayout(self)
         self.name = QLineEdit()
         self.name.setObjectName("full_name")
@@ -150,7 +151,21 @@ class PersonDialog(QDialog):
         self.birth.textChanged.connect(self.check)
         self.saved: Any = None
         self._fill_choices()
+        if person is not None:
+            self._fill_person(person)
         self.check()
+
+    def _fill_person(self, person: Any) -> None:
+        """Corrections of an existing person: name, birth, sex, ethnic group and note; the place and
+        the household are kept (moving someone is a change of record, not a correction)."""
+        self.name.setText(person.full_name)
+        self.birth.setText(person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year))
+        self.sex.setCurrentIndex(max(self.sex.findData(person.sex), 0))
+        found = self.ethnic.findData(person.ethnic_code)
+        if found >= 0:
+            self.ethnic.setCurrentIndex(found)
+        for widget in (self.commune, self.village, self.household, self.relation):
+            widget.setEnabled(False)
 
     def _fill_choices(self) -> None:
         for code, name in self.area.ethnic_choices():
@@ -194,7 +209,12 @@ class PersonDialog(QDialog):
         relation = self.relation.currentData() or self.relation.currentText().strip()
         self.buttons.setEnabled(False)
 
+        existing = self.person
+
         def work() -> Any:
+            if existing is not None:
+                return services.persons.update(existing.id, full_name=values[0], sex=values[1], birth=values[2],
+                                               ethnic_code=self.area.ethnic_code(values[3]))
             person = services.persons.add(*values)
             if number:
                 household = next((h for h in services.households.list(person.commune_id)
@@ -229,6 +249,8 @@ class PersonDialog(QDialog):
         self.area.tasks.run(work, done, on_error=failed)
 
     def has_unsaved(self) -> bool:
+        if self.person is not None:
+            return self.name.text().strip() != self.person.full_name
         return bool(self.name.text().strip() or self.birth.text().strip())
 
     def reject(self) -> None:
@@ -265,6 +287,7 @@ class PeopleArea(Area):
         self.model = PagedModel(PERSON_COLUMNS, self.tasks, self)
         self.model.loaded.connect(lambda n: self.count.setText(_("Đang hiện {n} người").format(n=n)))
         self.view = table(self.model, "people")
+        self.view.doubleClicked.connect(lambda index: self.edit_person(index.row()))
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
         self.typing = QTimer(self)
@@ -331,6 +354,27 @@ class PeopleArea(Area):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
             self.refresh()
+
+    def ethnic_code(self, text: str) -> str:
+        """A code from the ethnic combo box: its data, or the group whose name was typed."""
+        folded = text.strip().lower()
+        return next((code for code, name in self._groups if code == text or name.lower() == folded), text)
+
+    def edit_person(self, row: int, fill: Any = None) -> None:
+        """Double-click a person: the form with what is recorded, to correct it."""
+        shown = self.model.row_at(row)
+        if shown is None or not self.can_write:
+            return
+        services = self.services
+
+        def opened(person: Any) -> None:
+            dialog = PersonDialog(self, person)
+            accepted = fill(dialog) if fill is not None else dialog.exec() == QDialog.DialogCode.Accepted
+            if accepted and dialog.saved is not None:
+                self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
+                self.refresh()
+
+        self.tasks.run(lambda: services.persons.get(shown.id), opened)
 
 
 class _SimpleListArea(Area):
