@@ -499,3 +499,35 @@ def test_a_person_is_corrected_from_the_list(qtbot, window, services):
     saved = services.persons.get(person.id)
     assert saved.birth_date == date(1990, 3, 12) and saved.ethnic_code == "13" and saved.village_id == person.village_id
     window.tasks.wait()
+
+
+def test_people_filtered_by_village(qtbot, window, services):
+    services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    services.persons.add("Đinh Thị Bŏk", "F", "1991", "Ba Na", "Kông Bơ La", "Làng B")
+    area = window.areas[1]
+    window.show_area(1)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 2 and area.village.count() == 3, timeout=TIMEOUT)
+    area.village.setCurrentIndex(area.village.findText("Làng B"))
+    qtbot.waitUntil(lambda: [r.full_name for r in area.model.rows] == ["Đinh Thị Bŏk"], timeout=TIMEOUT)
+    area.search.setText("dinh")
+    area.refresh()
+    qtbot.waitUntil(lambda: not area.model.loading and [r.full_name for r in area.model.rows] == ["Đinh Thị Bŏk"],
+                    timeout=TIMEOUT)
+    window.tasks.wait()
+
+
+def test_every_table_of_every_area_passes_the_model_tester(qtbot, window, services, qtmodeltester):
+    from tests.documents.helpers import issued_decision
+
+    issued_decision(services)
+    for row in range(window.sidebar.count()):
+        window.show_area(row)
+        _wait_idle(qtbot, window)
+    _wait_idle(qtbot, window)
+    checked = 0
+    for area in window.areas:
+        for model in area.findChildren(ListModel):
+            qtmodeltester.check(model)
+            checked += 1
+    assert checked >= 15
+    window.tasks.wait()

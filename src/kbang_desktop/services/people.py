@@ -189,13 +189,13 @@ class PersonService:
             return _rows(repo, queries.search_persons(repo.session, tokens, limit, communes))
 
     def page(self, after: tuple[str, str] | None = None, limit: int = 500,
-             commune_id: str | None = None) -> list[PersonRow]:
+             commune_id: str | None = None, village_id: str | None = None) -> list[PersonRow]:
         """One page of people after `after` = (folded name, id) of the last row shown, for lists that
         load as they scroll (a hub of 1.35 million people). Order: folded name, as the index keeps it.
         Reads only."""
         with self.ctx.read() as repo:
             communes = unit_graph(repo).predecessors_of(commune_id) if commune_id else None
-            people = queries.persons_page(repo.session, after, limit, communes)
+            people = queries.persons_page(repo.session, after, limit, communes, village_id)
             return _unsorted_rows(queries.unit_names(repo.session), people)
 
     def list(self, commune: str | None = None, as_of: date | None = None) -> list[PersonRow]:

@@ -105,6 +105,13 @@ class UnitService:
         with self.ctx.read() as repo:
             return repo.list(E.AdminSuccession)
 
+    def villages_of(self, commune_id: str) -> list[E.AdminUnit]:
+        """The villages of a commune and of the communes merged into it, by name. Reads only."""
+        with self.ctx.read() as repo:
+            parents = unit_graph(repo).predecessors_of(commune_id) | {commune_id}
+            villages = repo.list(E.AdminUnit, repo.column(E.AdminUnit, "parent_id").in_(parents), kind="village")
+        return sorted(villages, key=lambda v: v.name)
+
     def villages(self, commune_id: str) -> list[E.AdminUnit]:
         with self.ctx.read() as repo:
             return repo.list(E.AdminUnit, kind="village", parent_id=commune_id)

@@ -63,12 +63,14 @@ def persons_in(session: Session, commune_ids: set[str], include_deleted: bool = 
 
 
 def persons_page(session: Session, after: tuple[str, str] | None, limit: int,
-                 commune_ids: set[str] | None = None) -> list[E.Person]:
+                 commune_ids: set[str] | None = None, village_id: str | None = None) -> list[E.Person]:
     """One page of people in (folded name, id) order after `after`: keyset paging, as fast at the
     millionth row as at the first (ix_person_name_folded, ix_person_commune_name)."""
     statement = select(M.Person).where(M.Person.deleted.is_(False))
     if commune_ids is not None:
         statement = statement.where(M.Person.commune_id.in_(commune_ids))
+    if village_id is not None:
+        statement = statement.where(M.Person.village_id == village_id)
     if after is not None:
         statement = statement.where(or_(M.Person.name_folded > after[0],
                                         and_(M.Person.name_folded == after[0], M.Person.id > after[1])))

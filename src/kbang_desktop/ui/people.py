@@ -275,12 +275,16 @@ class PeopleArea(Area):
         self.search.setClearButtonEnabled(True)
         self.commune = QComboBox()
         self.commune.setObjectName("commune_filter")
+        self.village = QComboBox()
+        self.village.setObjectName("village_filter")
+        self.village.addItem(_("Tất cả các thôn, làng"), None)
         self.add_button = QPushButton(_("Thêm người..."))
         self.add_button.setObjectName("add_person")
         self.add_button.setEnabled(self.can_write)
         self.add_button.clicked.connect(self.add_person)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.commune)
+        bar.addWidget(self.village)
         bar.addWidget(self.add_button)
         layout.addLayout(bar)
         self.count = QLabel("")
@@ -295,7 +299,8 @@ class PeopleArea(Area):
         self.typing.setInterval(150)  # search as you type, once the typing pauses
         self.typing.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self.typing.start())
-        self.commune.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.commune.currentIndexChanged.connect(lambda _i: self.load_villages())
+        self.village.currentIndexChanged.connect(lambda _i: self.refresh())
         self._units: list[Any] = []
         self._groups: list[tuple[str, str]] = []
 
@@ -320,22 +325,41 @@ class PeopleArea(Area):
                 if own and self.commune.findData(own) >= 0:
                     self.commune.setCurrentIndex(self.commune.findData(own))
                 self.commune.blockSignals(False)
-                self.refresh()
+                self.load_villages()
 
             self.tasks.run(units, fill)
 
+    def load_villages(self) -> None:
+        """The village filter follows the commune chosen; then the list is loaded again."""
+        services, commune_id = self.services, self.commune.currentData()
+
+        def fill(villages: list[Any]) -> None:
+            self.village.blockSignals(True)
+            self.village.clear()
+            self.village.addItem(_("Tất cả các thôn, làng"), None)
+            for village in villages:
+                self.village.addItem(village.name, village.id)
+            self.village.blockSignals(False)
+            self.refresh()
+
+        self.tasks.run(lambda: services.units.villages_of(commune_id) if commune_id else [], fill)
+
     def refresh(self) -> None:
         services, text, commune_id = self.services, self.search.text().strip(), self.commune.currentData()
+        village_id, village_name = self.village.currentData(), self.village.currentText()
         if text:
             commune_name = self.commune.currentText() if commune_id else None
 
             def found(after: Any, limit: int) -> list[Any]:
                 # Search as you type shows the first SEARCH_LIMIT matches; typing more narrows them.
-                return [] if after is not None else services.persons.search(text, SEARCH_LIMIT, commune_name)
+                if after is not None:
+                    return []
+                found_rows = services.persons.search(text, SEARCH_LIMIT, commune_name)
+                return [r for r in found_rows if r.village == village_name] if village_id else found_rows
             self.model.reload(found)
         else:
             self.model.reload(lambda after, limit: services.persons.page(
-                (after.name_folded, after.id) if after is not None else None, limit, commune_id))
+                (after.name_folded, after.id) if after is not None else None, limit, commune_id, village_id))
 
     def default_commune(self) -> str:
         unit_id = self.window_.office.unit_id

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -140,22 +141,29 @@ class Tasks(QObject):
         timer.timeout.connect(show_progress)
         timer.start(SHOW_AFTER_MS)
 
-        def finish() -> None:
-            timer.stop()
+        def finish() -> bool:
+            """False when the window went away while the work ran: its result has nowhere to go."""
             self._jobs.discard(job)
+            if not (shiboken6.isValid(self) and shiboken6.isValid(timer)):
+                return False
+            timer.stop()
             for box in dialog:
                 box.reset()
                 box.deleteLater()
+            return True
 
         @Slot(object)
         def finished(result: Any) -> None:
-            finish()
+            if not finish():
+                return
             if done is not None:
                 done(result)
 
         @Slot(object, str)
         def failed(error: BaseException, details: str) -> None:
-            finish()
+            if not finish():
+                log.error("background task failed after its window closed: %s", details)
+                return
             if isinstance(error, Cancelled):
                 return
             if on_error is not None:
