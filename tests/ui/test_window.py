@@ -531,3 +531,14 @@ def test_every_table_of_every_area_passes_the_model_tester(qtbot, window, servic
             checked += 1
     assert checked >= 15
     window.tasks.wait()
+
+
+def test_audit_log_filtered_by_action(qtbot, window, services):
+    services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    area = window.areas[10]
+    window.show_area(10)
+    qtbot.waitUntil(lambda: area.events.rowCount() > 1, timeout=TIMEOUT)
+    area.action.setText("add_person")
+    area.refresh()
+    qtbot.waitUntil(lambda: [e.action for e in area.events.rows] == ["create:add_person"] * 2, timeout=TIMEOUT)
+    window.tasks.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from kbang_desktop.core import entities as E
 from kbang_desktop.services.context import ServiceContext
@@ -27,6 +28,8 @@ class AuditService:
             count, bad_seq, problem = verify_chain(repo.session)
         return ChainReport(count, bad_seq is None, bad_seq, problem)
 
-    def events(self, limit: int = 200, record_id: str | None = None, actor: str | None = None) -> list[E.AuditEvent]:
+    def events(self, limit: int = 200, record_id: str | None = None, actor: str | None = None,
+               action: str | None = None, since: datetime | None = None) -> list[E.AuditEvent]:
+        """The newest events, filtered. Reads only."""
         with self.ctx.read() as repo:
-            return recent_events(repo.session, limit, record_id, actor)
+            return recent_events(repo.session, limit, record_id, actor, action, since)

@@ -209,8 +209,9 @@ def verify_chain(session: Session) -> tuple[int, int | None, str]:
     return count, None, ""
 
 
-def recent_events(session: Session, limit: int, record_id: str | None = None, actor: str | None = None) -> list:
-    """The newest audit events as entities, optionally for one record or one actor."""
+def recent_events(session: Session, limit: int, record_id: str | None = None, actor: str | None = None,
+                  action: str | None = None, since: datetime | None = None) -> list:
+    """The newest audit events as entities, optionally for one record, one actor, one action, from a time."""
     from kbang_desktop.storage.repo import to_entity
 
     statement = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
@@ -218,4 +219,8 @@ def recent_events(session: Session, limit: int, record_id: str | None = None, ac
         statement = statement.where(AuditEvent.record_id == record_id)
     if actor:
         statement = statement.where(AuditEvent.actor == actor)
+    if action:  # actions read "create:add_person", "update:issue_decision": any part matches
+        statement = statement.where(AuditEvent.action.contains(action, autoescape=True))
+    if since is not None:
+        statement = statement.where(AuditEvent.at >= since)
     return [to_entity(e) for e in session.execute(statement).scalars()]

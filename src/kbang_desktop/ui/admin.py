@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -26,7 +27,7 @@ from kbang_desktop.services.context import ROLE_NAMES
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import table
-from kbang_desktop.ui.widgets import message_label, save_cancel
+from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel
 
 UNIT_KINDS = {"province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã"), "town": N_("Thị trấn"),
               "ward": N_("Phường"), "village": N_("Thôn, làng")}
@@ -201,10 +202,19 @@ class AuditArea(Area):
         self.actor.setObjectName("actor_filter")
         self.actor.setPlaceholderText(_("Lọc theo người làm, ví dụ user:admin"))
         self.actor.returnPressed.connect(self.refresh)
+        self.action = QLineEdit()
+        self.action.setObjectName("action_filter")
+        self.action.setPlaceholderText(_("Lọc theo việc, ví dụ add_person"))
+        self.action.returnPressed.connect(self.refresh)
+        self.since = date_edit(self.services.ctx.today().replace(day=1), "since")
+        self.since.dateChanged.connect(lambda _d: self.refresh())
         check = QPushButton(_("Kiểm tra chuỗi nhật ký"))
         check.setObjectName("check_chain")
         check.clicked.connect(self.check_chain)
         bar.addWidget(self.actor, 1)
+        bar.addWidget(self.action, 1)
+        bar.addWidget(QLabel(_("từ ngày")))
+        bar.addWidget(self.since)
         bar.addWidget(check)
         box.addLayout(bar)
         self.chain = QLabel("")
@@ -218,11 +228,12 @@ class AuditArea(Area):
         layout.addWidget(tabs, 1)
 
     def refresh(self) -> None:
-        services, actor = self.services, self.actor.text().strip() or None
+        services, actor, action = self.services, self.actor.text().strip() or None, self.action.text().strip() or None
+        since = datetime.combine(picked(self.since), datetime.min.time())
 
         def load() -> tuple[Any, Any]:
             users = services.users.list() if services.ctx.actor.role == "admin" else []
-            return users, services.audit.events(500, actor=actor)
+            return users, services.audit.events(500, actor=actor, action=action, since=since)
 
         def fill(found: tuple[Any, Any]) -> None:
             self.users.set_rows(found[0])
