@@ -373,7 +373,7 @@ def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services
 
 
 def test_columns_can_be_hidden_and_the_choice_is_kept(qtbot, window):
-    from kbang_desktop.ui.people import table
+    from kbang_desktop.ui.widgets import table
     from kbang_desktop.ui.prefs import prefs
 
     area = window.areas[1]

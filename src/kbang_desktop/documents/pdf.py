@@ -8,7 +8,6 @@ from pathlib import Path
 
 import zxingcpp
 from PIL import Image
-from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
@@ -73,10 +72,6 @@ def draw_qr(c: pdfcanvas.Canvas, text: str, x: float, top: float, size: float, q
     side = box * image.width
     # One image per code: a few hundred bytes, drawn without smoothing by viewers and printers.
     c.drawImage(ImageReader(image), x + quiet * box, top - quiet * box - side, side, side)
-
-
-def to_mm(value: float) -> float:
-    return value * mm
 
 
 def save_pdf(path: Path, draw: Callable[[pdfcanvas.Canvas], None], pagesize: tuple[float, float],

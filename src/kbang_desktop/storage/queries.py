@@ -98,22 +98,12 @@ def _driver_statement(session: Session, sql: str, params: dict[str, object]) -> 
     return statement, values
 
 
-def driver_rows(session: Session, sql: str, params: dict[str, object]) -> list[tuple]:
-    """Run `sql` (with :name parameters) straight on the driver: plain tuples, no SQLAlchemy row objects.
-
-    For scans over every person of a hub, where SQLAlchemy's per-row work costs more than the query.
-    """
-    statement, values = _driver_statement(session, sql, params)
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(statement, values)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
 def driver_cursor(session: Session, sql: str, params: dict[str, object], batch: int = 20_000) -> Iterator[tuple]:
-    """Like driver_rows, but streams the rows in batches: memory stays flat over a whole hub."""
+    """Run `sql` (with :name parameters) straight on the driver and stream plain tuples in batches.
+
+    For scans over every person of a hub, where SQLAlchemy's per-row work costs more than the query
+    and holding all rows would cost hundreds of megabytes.
+    """
     statement, values = _driver_statement(session, sql, params)
     cursor = session.connection().connection.cursor()
     try:

@@ -27,7 +27,7 @@ from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import ListModel
 from kbang_desktop.ui.models_area import DECISION_COLUMNS
-from kbang_desktop.ui.people import table
+from kbang_desktop.ui.widgets import table
 
 
 class CertificatesArea(Area):

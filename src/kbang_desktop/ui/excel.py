@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPush
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.people import table
+from kbang_desktop.ui.widgets import table
 
 
 class ExcelArea(Area):

@@ -20,8 +20,8 @@ from kbang_desktop.core.literacy import PHASE_TERMS, RESULT_DONE, RESULT_NOT_YET
 from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.people import LEVELS, table
-from kbang_desktop.ui.widgets import date_edit, message_label, picked
+from kbang_desktop.ui.people import LEVELS
+from kbang_desktop.ui.widgets import date_edit, message_label, picked, table
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
 RESULTS = (("", ""), (RESULT_WELL, N_("Hoàn thành tốt")), (RESULT_DONE, N_("Hoàn thành")),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import _
+from kbang_desktop.ui.main_window import opened
 from kbang_desktop.ui.tasks import Tasks
 
 if TYPE_CHECKING:
@@ -59,10 +60,10 @@ class LoginDialog(QDialog):
             self.ok.setEnabled(False)
             self.status = QLabel(_("Đang mở dữ liệu..."))
             layout.insertWidget(1, self.status)
-            self.tasks.run(lambda: _opened(opener()), self._ready, on_error=self._failed)
+            self.tasks.run(lambda: opened(opener()), self._ready, on_error=self._failed)
         else:
             self.status = QLabel("")
-            self._ready(_opened(services))
+            self._ready(opened(services))
 
     def _ready(self, opened: tuple[Any, Any]) -> None:
         self.services, office = opened
@@ -95,6 +96,3 @@ class LoginDialog(QDialog):
             return
         self.accept()
 
-
-def _opened(services: "Services") -> tuple[Any, Any]:
-    return services, services.offices.this_office()

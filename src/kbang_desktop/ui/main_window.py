@@ -148,9 +148,9 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
         if callable(services):
             opener = services
-            self.tasks.run(lambda: _opened(opener()), self._ready, _("Đang mở dữ liệu..."))
+            self.tasks.run(lambda: opened(opener()), self._ready, _("Đang mở dữ liệu..."))
         else:
-            self._ready(_opened(services))
+            self._ready(opened(services))
         self.sidebar.setCurrentRow(0)
 
     def _ready(self, opened: tuple[Any, Any]) -> None:
@@ -195,9 +195,6 @@ class MainWindow(QMainWindow):
     def show_area(self, row: int) -> None:
         self.sidebar.setCurrentRow(row)
 
-    def area(self, cls: type) -> Area:
-        return self.build(next(i for i, (_t, _m, name) in enumerate(AREAS) if name == cls.__name__))
-
     def logout(self) -> None:
         self.logging_out = True
         if self.close() and self.on_logout is not None:
@@ -225,7 +222,7 @@ def app_icon() -> QIcon:
     return QIcon(str(path)) if path.exists() else QIcon()
 
 
-def _opened(services: "Services") -> tuple[Any, Any]:
+def opened(services: "Services") -> tuple[Any, Any]:
     """The services and this office (read in the background when the window opens first)."""
     return services, services.offices.this_office()
 

@@ -27,8 +27,8 @@ from kbang_desktop.core.scoring import parse_definition, score
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.people import DECISION_STATUS, MODEL_KINDS, table
-from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel
+from kbang_desktop.ui.people import DECISION_STATUS, MODEL_KINDS
+from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel, table
 
 DECISION_COLUMNS = (Col(N_("Số quyết định"), lambda d: d[0].number, width=14), Col(N_("Ngày"), lambda d: d[0].decided_on),
                     Col(N_("Loại"), lambda d: _(MODEL_KINDS[d[0].kind]), width=24), Col(N_("Năm"), lambda d: str(d[0].year)),

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -24,8 +22,8 @@ from kbang_desktop.core.dates import parse_birth
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.models import Col, ListModel, PagedModel
-from kbang_desktop.ui.prefs import prefs
+from kbang_desktop.ui.models import Col, PagedModel
+from kbang_desktop.ui.widgets import table
 
 SEARCH_LIMIT = 100
 SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
@@ -36,50 +34,6 @@ MODEL_KINDS = {"household": N_("Gia đình học tập"), "clan": N_("Dòng họ
                "village": N_("Cộng đồng học tập (cấp thôn)"), "organisation": N_("Đơn vị học tập"),
                "citizen": N_("Công dân học tập")}
 DECISION_STATUS = {"draft": N_("Dự thảo"), "issued": N_("Đã ban hành"), "revoked": N_("Đã thu hồi")}
-
-
-def table(model: Any, name: str) -> QTableView:
-    """A table view that remembers its column widths under `name`."""
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    char = view.fontMetrics().horizontalAdvance("n")
-    for index, column in enumerate(getattr(model, "columns", [])):
-        if column.width:
-            header.resizeSection(index, column.width * char)
-    state = prefs().value(f"tables/{name}")
-    if state is not None:
-        header.restoreState(state)
-    elif not any(getattr(c, "width", 0) for c in getattr(model, "columns", [])):
-        model.modelReset.connect(view.resizeColumnsToContents)  # short lists: fit the columns once filled
-    header.sectionResized.connect(lambda *_a: prefs().setValue(f"tables/{name}", header.saveState()))
-    header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    header.customContextMenuRequested.connect(lambda point: choose_columns(view, name, header.mapToGlobal(point)))
-    return view
-
-
-def choose_columns(view: QTableView, name: str, where: Any) -> None:
-    """Right-click on a header: tick the columns to show; the choice is remembered with the widths."""
-    from PySide6.QtWidgets import QMenu
-
-    header, model = view.horizontalHeader(), view.model()
-    menu = QMenu(view)
-    for column in range(model.columnCount()):
-        action = menu.addAction(str(model.headerData(column, Qt.Orientation.Horizontal)))
-        action.setCheckable(True)
-        action.setChecked(not header.isSectionHidden(column))
-        action.toggled.connect(lambda shown, c=column: (header.setSectionHidden(c, not shown),
-                                                         prefs().setValue(f"tables/{name}", header.saveState())))
-    menu.popup(where)
 
 
 PERSON_COLUMNS = (Col(N_("Họ và tên"), lambda r: r.full_name, width=30),
@@ -399,27 +353,3 @@ class PeopleArea(Area):
                 self.refresh()
 
         self.tasks.run(lambda: services.persons.get(shown.id), opened)
-
-
-class _SimpleListArea(Area):
-    """An area that lists records of one kind (read here; edited through their own forms)."""
-
-    heading = ""
-    columns: tuple[Col, ...] = ()
-
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{_(self.heading or self.title)}</h2>"))
-        self.note = QLabel("")
-        self.note.setWordWrap(True)
-        layout.addWidget(self.note)
-        self.model = ListModel(self.columns, (), self)
-        self.view = table(self.model, self.__class__.__name__)
-        layout.addWidget(self.view, 1)
-
-    def load(self) -> list[Any]:
-        return []
-
-    def refresh(self) -> None:
-        self.tasks.run(self.load, self.model.set_rows)

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.people import table
-from kbang_desktop.ui.widgets import message_label
+from kbang_desktop.ui.widgets import message_label, table
 
 COUNT_NAMES = (("new", N_("Mới")), ("updated", N_("Cập nhật")), ("unchanged", N_("Không đổi")),
                ("conflicts", N_("Xung đột")), ("refused", N_("Từ chối")))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QLabel
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView
 
 from kbang_desktop.i18n import _
+from kbang_desktop.ui.prefs import prefs
 
 
 def date_edit(when: date, name: str = "") -> QDateEdit:
@@ -42,3 +44,47 @@ def save_cancel(dialog: QDialog, save_text: str = "") -> QDialogButtonBox:
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def table(model: Any, name: str) -> QTableView:
+    """A table view that remembers its column widths under `name`."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    char = view.fontMetrics().horizontalAdvance("n")
+    for index, column in enumerate(getattr(model, "columns", [])):
+        if column.width:
+            header.resizeSection(index, column.width * char)
+    state = prefs().value(f"tables/{name}")
+    if state is not None:
+        header.restoreState(state)
+    elif not any(getattr(c, "width", 0) for c in getattr(model, "columns", [])):
+        model.modelReset.connect(view.resizeColumnsToContents)  # short lists: fit the columns once filled
+    header.sectionResized.connect(lambda *_a: prefs().setValue(f"tables/{name}", header.saveState()))
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    header.customContextMenuRequested.connect(lambda point: choose_columns(view, name, header.mapToGlobal(point)))
+    return view
+
+
+def choose_columns(view: QTableView, name: str, where: Any) -> None:
+    """Right-click on a header: tick the columns to show; the choice is remembered with the widths."""
+    from PySide6.QtWidgets import QMenu
+
+    header, model = view.horizontalHeader(), view.model()
+    menu = QMenu(view)
+    for column in range(model.columnCount()):
+        action = menu.addAction(str(model.headerData(column, Qt.Orientation.Horizontal)))
+        action.setCheckable(True)
+        action.setChecked(not header.isSectionHidden(column))
+        action.toggled.connect(lambda shown, c=column: (header.setSectionHidden(c, not shown),
+                                                         prefs().setValue(f"tables/{name}", header.saveState())))
+    menu.popup(where)
