@@ -373,8 +373,8 @@ def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services
 
 
 def test_columns_can_be_hidden_and_the_choice_is_kept(qtbot, window):
-    from kbang_desktop.ui.widgets import table
     from kbang_desktop.ui.prefs import prefs
+    from kbang_desktop.ui.widgets import table
 
     area = window.areas[1]
     header = area.view.horizontalHeader()
