@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,11 @@ def issued_decision(services, heads=HEADS, decided_on: date = date(2026, 2, 5), 
         services.models.evaluate(registration.id, SCORES, date(year, 11, 1))
         services.models.add_entry(decision.id, registration.id)
     return services.models.issue(decision.id) if issue else decision
+
+
+def flat(text: str) -> str:
+    """Text extracted from a PDF, NFC and with runs of whitespace as one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def pdf_pages(path: Path) -> list[str]:

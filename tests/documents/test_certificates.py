@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -13,18 +12,14 @@ from kbang_desktop.cli.main import main
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.templates import load_template
 from kbang_desktop.documents.certificates import print_decision, records_in_pdf
-from tests.documents.helpers import issued_decision, pdf_fonts, pdf_pages
-
-
-def _flat(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
+from tests.documents.helpers import flat, issued_decision, pdf_fonts, pdf_pages
 
 
 def test_certificate_pages_hold_the_official_wording(services, tmp_path):
     decision = issued_decision(services)
     result = print_decision(services.certificates, decision.id, tmp_path / "giay.pdf")
     assert result.pages == 3 and result.serials == [1, 2, 3]
-    pages = [_flat(p) for p in pdf_pages(tmp_path / "giay.pdf")]
+    pages = [flat(p) for p in pdf_pages(tmp_path / "giay.pdf")]
     assert len(pages) == 3
     first = pages[0]
     for phrase in ("ỦY BAN NHÂN DÂN", "XÃ KÔNG BƠ LA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -129,7 +124,7 @@ def test_templates_are_data_the_admin_can_change(services, tmp_path):
     services.certificates.save_template(data)
     assert ("giay-in-san", False) in services.certificates.template_names()
     print_decision(services.certificates, decision.id, tmp_path / "a5.pdf", template_name="giay-in-san")
-    assert "GIA ĐÌNH HỌC TẬP TIÊU BIỂU NĂM 2025" in _flat(pdf_pages(tmp_path / "a5.pdf")[0])
+    assert "GIA ĐÌNH HỌC TẬP TIÊU BIỂU NĂM 2025" in flat(pdf_pages(tmp_path / "a5.pdf")[0])
     bad = dict(data, blocks=[{"text": "{unknown_field}", "x": 10, "y": 10, "size": 12}])
     with pytest.raises(KbangError, match="unknown_field"):
         services.certificates.save_template(bad)
@@ -232,5 +227,5 @@ def test_a_preview_draws_the_same_pages_and_records_nothing(services, tmp_path):
     assert preview.serials == [1, 2, 3] and services.certificates.for_decision(decision.id) == []
     printed = print_decision(services.certificates, decision.id, tmp_path / "in.pdf")
     assert printed.serials == preview.serials and printed.reprints == 0
-    assert [_flat(t) for t in pdf_pages(tmp_path / "xem.pdf")][0].split("Mã xác minh")[0] == \
-        [_flat(t) for t in pdf_pages(tmp_path / "in.pdf")][0].split("Mã xác minh")[0]
+    assert [flat(t) for t in pdf_pages(tmp_path / "xem.pdf")][0].split("Mã xác minh")[0] == \
+        [flat(t) for t in pdf_pages(tmp_path / "in.pdf")][0].split("Mã xác minh")[0]

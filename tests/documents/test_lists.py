@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from datetime import date
 
 from pypdf import PdfReader
@@ -11,11 +10,7 @@ from pypdf import PdfReader
 from kbang_desktop.cli.main import main
 from kbang_desktop.documents.certificates import print_completions
 from kbang_desktop.documents.lists import MARGINS, annex_pdf, completions_pdf
-from tests.documents.helpers import issued_decision, pdf_fonts, pdf_pages
-
-
-def _flat(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
+from tests.documents.helpers import flat, issued_decision, pdf_fonts, pdf_pages
 
 
 def test_annex_breaks_cleanly_with_repeated_header_and_page_numbers(services, tmp_path):
@@ -23,7 +18,7 @@ def test_annex_breaks_cleanly_with_repeated_header_and_page_numbers(services, tm
     decision = issued_decision(services, heads=heads)
     annex = services.paperwork.annex(decision.id)
     pages = annex_pdf(annex, tmp_path / "annex.pdf")
-    texts = [_flat(t) for t in pdf_pages(tmp_path / "annex.pdf")]
+    texts = [flat(t) for t in pdf_pages(tmp_path / "annex.pdf")]
     assert pages == len(texts) >= 3
     first = texts[0]
     assert "DANH SÁCH HỘ GIA ĐÌNH ĐƯỢC CÔNG NHẬN \"GIA ĐÌNH HỌC TẬP\" NĂM 2025" in first
@@ -76,7 +71,7 @@ def test_completion_list_and_certificates(services, tmp_path):
     data = services.paperwork.completions(klass.id, on=date(2026, 5, 25), signer_name="Nguyễn Văn Hùng")
     assert [r.name for r in data.rows] == ["Đinh Thị Bŏk", "Ksor Hyuh"]  # Vietnamese order by given name
     completions_pdf(data, tmp_path / "ds.pdf")
-    text = _flat(" ".join(pdf_pages(tmp_path / "ds.pdf")))
+    text = flat(" ".join(pdf_pages(tmp_path / "ds.pdf")))
     assert "DANH SÁCH HỌC VIÊN HOÀN THÀNH GIAI ĐOẠN 1 CHƯƠNG TRÌNH XÓA MÙ CHỮ" in text
     assert "Đinh Thị Bŏk 1990 Nữ Làng Kon Kơ Tu Hoàn thành tốt 20/05/2026" in text
     assert "Ksor Hyuh 12/03/1985 Nam" in text and "Rơ Mah Blơng" not in text
@@ -84,7 +79,7 @@ def test_completion_list_and_certificates(services, tmp_path):
     assert "064190000123" not in text and "Ba Na" not in text and "Bahnar" not in text  # nothing sensitive
     assert all(pdf_fonts(tmp_path / "ds.pdf").values())
     pages = print_completions(services.certificates, data, tmp_path / "gcn.pdf")
-    sheets = [_flat(t) for t in pdf_pages(tmp_path / "gcn.pdf")]
+    sheets = [flat(t) for t in pdf_pages(tmp_path / "gcn.pdf")]
     assert pages == 2 and "GIẤY CHỨNG NHẬN" in sheets[0] and "Chứng nhận: Bà Đinh Thị Bŏk" in sheets[0]
     assert "ĐÃ HOÀN THÀNH GIAI ĐOẠN 1 CHƯƠNG TRÌNH XÓA MÙ CHỮ" in sheets[1] and "Sinh ngày 12/03/1985" in sheets[1]
 

@@ -23,6 +23,7 @@ RESULT_WELL = "tot"  # Hoàn thành tốt
 RESULT_DONE = "hoan_thanh"  # Hoàn thành
 RESULT_NOT_YET = "chua"  # Chưa hoàn thành
 TERM_RESULTS = (RESULT_WELL, RESULT_DONE, RESULT_NOT_YET)
+RESULT_NAMES = {RESULT_WELL: N_("Hoàn thành tốt"), RESULT_DONE: N_("Hoàn thành"), RESULT_NOT_YET: N_("Chưa hoàn thành")}
 PHASE_TERMS = {1: (1, 2, 3), 2: (4, 5)}
 PHASE_FINAL_TERM = {1: 3, 2: 5}
 

@@ -13,6 +13,9 @@ from kbang_desktop.services.units import find_commune
 from kbang_desktop.storage.writes import new_id
 
 ACTIVITY_KINDS = ("literacy", "topic", "vocational", "agriculture", "health", "law", "culture_sport", "reading")
+ACTIVITY_NAMES = {"literacy": N_("Lớp xóa mù chữ"), "topic": N_("Chuyên đề"), "vocational": N_("Dạy nghề"),
+                  "agriculture": N_("Nông nghiệp"), "health": N_("Y tế, sức khỏe"), "law": N_("Pháp luật"),
+                  "culture_sport": N_("Văn hóa, thể thao"), "reading": N_("Đọc sách")}
 RANKINGS = ("tot", "kha", "trung_binh", "yeu")
 STAFF_ROLES = ("director", "deputy", "staff")
 FACILITIES = ("has_premises", "has_seal", "has_bank_account", "computers", "has_internet", "has_book_corner")

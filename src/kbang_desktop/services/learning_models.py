@@ -20,6 +20,9 @@ SUBJECT_ENTITY = {"household": E.Household, "clan": E.Clan, "village": E.AdminUn
                   "citizen": E.Person}
 DECISION_NUMBER = re.compile(r"^\d{1,5}/[A-ZĐ0-9\-]+(/[A-ZĐ0-9\-]+)*$")
 SIGNER_TITLES = ("chairman", "vice_chairman")
+MODEL_NAMES = {"household": N_("Gia đình học tập"), "clan": N_("Dòng họ học tập"),
+               "village": N_("Cộng đồng học tập (cấp thôn)"), "organisation": N_("Đơn vị học tập"),
+               "citizen": N_("Công dân học tập")}
 
 
 def subject_name(repo: Repository, kind: str, subject_id: str) -> str:

@@ -87,6 +87,12 @@ def statuses(repo: Repository, as_of: date, month: int, day: int,
             for unit in units]
 
 
+def birth_rule(repo: Repository, office_id: str) -> tuple[int, int]:
+    """(month, day) on which a person known only by birth year counts as born (office setting)."""
+    values = {**SETTING_DEFAULTS, **{s.key: s.value for s in repo.list(E.OfficeSetting, office_id=office_id)}}
+    return int(values["birth_year_only_month"]), int(values["birth_year_only_day"])
+
+
 def commune_status(repo: Repository, commune: E.AdminUnit, as_of: date, month: int, day: int) -> CommuneLiteracy:
     return statuses(repo, as_of, month, day, [commune])[0]
 
@@ -95,16 +101,12 @@ class LiteracyService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def _birth_rule(self, repo: Repository, office_id: str) -> tuple[int, int]:
-        values = {**SETTING_DEFAULTS, **{s.key: s.value for s in repo.list(E.OfficeSetting, office_id=office_id)}}
-        return int(values["birth_year_only_month"]), int(values["birth_year_only_day"])
-
     def status(self, commune: str, as_of: date) -> CommuneLiteracy:
         """The literacy standard of a commune on a date (DESIGN §4). Reads only."""
         _site, office_id = self.ctx.require_identity()
         with self.ctx.read() as repo:
             unit = find_commune(repo, commune, as_of)
-            month, day = self._birth_rule(repo, office_id)
+            month, day = birth_rule(repo, office_id)
             return commune_status(repo, unit, as_of, month, day)
 
     def add_class(self, centre_id: str, name: str, phase: int, start_date: date, teacher_name: str = "",

@@ -13,7 +13,7 @@ from decimal import Decimal
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.dates import document_date_phrase
 from kbang_desktop.core.errors import KbangError
-from kbang_desktop.core.literacy import PHASE_TERMS, RESULT_DONE, RESULT_WELL
+from kbang_desktop.core.literacy import PHASE_TERMS, RESULT_DONE, RESULT_NAMES, RESULT_WELL
 from kbang_desktop.core.text import person_sort_key
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.certificates import SIGNER_LINES, issuer_of, subject_facts
@@ -22,7 +22,6 @@ from kbang_desktop.services.people import birth_of
 from kbang_desktop.services.units import unit_graph
 
 SEX_NAMES = {"M": "Nam", "F": "Nữ"}
-RESULT_NAMES = {RESULT_WELL: "Hoàn thành tốt", RESULT_DONE: "Hoàn thành"}  # as written on documents
 
 
 @dataclass(frozen=True, slots=True)

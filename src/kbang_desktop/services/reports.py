@@ -26,19 +26,13 @@ from kbang_desktop.core.reporting import Chart, Column, Report, Section, share
 from kbang_desktop.core.text import collation_key, fold
 from kbang_desktop.i18n import N_
 from kbang_desktop.paths import resource
-from kbang_desktop.services.centres import ACTIVITY_KINDS
+from kbang_desktop.services.centres import ACTIVITY_KINDS, ACTIVITY_NAMES
 from kbang_desktop.services.context import ServiceContext
-from kbang_desktop.services.literacy import LiteracyService, statuses
+from kbang_desktop.services.learning_models import MODEL_NAMES
+from kbang_desktop.services.literacy import birth_rule, statuses
 from kbang_desktop.services.units import find_commune, unit_graph
 from kbang_desktop.storage import models as M
 from kbang_desktop.storage.repo import Repository
-
-ACTIVITY_NAMES = {"literacy": N_("Lớp xóa mù chữ"), "topic": N_("Chuyên đề"), "vocational": N_("Dạy nghề"),
-                  "agriculture": N_("Nông nghiệp"), "health": N_("Y tế, sức khỏe"), "law": N_("Pháp luật"),
-                  "culture_sport": N_("Văn hóa, thể thao"), "reading": N_("Đọc sách")}
-MODEL_NAMES = {"household": N_("Gia đình học tập"), "clan": N_("Dòng họ học tập"),
-               "village": N_("Cộng đồng học tập (cấp thôn)"), "organisation": N_("Đơn vị học tập"),
-               "citizen": N_("Công dân học tập")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +133,7 @@ class ReportService:
     def literacy_standard(self, as_of: date, commune: str | None = None) -> Report:
         _site, office_id = self.ctx.require_identity()
         with self.ctx.read() as repo:
-            month, day = LiteracyService(self.ctx)._birth_rule(repo, office_id)
+            month, day = birth_rule(repo, office_id)
             scope = _Scope(repo, as_of, commune)
             units = [repo.require(E.AdminUnit, scope.only)] if scope.only else None
             found = statuses(repo, as_of, month, day, units)

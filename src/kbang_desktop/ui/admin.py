@@ -70,7 +70,7 @@ class ReferenceArea(Area):
         criteria_bar = QHBoxLayout()
         self.edit_criteria_button = QPushButton(_("Sửa bộ tiêu chí..."))
         self.edit_criteria_button.setObjectName("edit_criteria")
-        self.edit_criteria_button.setEnabled(self.services.ctx.actor.role == "admin")
+        self.edit_criteria_button.setEnabled(self.is_admin)
         self.edit_criteria_button.clicked.connect(lambda: self.edit_criteria())
         criteria_bar.addStretch(1)
         criteria_bar.addWidget(self.edit_criteria_button)
@@ -187,7 +187,7 @@ class AuditArea(Area):
         users_bar = QHBoxLayout()
         self.add_user_button = QPushButton(_("Thêm người dùng..."))
         self.add_user_button.setObjectName("add_user")
-        self.add_user_button.setEnabled(self.services.ctx.actor.role == "admin")
+        self.add_user_button.setEnabled(self.is_admin)
         self.add_user_button.clicked.connect(lambda: self.add_user())
         users_bar.addStretch(1)
         users_bar.addWidget(self.add_user_button)
@@ -230,8 +230,10 @@ class AuditArea(Area):
         services, actor, action = self.services, self.actor.text().strip() or None, self.action.text().strip() or None
         since = datetime.combine(picked(self.since), datetime.min.time())
 
+        admin = self.is_admin
+
         def load() -> tuple[Any, Any]:
-            users = services.users.list() if services.ctx.actor.role == "admin" else []
+            users = services.users.list() if admin else []
             return users, services.audit.events(500, actor=actor, action=action, since=since)
 
         def fill(found: tuple[Any, Any]) -> None:

@@ -21,14 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.i18n import N_, _
+from kbang_desktop.services.centres import ACTIVITY_NAMES
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import CENTRE_STATUS
 from kbang_desktop.ui.widgets import date_edit, picked, save_cancel, table
 
-ACTIVITY_NAMES = {"literacy": N_("Lớp xóa mù chữ"), "topic": N_("Chuyên đề"), "vocational": N_("Dạy nghề"),
-                  "agriculture": N_("Nông nghiệp"), "health": N_("Y tế, sức khỏe"), "law": N_("Pháp luật"),
-                  "culture_sport": N_("Văn hóa, thể thao"), "reading": N_("Đọc sách")}
 RANKING_NAMES = {"tot": N_("Tốt"), "kha": N_("Khá"), "trung_binh": N_("Trung bình"), "yeu": N_("Yếu")}
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbang_desktop.core.literacy import PHASE_TERMS, RESULT_DONE, RESULT_NOT_YET, RESULT_WELL
+from kbang_desktop.core.literacy import PHASE_TERMS, RESULT_NAMES
 from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
@@ -24,8 +24,7 @@ from kbang_desktop.ui.people import LEVELS
 from kbang_desktop.ui.widgets import date_edit, message_label, picked, table
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
-RESULTS = (("", ""), (RESULT_WELL, N_("Hoàn thành tốt")), (RESULT_DONE, N_("Hoàn thành")),
-           (RESULT_NOT_YET, N_("Chưa hoàn thành")))
+RESULTS = (("", ""), *RESULT_NAMES.items())
 
 
 class LiteracyArea(Area):

@@ -53,6 +53,10 @@ class Area(QWidget):
     def can_write(self) -> bool:
         return self.services.ctx.actor.role != "viewer"
 
+    @property
+    def is_admin(self) -> bool:
+        return self.services.ctx.actor.role == "admin"
+
     def activate(self) -> None:
         if not self.loaded:
             self.loaded = True

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 
 from kbang_desktop.core.scoring import parse_definition, score
 from kbang_desktop.i18n import N_, _, format_number
+from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.people import DECISION_STATUS, MODEL_KINDS
+from kbang_desktop.ui.people import DECISION_STATUS
 from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel, table
 
 DECISION_COLUMNS = (Col(N_("Số quyết định"), lambda d: d[0].number, width=14), Col(N_("Ngày"), lambda d: d[0].decided_on),
-                    Col(N_("Loại"), lambda d: _(MODEL_KINDS[d[0].kind]), width=24), Col(N_("Năm"), lambda d: str(d[0].year)),
+                    Col(N_("Loại"), lambda d: _(MODEL_NAMES[d[0].kind]), width=24), Col(N_("Năm"), lambda d: str(d[0].year)),
                     Col(N_("Trạng thái"), lambda d: _(DECISION_STATUS[d[0].status])),
                     Col(N_("Số được công nhận"), lambda d: d[1], True))
 
@@ -109,7 +110,7 @@ class DecisionDialog(QDialog):
         form.addRow(_("Người ký"), self.signer)
         form.addRow(_("Chức vụ"), self.title_)
         form.addRow(_("Xã"), self.commune)
-        form.addRow(_("Loại"), QLabel(_(MODEL_KINDS[kind]) + f" {year}"))
+        form.addRow(_("Loại"), QLabel(_(MODEL_NAMES[kind]) + f" {year}"))
         form.addRow(save_cancel(self, _("Lưu dự thảo")))
 
     def values(self) -> dict[str, Any]:
@@ -141,7 +142,7 @@ class ModelsArea(Area):
         bar.addWidget(self.evaluate_button)
         layout.addLayout(bar)
         self.registrations = ListModel((Col(N_("Đăng ký"), lambda r: r[1], width=30),
-                                        Col(N_("Loại"), lambda r: _(MODEL_KINDS[r[0].model_kind]), width=22),
+                                        Col(N_("Loại"), lambda r: _(MODEL_NAMES[r[0].model_kind]), width=22),
                                         Col(N_("Ngày đăng ký"), lambda r: r[0].registered_on),
                                         Col(N_("Điểm"), lambda r: r[2].total if r[2] else "", True),
                                         Col(N_("Kết quả"), lambda r: (_("Đạt") if r[2].passed else _("Không đạt")) if r[2] else "")),
@@ -163,7 +164,7 @@ class ModelsArea(Area):
         self.revoke_button.clicked.connect(lambda: self.revoke())
         for button in (self.evaluate_button, self.new_button, self.add_button, self.issue_button):
             button.setEnabled(self.can_write)
-        self.revoke_button.setEnabled(self.services.ctx.actor.role == "admin")
+        self.revoke_button.setEnabled(self.is_admin)
         decisions_bar.addWidget(QLabel("<b>" + _("Quyết định công nhận") + "</b>"))
         decisions_bar.addStretch(1)
         for button in (self.new_button, self.add_button, self.issue_button, self.revoke_button):

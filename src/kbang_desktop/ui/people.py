@@ -30,9 +30,6 @@ SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
 LEVELS = (N_("Chưa biết chữ"), N_("Mức 1"), N_("Mức 2"))
 RELATIONS = (N_("Chủ hộ"), N_("Vợ"), N_("Chồng"), N_("Con"), N_("Cha"), N_("Mẹ"), N_("Cháu"), N_("Khác"))
 CENTRE_STATUS = {"active": N_("Đang hoạt động"), "merged": N_("Đã sáp nhập"), "closed": N_("Đã giải thể")}
-MODEL_KINDS = {"household": N_("Gia đình học tập"), "clan": N_("Dòng họ học tập"),
-               "village": N_("Cộng đồng học tập (cấp thôn)"), "organisation": N_("Đơn vị học tập"),
-               "citizen": N_("Công dân học tập")}
 DECISION_STATUS = {"draft": N_("Dự thảo"), "issued": N_("Đã ban hành"), "revoked": N_("Đã thu hồi")}
 
 

@@ -61,7 +61,7 @@ class SettingsArea(Area):
         layout.addLayout(form)
         self.save_button = QPushButton(_("Lưu thiết lập của đơn vị"))
         self.save_button.setObjectName("save_settings")
-        self.save_button.setEnabled(self.services.ctx.actor.role == "admin")
+        self.save_button.setEnabled(self.is_admin)
         self.save_button.clicked.connect(self.save_office)
         layout.addWidget(self.save_button)
         self.message = message_label(_("Ngôn ngữ mới được dùng từ lần mở chương trình sau."))

@@ -146,15 +146,14 @@ class SyncArea(Area):
     def refresh(self) -> None:
         services = self.services
 
-        def load() -> tuple[list[Any], list[Any], list[Any]]:
+        def load() -> tuple[list[Any], list[Any]]:
             from kbang_desktop.sync.conflicts import list_conflicts
             from kbang_desktop.sync.exchange import status
 
-            peers = status(services)
-            return peers, list_conflicts(services), peers
+            return status(services), list_conflicts(services)
 
-        def fill(found: tuple[list[Any], list[Any], list[Any]]) -> None:
-            peers, conflicts, _same = found
+        def fill(found: tuple[list[Any], list[Any]]) -> None:
+            peers, conflicts = found
             self.peers.set_rows(peers)
             self.conflicts.set_rows(conflicts)
             self.peer.clear()
