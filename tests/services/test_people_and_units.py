@@ -112,3 +112,57 @@ def test_designation_and_correction_of_units(services):
     village = services.units.add_village("Kông Bơ La", "Làng Mới")
     corrected = services.units.correct_unit(village.id, name="Làng Mới Sửa")
     assert corrected.name_folded == "lang moi sua"
+
+
+def test_pages_follow_vietnamese_order_across_pages_and_filter_by_status(services):
+    """The list that pages through a hub: Vietnamese order (given name first) straight from the index,
+    the same as sorting everyone in Python, whatever the page size; bulk-loaded people included."""
+    from kbang_desktop.core.text import person_sort_key
+    from kbang_desktop.services.demo import DemoService
+
+    DemoService(services.ctx).generate(1, 300, seed=5)
+    services.persons.add("Y Hạ", "F", "1990", "Kinh", "Kông Bơ La", "Thôn 1")
+    everyone = services.persons.list()
+
+    def pages(size: int, status: str | None = None) -> list:
+        rows, after = [], None
+        while True:
+            page = services.persons.page(after, size, status=status)
+            if not page:
+                return rows
+            rows += page
+            after = (page[-1].sort_key, page[-1].id)
+
+    paged = pages(37)
+    assert [r.id for r in paged] == [r.id for r in pages(500)]
+    assert len(paged) == len(everyone) == 301
+    keys = [person_sort_key(r.full_name) for r in paged]
+    assert keys == sorted(keys)
+    present = [r for r in paged if not r.status]
+    first, second = present[0], present[1]
+    moved_before = {r.id for r in paged if r.status == "moved"}
+    dead_before = {r.id for r in paged if r.status == "deceased"}
+    services.persons.mark_moved_away(first.id, date(2026, 1, 5))
+    services.persons.mark_deceased(second.id, date(2026, 2, 1))
+    assert {r.id for r in pages(50, "moved")} == moved_before | {first.id}
+    assert {r.id for r in pages(50, "deceased")} == dead_before | {second.id}
+    assert [r.id for r in pages(50, "present")] == [r.id for r in present[2:]]
+    assert next(r for r in pages(500) if r.id == first.id).status == "moved"
+
+
+def test_moving_within_the_commune_and_back_from_moving_away(services):
+    head = services.persons.add("Đinh Văn Hmưk", "M", "1970", "Ba Na", "Kông Bơ La", "Làng A")
+    child = services.persons.add("Đinh Thị Bŏk", "F", "2000", "Ba Na", "Kông Bơ La", "Làng A")
+    home = services.households.add("Kông Bơ La", "Làng A", "7", head.id)
+    services.households.add_member(home.id, child.id, "Con")
+    moved = services.persons.move(head.id, "Làng Mới", "3")  # a new village and a new household he heads
+    assert services.persons.place_of(moved) == ("Kông Bơ La", "Làng Mới", "3") and moved.relation_to_head == "Chủ hộ"
+    assert next(h for h in services.households.list(head.commune_id) if h.id == home.id).head_person_id is None
+    joined = services.persons.move(child.id, "Làng Mới", "3", "Con")  # joins it, not its head
+    assert joined.household_id == moved.household_id and joined.relation_to_head == "Con"
+    services.persons.set_life_status(child.id, "moved", date(2026, 1, 2))
+    assert services.persons.get(child.id).moved_away_on == date(2026, 1, 2)
+    back = services.persons.set_life_status(child.id, "", None)  # came back
+    assert back.moved_away_on is None and back.died_on is None
+    with pytest.raises(ValidationError):
+        services.persons.set_life_status(child.id, "deceased", None)

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kbang_desktop.core.text import fold, fold_compact, nfc, person_sort_key, search_tokens
+from kbang_desktop.core.text import fold, fold_compact, nfc, person_sort_key, person_sort_text, search_tokens
 
 
 def test_fold_examples_from_design():
@@ -63,3 +63,25 @@ def test_sort_key_orders_any_names_the_same_way_from_any_start(names):
     forward = [person_sort_key(n) for n in _sorted(names)]
     backward = [person_sort_key(n) for n in _sorted(list(reversed(names)))]
     assert forward == backward
+
+
+def _sign(a, b):
+    return (a > b) - (a < b)
+
+
+_NAME_LETTERS = "aăâbdđeêoôơuưàáạẢĂÂĐƠƯ1zé中😀 "
+
+
+@given(st.text(alphabet=_NAME_LETTERS, min_size=1, max_size=14), st.text(alphabet=_NAME_LETTERS, min_size=1, max_size=14))
+def test_stored_sort_text_orders_every_pair_as_the_key(a, b):
+    """The database sorts people by `person_sort_text` code point by code point (bytewise); it must
+    put any two names in the order of `person_sort_key`, for every name, prefixes and case included."""
+    text_a, text_b = person_sort_text(a), person_sort_text(b)
+    assert _sign(text_a, text_b) == _sign(person_sort_key(a), person_sort_key(b))
+    assert _sign(text_a.encode(), text_b.encode()) == _sign(text_a, text_b)  # UTF-8 bytes: same order
+    assert "\x00" not in text_a  # PostgreSQL text cannot hold NUL
+
+
+def test_stored_sort_text_examples():
+    names = ["Nguyễn Văn Ba", "Đinh Thị Lan", "Bùi Thị Lan", "Rơ Châm H'Bia", "Ksor Y Hà", "Ksor Y Ha", "Y Hạ"]
+    assert sorted(names, key=person_sort_text) == _sorted(names)

@@ -8,7 +8,7 @@ from datetime import date
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.dates import Birth, parse_birth
 from kbang_desktop.core.errors import KbangError, Problem, ValidationError
-from kbang_desktop.core.text import fold, nfc, person_sort_key, search_tokens
+from kbang_desktop.core.text import fold, nfc, person_sort_key, person_sort_text, search_tokens
 from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
@@ -21,6 +21,7 @@ from kbang_desktop.storage.writes import new_id
 ORGANISATION_KINDS = ("school", "office", "enterprise", "association", "other")
 EDITABLE = {"full_name", "sex", "birth", "ethnic_code", "household_id", "relation_to_head", "id_number",
             "disability", "exempt", "education", "note", "village_id"}
+HEAD = "Chủ hộ"  # relation_to_head of the head of a household, as the registers write it
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,8 @@ class PersonRow:
     village: str
     sex: str = ""
     literacy_level: int = 0
-    name_folded: str = ""
+    sort_key: str = ""  # person_sort_text: where the next page of a list starts
+    status: str = ""  # "", "moved" (moved away) or "deceased"
 
     def as_json(self) -> dict:
         return {"id": self.id, "full_name": self.full_name, "birth": self.birth, "commune": self.commune,
@@ -53,7 +55,12 @@ def _rows(repo: Repository, people: list[E.Person]) -> list[PersonRow]:
 
 def _unsorted_rows(names: dict[str, str], people: list[E.Person]) -> list[PersonRow]:
     return [PersonRow(p.id, p.full_name, birth_of(p).iso(), names.get(p.commune_id, ""), names.get(p.village_id or "", ""),
-                      p.sex, p.literacy_level, p.name_folded) for p in people]
+                      p.sex, p.literacy_level, person_sort_text(p.full_name), life_status(p)) for p in people]
+
+
+def life_status(person: E.Person) -> str:
+    """"deceased", "moved" (moved away) or "" (lives here)."""
+    return "deceased" if person.died_on else "moved" if person.moved_away_on else ""
 
 
 def ethnic_index(repo: Repository) -> EthnicIndex:
@@ -148,22 +155,75 @@ class PersonService:
                 raise ValidationError(problems)
             return repo.update(E.Person, person_id, **values)
 
+    def move(self, person_id: str, village: str | None, household_number: str = "", relation: str = "") -> E.Person:
+        """Move a person within the commune: to another village (created if not yet known) and/or
+        another household, found by its number in that village or started with this person as head.
+        The person stops heading the household left. One transaction; moving to another commune is
+        recorded there as a new person and here as moved away (`mark_moved_away`)."""
+        with self.ctx.write("move_person") as repo:
+            person = repo.require(E.Person, person_id)
+            commune = repo.require(E.AdminUnit, person.commune_id)
+            village_unit = None
+            if village and village.strip():
+                village_unit = find_village(repo, commune, village)
+                if village_unit is None:
+                    village_unit = repo.add(E.AdminUnit, id=new_id(), key=None, kind="village", name=nfc(village),
+                                            name_folded=fold(village), parent_id=commune.id, code=None,
+                                            valid_from=commune.valid_from, valid_to=commune.valid_to, note="",
+                                            is_demo=False)
+            village_id = village_unit.id if village_unit else None
+            household_id, relation = None, nfc(relation)
+            number = nfc(household_number)
+            if number:
+                household = next((h for h in repo.list(E.Household, commune_id=commune.id, number=number)
+                                  if h.village_id == village_id), None)
+                if household is None:
+                    household = repo.add(E.Household, id=new_id(), commune_id=commune.id, village_id=village_id,
+                                         number=number, head_person_id=person_id, address="",
+                                         residence_status="resident")
+                    relation = HEAD
+                elif relation == HEAD:
+                    repo.update(E.Household, household.id, head_person_id=person_id)
+                household_id = household.id
+            if person.household_id and person.household_id != household_id:
+                left = repo.get(E.Household, person.household_id)
+                if left is not None and left.head_person_id == person_id:
+                    repo.update(E.Household, left.id, head_person_id=None)
+            return repo.update(E.Person, person_id, village_id=village_id, household_id=household_id,
+                               relation_to_head=relation if household_id else "")
+
+    def place_of(self, person: E.Person) -> tuple[str, str, str]:
+        """The names forms show for a person's place: commune, village, household number. Reads only."""
+        with self.ctx.read() as repo:
+            commune = repo.get(E.AdminUnit, person.commune_id)
+            village = repo.get(E.AdminUnit, person.village_id) if person.village_id else None
+            household = repo.get(E.Household, person.household_id) if person.household_id else None
+            return (commune.name if commune else "", village.name if village else "",
+                    household.number if household else "")
+
     def mark_moved_away(self, person_id: str, when: date) -> E.Person:
-        return self._life_event(person_id, "moved_away_on", when)
+        return self.set_life_status(person_id, "moved", when)
 
     def mark_deceased(self, person_id: str, when: date) -> E.Person:
-        return self._life_event(person_id, "died_on", when)
+        return self.set_life_status(person_id, "deceased", when)
 
-    def _life_event(self, person_id: str, field: str, when: date) -> E.Person:
-        with self.ctx.write(f"person_{field}") as repo:
+    def set_life_status(self, person_id: str, status: str, when: date | None) -> E.Person:
+        """"moved" (moved away from the commune) or "deceased" on a date, or "" (lives here: back
+        from moving away, or a status recorded by mistake). Reports count people by these dates."""
+        if status not in ("", "moved", "deceased"):
+            raise KbangError(N_("Tình trạng không hợp lệ: {status}."), status=status)
+        if status and when is None:
+            raise ValidationError([Problem("status", N_("Cần ngày chuyển đi hoặc ngày mất."))])
+        with self.ctx.write("person_status") as repo:
             current = repo.require(E.Person, person_id)
+            died_on = when if status == "deceased" else None
+            moved_away_on = when if status == "moved" else (current.moved_away_on if status == "deceased" else None)
             candidate = PersonInput(current.full_name, current.sex, birth_of(current), current.ethnic_code,
-                                    current.literacy_level, when if field == "died_on" else current.died_on,
-                                    when if field == "moved_away_on" else current.moved_away_on)
+                                    current.literacy_level, died_on, moved_away_on)
             problems = validate_person(candidate, self.ctx.today(), [current.ethnic_code or ""])
             if problems:
                 raise ValidationError(problems)
-            return repo.update(E.Person, person_id, **{field: when})
+            return repo.update(E.Person, person_id, died_on=died_on, moved_away_on=moved_away_on)
 
     def set_literacy(self, person_id: str, level: int, attained_on: date | None, source: str = "correction",
                      source_ref: str | None = None) -> E.Person:
@@ -189,13 +249,13 @@ class PersonService:
             return _rows(repo, queries.search_persons(repo.session, tokens, limit, communes))
 
     def page(self, after: tuple[str, str] | None = None, limit: int = 500,
-             commune_id: str | None = None, village_id: str | None = None) -> list[PersonRow]:
-        """One page of people after `after` = (folded name, id) of the last row shown, for lists that
-        load as they scroll (a hub of 1.35 million people). Order: folded name, as the index keeps it.
-        Reads only."""
+             commune_id: str | None = None, village_id: str | None = None, status: str | None = None) -> list[PersonRow]:
+        """One page of people after `after` = (sort key, id) of the last row shown, for lists that
+        load as they scroll (a hub of 1.35 million people), in Vietnamese order (given name first) as
+        the index keeps it. `status`: "present", "moved", "deceased" or None for everyone. Reads only."""
         with self.ctx.read() as repo:
             communes = unit_graph(repo).predecessors_of(commune_id) if commune_id else None
-            people = queries.persons_page(repo.session, after, limit, communes, village_id)
+            people = queries.persons_page(repo.session, after, limit, communes, village_id, status)
             return _unsorted_rows(queries.unit_names(repo.session), people)
 
     def list(self, commune: str | None = None, as_of: date | None = None) -> list[PersonRow]:
@@ -235,7 +295,7 @@ class HouseholdService:
                                  head_person_id=None, address=nfc(address), residence_status="resident")
             if head_person_id:
                 repo.require(E.Person, head_person_id)
-                repo.update(E.Person, head_person_id, household_id=household.id, relation_to_head="Chủ hộ")
+                repo.update(E.Person, head_person_id, household_id=household.id, relation_to_head=HEAD)
                 household = repo.update(E.Household, household.id, head_person_id=head_person_id)
             return household
 
@@ -249,7 +309,7 @@ class HouseholdService:
             person = repo.require(E.Person, person_id)
             if person.household_id != household_id:
                 repo.update(E.Person, person_id, household_id=household_id)
-            repo.update(E.Person, person_id, relation_to_head="Chủ hộ")
+            repo.update(E.Person, person_id, relation_to_head=HEAD)
             return repo.update(E.Household, household_id, head_person_id=person_id)
 
     def members(self, household_id: str) -> list[E.Person]:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from kbang_desktop.storage.models import SYNCABLE, ChangeLog
+from kbang_desktop.storage.models import SYNCABLE, ChangeLog, derive
 from kbang_desktop.storage.writes import AuditChain, Writer, save_clock, utcnow
 
 
@@ -36,6 +36,7 @@ class BulkLoader:
             row.update(rev=rev, prev_rev=None, deleted=False, created_at=now, created_by=actor, updated_at=now,
                        updated_by=actor)
             row.setdefault("owner_office_id", office)
+            derive(table, row)
             log.append({"record_type": table, "record_id": row["id"], "rev": rev, "origin_site_id": site})
         self.session.execute(insert(SYNCABLE[table].__table__), list(rows))
         self.session.execute(insert(ChangeLog.__table__), log)

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from kbang_desktop.storage.models import derive
+
 
 class RowWriter:
     """executemany INSERT and UPDATE (by id) of whole rows of one table."""
@@ -25,6 +27,7 @@ class RowWriter:
         quote = dialect.identifier_preparer.quote
         columns = [c for c in table.columns if c.key not in generated]
         self.session = session
+        self.table = table.name
         self.copy_sql = ""
         if dialect.name == "postgresql":  # COPY: one stream instead of a statement per row
             self.copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
@@ -62,6 +65,8 @@ class RowWriter:
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
+        for row in rows:
+            derive(self.table, row)
         if self.copy_sql:
             driver = self.session.connection().connection.driver_connection
             with driver.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
@@ -71,5 +76,7 @@ class RowWriter:
         self.session.connection().exec_driver_sql(self.insert_sql, self.insert_rows(rows))
 
     def update(self, rows: Sequence[dict[str, Any]]) -> None:
+        for row in rows:
+            derive(self.table, row)
         if rows:
             self.session.connection().exec_driver_sql(self.update_sql, self.update_rows(rows))

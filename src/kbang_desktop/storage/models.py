@@ -7,7 +7,9 @@ ledger) is not syncable. Schema changes go through Alembic only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -20,8 +22,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kbang_desktop.core.text import person_sort_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -30,6 +35,9 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+SORT_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
 
 
 class Base(DeclarativeBase):
@@ -153,8 +161,13 @@ class Household(SyncMixin, Base):
 
 class Person(SyncMixin, Base):
     __tablename__ = "person"
-    __table_args__ = (Index("ix_person_commune_name", "commune_id", "name_folded"),)
+    __table_args__ = (Index("ix_person_commune_name", "commune_id", "name_folded"),
+                      Index("ix_person_sort", "sort_key", "id"),
+                      Index("ix_person_commune_sort", "commune_id", "sort_key", "id"))
     full_name: Mapped[str] = mapped_column(String(120))
+    # Vietnamese order (core.text.person_sort_text), worked out from full_name wherever a person is
+    # written and never sent: see DERIVED. Compared bytewise, hence the "C" collation on PostgreSQL.
+    sort_key: Mapped[str] = mapped_column(SORT_TEXT, default="", server_default="")
     name_folded: Mapped[str] = mapped_column(String(120), index=True)
     sex: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -501,3 +514,28 @@ SYNCABLE: dict[str, type[Base]] = {
     for cls in Base.__subclasses__()
     if issubclass(cls, SyncMixin)
 }
+
+
+# Columns each site works out for itself from other columns of the same row: left out of record
+# states (bundles, the change log), filled in whenever a row is written, by any path.
+DERIVED: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
+    "person": {"sort_key": lambda values: person_sort_text(values["full_name"])},
+}
+
+
+def state_columns(table: str) -> list[str]:
+    """The columns of a syncable table that make up a record's state (what travels)."""
+    derived = DERIVED.get(table, {})
+    return [c.key for c in SYNCABLE[table].__table__.columns if c.key not in derived]  # type: ignore[attr-defined]
+
+
+def derive(table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Fill the derived columns of a row about to be written as a whole (bulk insert, sync)."""
+    for column, compute in DERIVED.get(table, {}).items():
+        values[column] = compute(values)
+    return values
+
+
+@event.listens_for(Person.full_name, "set")
+def _person_named(target: Person, value: str, _old: object, _initiator: object) -> None:
+    target.sort_key = person_sort_text(value)

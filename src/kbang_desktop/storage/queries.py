@@ -63,18 +63,27 @@ def persons_in(session: Session, commune_ids: set[str], include_deleted: bool = 
 
 
 def persons_page(session: Session, after: tuple[str, str] | None, limit: int,
-                 commune_ids: set[str] | None = None, village_id: str | None = None) -> list[E.Person]:
-    """One page of people in (folded name, id) order after `after`: keyset paging, as fast at the
-    millionth row as at the first (ix_person_name_folded, ix_person_commune_name)."""
+                 commune_ids: set[str] | None = None, village_id: str | None = None,
+                 status: str | None = None) -> list[E.Person]:
+    """One page of people in Vietnamese order (sort key, id) after `after`: keyset paging, as fast
+    at the millionth row as at the first (ix_person_sort, ix_person_commune_sort).
+
+    `status`: "present" (neither moved away nor deceased), "moved" or "deceased"; None for all."""
     statement = select(M.Person).where(M.Person.deleted.is_(False))
     if commune_ids is not None:
         statement = statement.where(M.Person.commune_id.in_(commune_ids))
     if village_id is not None:
         statement = statement.where(M.Person.village_id == village_id)
+    if status == "present":
+        statement = statement.where(M.Person.moved_away_on.is_(None), M.Person.died_on.is_(None))
+    elif status == "moved":
+        statement = statement.where(M.Person.moved_away_on.is_not(None), M.Person.died_on.is_(None))
+    elif status == "deceased":
+        statement = statement.where(M.Person.died_on.is_not(None))
     if after is not None:
-        statement = statement.where(or_(M.Person.name_folded > after[0],
-                                        and_(M.Person.name_folded == after[0], M.Person.id > after[1])))
-    statement = statement.order_by(M.Person.name_folded, M.Person.id).limit(limit)
+        statement = statement.where(or_(M.Person.sort_key > after[0],
+                                        and_(M.Person.sort_key == after[0], M.Person.id > after[1])))
+    statement = statement.order_by(M.Person.sort_key, M.Person.id).limit(limit)
     return [to_entity(r) for r in session.execute(statement).scalars()]
 
 

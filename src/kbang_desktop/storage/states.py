@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
-from kbang_desktop.storage.models import SYNCABLE
+from kbang_desktop.storage.models import DERIVED, SYNCABLE
 from kbang_desktop.storage.writes import row_state
 
 TYPE_KEY = "_type"
@@ -93,8 +93,9 @@ def _compile(table: str, columns: tuple[tuple[str, int, bool, int | None], ...])
 @cache
 def _plan(table: str) -> _Plan:
     model = SYNCABLE[table]
+    derived = DERIVED.get(table, {})
     columns = tuple((c.key, _kind(c), bool(c.nullable), getattr(c.type, "length", None))
-                    for c in model.__table__.columns)
+                    for c in model.__table__.columns if c.key not in derived)
     return _Plan(columns, frozenset(key for key, *_ in columns), {c.key: c for c in model.__table__.columns},
                  _compile(table, columns))
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.hlc import HybridClock
 from kbang_desktop.i18n import N_
-from kbang_desktop.storage.models import AuditEvent, Base, ChangeLog, LocalState, SyncMixin, User
+from kbang_desktop.storage.models import DERIVED, AuditEvent, Base, ChangeLog, LocalState, SyncMixin, User
 
 GENESIS_HASH = "0" * 64
 REDACTED = {("app_user", "password_hash")}
@@ -63,11 +63,12 @@ def jsonable(value: Any) -> Any:
 
 
 def row_state(obj: Base) -> dict[str, Any]:
-    """Every column of a row as JSON-ready values."""
+    """Every column of a row as JSON-ready values (not the ones each site derives for itself)."""
     table = obj.__table__.name  # type: ignore[attr-defined]
+    derived = DERIVED.get(table, {})
     state = {}
     for column in obj.__table__.columns:  # type: ignore[attr-defined]
-        if (table, column.key) in REDACTED:
+        if (table, column.key) in REDACTED or column.key in derived:
             continue
         state[column.key] = jsonable(getattr(obj, column.key))
     return state

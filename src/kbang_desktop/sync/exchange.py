@@ -42,6 +42,7 @@ from kbang_desktop.storage.models import (
     PeerSite,
     Site,
     SiteReceipt,
+    state_columns,
 )
 from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.states import TYPE_KEY, decode_state
@@ -198,7 +199,7 @@ def _changed_tables(session: Session, selection: Selection, seq_to: int) -> list
 
 def _lines(session: Session, selection: Selection, seq_to: int) -> Iterator[dict[str, Any]]:
     for table in _changed_tables(session, selection, seq_to):
-        columns = [c.key for c in SYNCABLE[table].__table__.columns]  # type: ignore[attr-defined]
+        columns = state_columns(table)
         result = session.execute(_changed(session, table, selection, seq_to), execution_options={"yield_per": BATCH})
         for rows in result.partitions(BATCH):
             histories = _histories(session, table, [row.id for row in rows], ancestry=True)
@@ -414,7 +415,8 @@ class Planner:
             self.seen.add(key)
         columns = model.__table__.columns  # type: ignore[attr-defined]
         ids = [v["id"] for v in decoded]
-        local = {row.id: dict(row._mapping) for row in
+        keys = state_columns(table)
+        local = {row.id: {key: row._mapping[key] for key in keys} for row in
                  self.session.execute(select(model.__table__).where(columns.id.in_(ids)))}  # type: ignore[attr-defined]
         decisions: list[Decision] = []
         need_history: list[str] = []
