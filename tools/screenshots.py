@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# KBANG_SCREENSHOTS: another folder, e.g. for a look at 150% scaling (QT_SCALE_FACTOR=1.5).
+OUT = Path(os.environ.get("KBANG_SCREENSHOTS") or Path(__file__).resolve().parents[1] / "docs" / "screenshots")
 NAMES = ["tong-quan", "nguoi-dan", "trung-tam", "xoa-mu-chu", "mo-hinh-hoc-tap", "giay-cong-nhan", "dong-bo", "bao-cao",
          "nhap-excel", "danh-muc", "nhat-ky", "cai-dat"]
 
@@ -26,6 +28,11 @@ def main() -> int:
     lang = sys.argv[1] if len(sys.argv) > 1 else "vi"
     i18n.setup(lang)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from PySide6.QtCore import QSettings
+
+    # Fresh settings, not this user's: the pictures show what a new installation shows.
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp(prefix="kbang-shots-"))
     from kbang_desktop.paths import demo_database
     from kbang_desktop.services.registry import ensure_demo
     from kbang_desktop.ui.login import LoginDialog

@@ -132,3 +132,25 @@ def test_demo_data_is_deterministic_and_consistent(services):
     again = DemoService(services.ctx).commune_rows(1, 600, seed=7)
     assert [p["full_name"] for p in next(again)["person"]][:20] == [p["full_name"] for p in next(
         DemoService(services.ctx).commune_rows(1, 600, seed=7))["person"]][:20]
+
+
+def test_class_corrections_and_a_learner_leaving_are_checked(services):
+    centre = services.centres.add("Kông Bơ La", "Trung tâm học tập cộng đồng xã Kông Bơ La")
+    klass = services.literacy.add_class(centre.id, "Lớp GĐ2", 2, date(2026, 2, 1))
+    assert klass.current_term == 4
+    with pytest.raises(KbangError, match="4, 5"):
+        services.literacy.update_class(klass.id, current_term=2)  # term 2 belongs to phase 1
+    with pytest.raises(KbangError):
+        services.literacy.update_class(klass.id, end_date=date(2026, 1, 1))
+    with pytest.raises(KbangError):
+        services.literacy.update_class(klass.id, phase=1)  # the phase is fixed once opened
+    assert services.literacy.update_class(klass.id, current_term=5, name=" Lớp  GĐ2 Làng A ").name == "Lớp GĐ2 Làng A"
+    learner = services.persons.add("Đinh Thị Bŏk", "F", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    enrolment = services.literacy.enrol(klass.id, learner.id, date(2026, 2, 3))
+    with pytest.raises(KbangError):
+        services.literacy.drop(enrolment.id, date(2026, 3, 1), "  ")  # a reason is needed
+    with pytest.raises(KbangError):
+        services.literacy.drop(enrolment.id, date(2026, 2, 1), "Ốm đau")  # before joining
+    assert services.literacy.enrolments(klass.id)[0].status != "dropped"
+    left = services.literacy.drop(enrolment.id, date(2026, 3, 1), "Ốm đau")
+    assert left.status == "dropped" and left.drop_reason == "Ốm đau"

@@ -8,9 +8,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
+from kbang_desktop.core.text import fold, person_sort_key
 from kbang_desktop.ui.main_window import MainWindow
 from kbang_desktop.ui.models import Col, ListModel, PagedModel
 
@@ -64,11 +65,19 @@ def test_people_load_page_by_page_and_search_folds_vietnamese(qtbot, window, ser
         return area.model.exhausted and not area.model.loading
 
     qtbot.waitUntil(all_loaded, timeout=TIMEOUT)
-    assert area.model.rowCount() == services.persons.count()
+    everyone = services.persons.list()
+    present = [r.id for r in everyone if not r.status]  # the list opens on people living in the commune
+    assert 0 < len(present) < len(everyone)
+    shown = area.model.rows
+    assert sorted(r.id for r in shown) == sorted(present)
+    keys = [person_sort_key(r.full_name) for r in shown]
+    assert keys == sorted(keys)  # in Vietnamese order (given name first), page after page
+    area.status.setCurrentIndex(area.status.findData(None))
+    qtbot.waitUntil(lambda: all_loaded() and area.model.rowCount() == services.persons.count(), timeout=TIMEOUT)
     area.search.setText("dinh van hmuk")
     qtbot.waitUntil(lambda: 0 < area.model.rowCount() < 50 and not area.model.loading, timeout=TIMEOUT)
     assert "Đinh Văn Hmưk" in [r.full_name for r in area.model.rows]
-    assert all("hmuk" in r.name_folded for r in area.model.rows)
+    assert all("hmuk" in fold(r.full_name) for r in area.model.rows)
 
 
 def test_add_a_person_through_the_form(qtbot, window, services, monkeypatch):
@@ -374,12 +383,12 @@ def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services
 
 def test_columns_can_be_hidden_and_the_choice_is_kept(qtbot, window):
     from kbang_desktop.ui.prefs import prefs
-    from kbang_desktop.ui.widgets import table
+    from kbang_desktop.ui.widgets import settings_key, table
 
     area = window.areas[1]
     header = area.view.horizontalHeader()
     header.setSectionHidden(4, True)
-    prefs().setValue("tables/people", header.saveState())
+    prefs().setValue(f"tables/{settings_key(area.model, 'people')}", header.saveState())
     again = table(area.model, "people")
     qtbot.addWidget(again)
     assert again.horizontalHeader().isSectionHidden(4) and not again.horizontalHeader().isSectionHidden(0)
@@ -416,6 +425,78 @@ def test_a_centre_its_activity_and_ranking(qtbot, window, services):
     saved = services.centres.list()[0]
     assert saved.has_seal and saved.computers == 3
     assert services.centres.activities(saved.id)[0].participants_female == 25
+
+    def staff(dialog):
+        dialog.name.setText("Đinh Văn Hmưk")
+        dialog.role.setCurrentIndex(dialog.role.findData("director"))
+        return True
+
+    area.add_staff(staff)
+    qtbot.waitUntil(lambda: area.staff.rowCount() == 1, timeout=TIMEOUT)
+    assert area.staff.data(area.staff.index(0, 1)) == "Giám đốc"
+
+    def correct(dialog):
+        assert dialog.name.text() == saved.name and dialog.flags["has_seal"].isChecked()
+        assert dialog.computers.value() == 3
+        dialog.computers.setValue(5)
+        dialog.flags["has_internet"].setChecked(True)
+        return True
+
+    area.edit_centre(correct)
+    qtbot.waitUntil(lambda: services.centres.list()[0].computers == 5, timeout=TIMEOUT)
+    again = services.centres.list()[0]
+    assert again.has_internet and again.has_seal and again.name == saved.name and again.status == "active"
+    window.tasks.wait()
+
+
+def test_open_and_correct_a_class_and_a_learner_leaves(qtbot, window, services):
+    centre = services.centres.add("Kông Bơ La", "Trung tâm học tập cộng đồng xã Kông Bơ La")
+    services.persons.add("Đinh Thị Bŏk", "F", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    area = window.areas[3]
+    window.show_area(3)
+    _wait_idle(qtbot, window)
+
+    def open_class(dialog):
+        assert dialog.centre.currentData().id == centre.id
+        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()  # no name yet
+        dialog.name.setText("Lớp XMC GĐ1 Làng A")
+        dialog.village.setCurrentIndex(dialog.village.findText("Làng A"))
+        dialog.teacher.setText("Y Hạ")
+        return True
+
+    area.edit_class(new=True, fill=open_class)
+    qtbot.waitUntil(lambda: area.classes.rowCount() == 1, timeout=TIMEOUT)
+    klass = services.literacy.classes()[0]
+    assert klass.phase == 1 and klass.current_term == 1 and klass.teacher_name == "Y Hạ" and klass.village_id
+    area.class_view.selectRow(0)
+    qtbot.waitUntil(lambda: area.edit_class_button.isEnabled(), timeout=TIMEOUT)
+
+    def correct(dialog):
+        assert dialog.name.text() == "Lớp XMC GĐ1 Làng A" and not dialog.phase.isEnabled()
+        assert [dialog.term.itemData(i) for i in range(dialog.term.count())] == [1, 2, 3]
+        dialog.term.setCurrentIndex(dialog.term.findData(2))
+        return True
+
+    area.edit_class(fill=correct)
+    qtbot.waitUntil(lambda: services.literacy.classes()[0].current_term == 2, timeout=TIMEOUT)
+    window.tasks.wait()
+    area.class_view.selectRow(0)
+    area.enrol("dinh thi bok")
+    qtbot.waitUntil(lambda: area.grid.rowCount() == 1, timeout=TIMEOUT)
+    area.grid.setCurrentCell(0, 0)
+
+    def leave(dialog):
+        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()  # a reason is needed
+        dialog.reason.setCurrentText("Đi làm ăn xa")
+        return True  # from today, the date the form offers
+
+    area.drop_learner(leave)
+    qtbot.waitUntil(lambda: services.literacy.enrolments(klass.id)[0].status == "dropped", timeout=TIMEOUT)
+    enrolment = services.literacy.enrolments(klass.id)[0]
+    assert enrolment.left_on == services.ctx.today() and enrolment.drop_reason == "Đi làm ăn xa"
+    qtbot.waitUntil(lambda: "nghỉ học" in (area.grid.item(0, 0).text() if area.grid.item(0, 0) else ""), timeout=TIMEOUT)
+    assert not area.cells[0][3].isEnabled()  # no results for a learner who left
+    window.tasks.wait()
 
 
 def test_reference_data_shows_successions_and_an_admin_edits_a_criteria_set(qtbot, window, services):
@@ -498,6 +579,49 @@ def test_a_person_is_corrected_from_the_list(qtbot, window, services):
     qtbot.waitUntil(lambda: services.persons.get(person.id).full_name == "Đinh Văn Hmưk", timeout=TIMEOUT)
     saved = services.persons.get(person.id)
     assert saved.birth_date == date(1990, 3, 12) and saved.ethnic_code == "13" and saved.village_id == person.village_id
+    window.tasks.wait()
+
+
+def test_a_person_moves_household_and_then_away(qtbot, window, services):
+    """Moving within the commune (village, household) and moving away, through the person form; the
+    list's status filter then finds the person only among those who moved away."""
+    person = services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    area = window.areas[1]
+    window.show_area(1)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=TIMEOUT)
+
+    def move(dialog):
+        assert dialog.commune.text() == "Kông Bơ La" and not dialog.commune.isEnabled()
+        assert dialog.village.currentText() == "Làng A" and dialog.household.text() == ""
+        dialog.village.setCurrentText("Làng B")
+        dialog.household.setText("12")
+        dialog.relation.setCurrentIndex(0)  # Chủ hộ
+        assert dialog.has_unsaved()
+        dialog.save()
+        return True
+
+    area.edit_person(0, move)
+    qtbot.waitUntil(lambda: services.persons.get(person.id).household_id is not None, timeout=TIMEOUT)
+    moved = services.persons.get(person.id)
+    assert services.persons.place_of(moved)[1:] == ("Làng B", "12") and moved.relation_to_head == "Chủ hộ"
+    assert services.households.list(moved.commune_id)[0].head_person_id == person.id
+    window.tasks.wait()
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1 and not area.model.loading, timeout=TIMEOUT)
+
+    def away(dialog):
+        dialog.status.setCurrentIndex(dialog.status.findData("moved"))
+        dialog.status_date.setDate(QDate(2026, 3, 1))
+        dialog.save()
+        return True
+
+    area.edit_person(0, away)
+    qtbot.waitUntil(lambda: services.persons.get(person.id).moved_away_on == date(2026, 3, 1), timeout=TIMEOUT)
+    window.tasks.wait()
+    area.refresh()  # as after the form closes
+    qtbot.waitUntil(lambda: not area.model.loading and area.model.rowCount() == 0, timeout=TIMEOUT)  # only present
+    area.status.setCurrentIndex(area.status.findData("moved"))
+    qtbot.waitUntil(lambda: [r.full_name for r in area.model.rows] == ["Đinh Văn Hmưk"], timeout=TIMEOUT)
+    assert area.model.data(area.model.index(0, 6)) == "Đã chuyển đi"
     window.tasks.wait()
 
 

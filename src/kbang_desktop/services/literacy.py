@@ -18,6 +18,7 @@ from kbang_desktop.core.literacy import (
     rule_for,
     standard_of_tally,
 )
+from kbang_desktop.core.text import nfc
 from kbang_desktop.core.units import COMMUNE_KINDS
 from kbang_desktop.core.validation import validate_learner_age
 from kbang_desktop.i18n import N_
@@ -119,6 +120,27 @@ class LiteracyService:
                             current_term=PHASE_TERMS[phase][0], teacher_name=teacher_name, village_id=village_id,
                             start_date=start_date, end_date=None, funding_programme=funding_programme)
 
+    def update_class(self, class_id: str, **changes: object) -> E.LiteracyClass:
+        """Correct a class: name, current term (one of its phase), teacher, village, dates, funding."""
+        allowed = {"name", "current_term", "teacher_name", "village_id", "start_date", "end_date", "funding_programme"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise KbangError(N_("Không sửa được trường {field}."), field=", ".join(sorted(unknown)))
+        if "name" in changes and not nfc(str(changes["name"])):
+            raise KbangError(N_("Chưa nhập tên lớp."))
+        with self.ctx.write("update_literacy_class") as repo:
+            current = repo.require(E.LiteracyClass, class_id)
+            term = changes.get("current_term", current.current_term)
+            if term not in PHASE_TERMS[current.phase]:
+                raise KbangError(N_("Lớp giai đoạn {phase} chỉ có các kì {terms}."), phase=current.phase,
+                                 terms=", ".join(str(t) for t in PHASE_TERMS[current.phase]))
+            start, end = changes.get("start_date", current.start_date), changes.get("end_date", current.end_date)
+            if end is not None and end < start:  # type: ignore[operator]
+                raise KbangError(N_("Ngày kết thúc lớp trước ngày khai giảng."))
+            if "name" in changes:
+                changes["name"] = nfc(str(changes["name"]))
+            return repo.update(E.LiteracyClass, class_id, **changes)
+
     def enrol(self, class_id: str, person_id: str, enrolled_on: date) -> E.Enrolment:
         """Enrol a learner aged 15 to 60; refuses a second active enrolment in the same class."""
         with self.ctx.write("enrol") as repo:
@@ -135,8 +157,15 @@ class LiteracyService:
                             enrolled_on=enrolled_on, left_on=None, status="studying", drop_reason="")
 
     def drop(self, enrolment_id: str, left_on: date, reason: str) -> E.Enrolment:
+        """A learner leaves a class before the end: the date and the reason are kept (reports count
+        drop-outs); the results entered so far stay."""
+        if not nfc(reason):
+            raise KbangError(N_("Cần ghi lí do nghỉ học."))
         with self.ctx.write("drop_enrolment") as repo:
-            return repo.update(E.Enrolment, enrolment_id, status="dropped", left_on=left_on, drop_reason=reason)
+            current = repo.require(E.Enrolment, enrolment_id)
+            if left_on < current.enrolled_on:
+                raise KbangError(N_("Ngày nghỉ học trước ngày vào lớp ({date})."), date=current.enrolled_on.strftime("%d/%m/%Y"))
+            return repo.update(E.Enrolment, enrolment_id, status="dropped", left_on=left_on, drop_reason=nfc(reason))
 
     def record_result(self, enrolment_id: str, term: int, subject: str, result: str, recorded_on: date) -> E.Enrolment:
         """Record (or correct) one term result; completing a phase updates the learner's literacy level."""

@@ -101,6 +101,10 @@ class UnitService:
             units = [u for u in units if u.valid_from <= when and (u.valid_to is None or when <= u.valid_to)]
         return units
 
+    def get(self, unit_id: str) -> E.AdminUnit:
+        with self.ctx.read() as repo:
+            return repo.require(E.AdminUnit, unit_id)
+
     def successions(self) -> list[E.AdminSuccession]:
         with self.ctx.read() as repo:
             return repo.list(E.AdminSuccession)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +28,7 @@ from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import CENTRE_STATUS
 from kbang_desktop.ui.widgets import date_edit, picked, save_cancel, table
 
+STAFF_ROLE_NAMES = {"director": N_("Giám đốc"), "deputy": N_("Phó Giám đốc"), "staff": N_("Cán bộ")}
 RANKING_NAMES = {"tot": N_("Tốt"), "kha": N_("Khá"), "trung_binh": N_("Trung bình"), "yeu": N_("Yếu")}
 
 
@@ -34,6 +36,7 @@ class _Form(QDialog):
     def __init__(self, parent: QWidget, title: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n") * 60)
         self.form = QFormLayout(self)
 
     def finish(self) -> None:
@@ -41,9 +44,13 @@ class _Form(QDialog):
 
 
 class CentreDialog(_Form):
-    def __init__(self, parent: QWidget, commune: str, today: date) -> None:
-        super().__init__(parent, _("Trung tâm học tập cộng đồng mới"))
+    """A new centre, or corrections to one (its facilities each year, its status)."""
+
+    def __init__(self, parent: QWidget, commune: str, today: date, centre: Any = None) -> None:
+        super().__init__(parent, _("Sửa trung tâm học tập cộng đồng") if centre is not None
+                         else _("Trung tâm học tập cộng đồng mới"))
         self.name, self.decision, self.commune = QLineEdit(), QLineEdit(), QLineEdit(commune)
+        self.name.setObjectName("centre_name")
         self.founded = date_edit(today)
         self.flags = {key: QCheckBox(_(label)) for key, label in (
             ("has_premises", N_("Có trụ sở riêng")), ("has_seal", N_("Có con dấu")),
@@ -58,6 +65,44 @@ class CentreDialog(_Form):
         for box in self.flags.values():
             self.form.addRow("", box)
         self.form.addRow(_("Máy tính"), self.computers)
+        self.status = QComboBox()
+        self.status.setObjectName("centre_status")
+        for key, label in CENTRE_STATUS.items():
+            self.status.addItem(_(label), key)
+        if centre is not None:
+            self.form.addRow(_("Trạng thái"), self.status)
+            self.name.setText(centre.name)
+            self.decision.setText(centre.founding_decision)
+            if centre.founded_on:
+                self.founded.setDate(QDate(centre.founded_on.year, centre.founded_on.month, centre.founded_on.day))
+            for key, box in self.flags.items():
+                box.setChecked(bool(getattr(centre, key)))
+            self.computers.setValue(centre.computers)
+            self.status.setCurrentIndex(max(self.status.findData(centre.status), 0))
+            self.commune.setEnabled(False)
+        self.finish()
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {key: box.isChecked() for key, box in self.flags.items()}
+        values.update(computers=self.computers.value(), name=self.name.text().strip(),
+                      founding_decision=self.decision.text().strip(), founded_on=picked(self.founded))
+        return values
+
+
+class StaffDialog(_Form):
+    def __init__(self, parent: QWidget, today: date) -> None:
+        super().__init__(parent, _("Cán bộ của trung tâm"))
+        self.name, self.position = QLineEdit(), QLineEdit()
+        self.name.setObjectName("staff_name")
+        self.role = QComboBox()
+        for key, label in STAFF_ROLE_NAMES.items():
+            self.role.addItem(_(label), key)
+        self.since = date_edit(today)
+        self.form.addRow(_("Họ và tên"), self.name)
+        self.form.addRow(_("Chức danh"), self.role)
+        self.form.addRow(_("Chức vụ"), self.position)
+        self.position.setPlaceholderText(_("ví dụ: Phó Chủ tịch UBND xã"))
+        self.form.addRow(_("Từ ngày"), self.since)
         self.finish()
 
 
@@ -94,6 +139,8 @@ class CentresArea(Area):
         bar = QHBoxLayout()
         self.buttons = {}
         for key, label, slot in (("add_centre", N_("Thêm trung tâm..."), self.add_centre),
+                                 ("edit_centre", N_("Sửa trung tâm..."), self.edit_centre),
+                                 ("add_staff", N_("Thêm cán bộ..."), self.add_staff),
                                  ("add_activity", N_("Thêm hoạt động..."), self.add_activity),
                                  ("ranking", N_("Xếp loại năm..."), self.set_ranking)):
             button = QPushButton(_(label))
@@ -113,6 +160,7 @@ class CentresArea(Area):
                                   Col(N_("Trạng thái"), lambda c: _(CENTRE_STATUS.get(c.status, c.status)))), (), self)
         self.centre_view = table(self.centres, "centres")
         self.centre_view.selectionModel().selectionChanged.connect(lambda *_a: self.load_details())
+        self.centre_view.doubleClicked.connect(lambda _index: self.edit_centre())
         split.addWidget(self.centre_view)
         details = QWidget()
         box = QVBoxLayout(details)
@@ -125,7 +173,9 @@ class CentresArea(Area):
         self.rankings = ListModel((Col(N_("Năm"), lambda r: str(r.year)),
                                    Col(N_("Xếp loại"), lambda r: _(RANKING_NAMES.get(r.ranking, r.ranking))),
                                    Col(N_("Ghi chú"), lambda r: r.notes)), (), self)
-        self.staff = ListModel((Col(N_("Họ và tên"), lambda s: s.full_name), Col(N_("Chức vụ"), lambda s: s.position)), (), self)
+        self.staff = ListModel((Col(N_("Họ và tên"), lambda s: s.full_name),
+                                Col(N_("Chức danh"), lambda s: _(STAFF_ROLE_NAMES.get(s.role, s.role))),
+                                Col(N_("Chức vụ"), lambda s: s.position)), (), self)
         box.addWidget(QLabel("<b>" + _("Hoạt động") + "</b>"))
         box.addWidget(table(self.activities, "activities"), 2)
         box.addWidget(QLabel("<b>" + _("Xếp loại hằng năm") + "</b>"))
@@ -167,12 +217,38 @@ class CentresArea(Area):
                               self.services.ctx.today())
         if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
             return
-        services = self.services
-        values = {key: box.isChecked() for key, box in dialog.flags.items()}
-        values["computers"] = dialog.computers.value()
-        name, commune, decision, founded = (dialog.name.text().strip(), dialog.commune.text().strip(),
-                                            dialog.decision.text().strip(), picked(dialog.founded))
+        services, values, commune = self.services, dialog.values(), dialog.commune.text().strip()
+        name, decision, founded = values.pop("name"), values.pop("founding_decision"), values.pop("founded_on")
         self.tasks.run(lambda: services.centres.add(commune, name, decision, founded, **values), lambda _c: self.refresh())
+
+    def edit_centre(self, fill: Any = None) -> None:
+        centre = self.centre()
+        if centre is None or not self.can_write:
+            return
+        services = self.services
+
+        def opened(commune: Any) -> None:
+            dialog = CentreDialog(self, commune.name, services.ctx.today(), centre)
+            if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+                return
+            values = dialog.values()
+            values["status"] = dialog.status.currentData()
+            self.tasks.run(lambda: services.centres.update(centre.id, **values), lambda _c: self.refresh())
+
+        self.tasks.run(lambda: services.units.get(centre.commune_id), opened)
+
+    def add_staff(self, fill: Any = None) -> None:
+        centre = self.centre()
+        if centre is None:
+            return
+        dialog = StaffDialog(self, self.services.ctx.today())
+        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+            return
+        services = self.services
+        name, role, position, since = (dialog.name.text().strip(), dialog.role.currentData(),
+                                       dialog.position.text().strip(), picked(dialog.since))
+        self.tasks.run(lambda: services.centres.add_staff(centre.id, name, role, position, since),
+                       lambda _s: self.load_details())
 
     def add_activity(self, fill: Any = None) -> None:
         centre = self.centre()

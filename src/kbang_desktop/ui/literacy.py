@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -21,10 +27,134 @@ from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import LEVELS
-from kbang_desktop.ui.widgets import date_edit, message_label, picked, table
+from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel, table
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
 RESULTS = (("", ""), *RESULT_NAMES.items())
+
+
+class ClassDialog(QDialog):
+    """A new literacy class, or corrections to one: centre and phase are fixed once it is opened."""
+
+    def __init__(self, parent: QWidget, today: date, centres: list[Any], villages: dict[str, list[Any]],
+                 klass: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Sửa lớp xóa mù chữ") if klass is not None else _("Mở lớp xóa mù chữ"))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n") * 60)
+        self.villages = villages
+        form = QFormLayout(self)
+        self.name = QLineEdit(klass.name if klass is not None else "")
+        self.name.setObjectName("class_name")
+        self.centre = QComboBox()
+        self.centre.setObjectName("class_centre")
+        for centre in centres:
+            self.centre.addItem(centre.name, centre)
+        self.phase = QComboBox()
+        self.phase.setObjectName("class_phase")
+        self.term = QComboBox()
+        self.term.setObjectName("class_term")
+        for phase in PHASE_TERMS:
+            self.phase.addItem(_("Giai đoạn {n}").format(n=phase), phase)
+        self.teacher = QLineEdit(klass.teacher_name if klass is not None else "")
+        self.village = QComboBox()
+        self.village.setObjectName("class_village")
+        self.start = date_edit(klass.start_date if klass is not None else today, "class_start")
+        self.has_end = QCheckBox(_("Đã kết thúc ngày"))
+        self.end = date_edit((klass.end_date if klass is not None else None) or today, "class_end")
+        self.has_end.toggled.connect(self.end.setEnabled)
+        self.has_end.setChecked(klass is not None and klass.end_date is not None)
+        self.end.setEnabled(self.has_end.isChecked())
+        self.funding = QLineEdit(klass.funding_programme if klass is not None else "")
+        self.funding.setPlaceholderText(_("ví dụ: Chương trình mục tiêu quốc gia"))
+        self.problem = QLabel("")
+        self.problem.setObjectName("problem_class")
+        self.problem.setStyleSheet("color: #a40000")
+        end_row = QHBoxLayout()
+        end_row.addWidget(self.has_end)
+        end_row.addWidget(self.end, 1)
+        for label, widget in ((_("Tên lớp"), self.name), (_("Trung tâm"), self.centre), (_("Giai đoạn"), self.phase),
+                              (_("Kì hiện tại"), self.term), (_("Giáo viên"), self.teacher),
+                              (_("Thôn/Làng"), self.village), (_("Khai giảng"), self.start)):
+            form.addRow(label, widget)
+        form.addRow("", end_row)
+        form.addRow(_("Nguồn kinh phí"), self.funding)
+        form.addRow(self.problem)
+        self.buttons = save_cancel(self)
+        form.addRow(self.buttons)
+        self.phase.currentIndexChanged.connect(lambda _i: self._fill_terms())
+        self.centre.currentIndexChanged.connect(lambda _i: self._fill_villages())
+        self.name.textChanged.connect(lambda _t: self.check())
+        if klass is not None:
+            self.centre.setCurrentIndex(max(next((i for i, c in enumerate(centres) if c.id == klass.centre_id), 0), 0))
+            self.phase.setCurrentIndex(self.phase.findData(klass.phase))
+            self.centre.setEnabled(False)
+            self.phase.setEnabled(False)
+        self._fill_terms(klass.current_term if klass is not None else None)
+        self._fill_villages(klass.village_id if klass is not None else None)
+        self.check()
+
+    def _fill_terms(self, current: int | None = None) -> None:
+        self.term.clear()
+        for term in PHASE_TERMS[self.phase.currentData()]:
+            self.term.addItem(_("Kì {n}").format(n=term), term)
+        if current is not None:
+            self.term.setCurrentIndex(max(self.term.findData(current), 0))
+
+    def _fill_villages(self, current: str | None = None) -> None:
+        self.village.clear()
+        self.village.addItem(_("(không gắn với thôn, làng nào)"), None)
+        centre = self.centre.currentData()
+        for village in self.villages.get(centre.commune_id, []) if centre is not None else []:
+            self.village.addItem(village.name, village.id)
+        if current:
+            self.village.setCurrentIndex(max(self.village.findData(current), 0))
+
+    def check(self) -> bool:
+        message = ""
+        if not self.name.text().strip():
+            message = _("Cần tên lớp.")
+        elif self.centre.currentData() is None:
+            message = _("Chưa có trung tâm học tập cộng đồng nào: thêm trung tâm trước.")
+        self.problem.setText(message)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not message)
+        return not message
+
+    def values(self) -> dict[str, Any]:
+        return {"name": self.name.text().strip(), "current_term": self.term.currentData(),
+                "teacher_name": self.teacher.text().strip(), "village_id": self.village.currentData(),
+                "start_date": picked(self.start), "end_date": picked(self.end) if self.has_end.isChecked() else None,
+                "funding_programme": self.funding.text().strip()}
+
+    def accept(self) -> None:
+        if self.check():
+            super().accept()
+
+
+class DropDialog(QDialog):
+    """A learner leaves the class: the date and the reason, both required."""
+
+    REASONS = (N_("Chuyển đi nơi khác"), N_("Đi làm ăn xa"), N_("Ốm đau"), N_("Bận việc gia đình"))
+
+    def __init__(self, parent: QWidget, learner: str, today: date) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Cho nghỉ học"))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n") * 50)
+        form = QFormLayout(self)
+        form.addRow(QLabel(_("Học viên: {name}").format(name=learner)))
+        self.when = date_edit(today, "left_on")
+        self.reason = QComboBox()
+        self.reason.setObjectName("drop_reason")
+        self.reason.setEditable(True)
+        for reason in self.REASONS:
+            self.reason.addItem(_(reason))
+        self.reason.setCurrentText("")
+        form.addRow(_("Nghỉ từ ngày"), self.when)
+        form.addRow(_("Lí do"), self.reason)
+        self.buttons = save_cancel(self, _("Cho nghỉ học"))
+        form.addRow(self.buttons)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(False)
+        self.reason.editTextChanged.connect(lambda text: save.setEnabled(bool(text.strip())))
 
 
 class LiteracyArea(Area):
@@ -54,17 +184,29 @@ class LiteracyArea(Area):
                                   Col(N_("Khai giảng"), lambda c: c.start_date)), (), self)
         self.class_view = table(self.classes, "classes")
         self.class_view.selectionModel().selectionChanged.connect(lambda *_a: self.load_sheet())
+        self.class_view.doubleClicked.connect(lambda _index: self.edit_class())
         split.addWidget(self.class_view)
         right = QWidget()
         box = QVBoxLayout(right)
         bar = QHBoxLayout()
+        self.new_class_button = QPushButton(_("Mở lớp mới..."))
+        self.new_class_button.setObjectName("new_class")
+        self.new_class_button.clicked.connect(lambda: self.edit_class(new=True))
+        self.new_class_button.setEnabled(self.can_write)
+        self.edit_class_button = QPushButton(_("Sửa lớp..."))
+        self.edit_class_button.setObjectName("edit_class")
+        self.edit_class_button.clicked.connect(lambda: self.edit_class())
+        self.drop_button = QPushButton(_("Cho nghỉ học..."))
+        self.drop_button.setObjectName("drop_learner")
+        self.drop_button.clicked.connect(lambda: self.drop_learner())
         self.enrol_button = QPushButton(_("Thêm học viên..."))
         self.enrol_button.setObjectName("enrol")
         self.enrol_button.clicked.connect(lambda: self.enrol())
         self.save_button = QPushButton(_("Ghi kết quả"))
         self.save_button.setObjectName("save_results")
         self.save_button.clicked.connect(self.save_results)
-        for button in (self.enrol_button, self.save_button):
+        bar.addWidget(self.new_class_button)
+        for button in (self.edit_class_button, self.enrol_button, self.drop_button, self.save_button):
             button.setEnabled(False)
             bar.addWidget(button)
         bar.addStretch(1)
@@ -109,7 +251,12 @@ class LiteracyArea(Area):
         from PySide6.QtWidgets import QTableWidgetItem
 
         for row, (enrolment, person, results) in enumerate(rows):
-            self.grid.setItem(row, 0, QTableWidgetItem(person.full_name))
+            name = QTableWidgetItem(person.full_name)
+            if enrolment.status == "dropped":
+                name.setText(_("{name} (nghỉ học từ {date}: {reason})").format(
+                    name=person.full_name, date=enrolment.left_on.strftime("%d/%m/%Y") if enrolment.left_on else "",
+                    reason=enrolment.drop_reason))
+            self.grid.setItem(row, 0, name)
             self.grid.setItem(row, 1, QTableWidgetItem(_(LEVELS[person.literacy_level])))
             for column, (term, subject, _label) in enumerate(columns, 2):
                 combo = QComboBox()
@@ -121,8 +268,8 @@ class LiteracyArea(Area):
                 self.grid.setCellWidget(row, column, combo)
                 self.cells.append((enrolment.id, term, subject, combo, held))
         self.grid.resizeColumnsToContents()
-        self.enrol_button.setEnabled(self.can_write)
-        self.save_button.setEnabled(self.can_write)
+        for button in (self.edit_class_button, self.enrol_button, self.drop_button, self.save_button):
+            button.setEnabled(self.can_write)
         self.message.setText(_("{n} học viên. Chọn kết quả từng kì, từng môn rồi bấm \"Ghi kết quả\".").format(n=len(rows)))
 
     def has_unsaved(self) -> bool:
@@ -168,6 +315,66 @@ class LiteracyArea(Area):
             return services.literacy.enrol(klass.id, found[0].id, when)
 
         self.tasks.run(work, lambda _e: self.load_sheet())
+
+    def edit_class(self, new: bool = False, fill: Any = None) -> None:
+        """Open a class (new) or correct the selected one; `fill` stands in for the user in tests."""
+        klass = None if new else self.klass()
+        if (klass is None and not new) or not self.can_write:
+            return
+        services = self.services
+
+        def load() -> tuple[list[Any], dict[str, list[Any]]]:
+            centres = sorted((c for c in services.centres.list() if c.status == "active"), key=lambda c: c.name)
+            communes = {c.commune_id for c in centres}
+            return centres, {commune: services.units.villages_of(commune) for commune in communes}
+
+        def opened(found: tuple[list[Any], dict[str, list[Any]]]) -> None:
+            dialog = ClassDialog(self, services.ctx.today(), *found, klass=klass)
+            if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+                return
+            values, centre = dialog.values(), dialog.centre.currentData()
+            if klass is None:
+                phase = dialog.phase.currentData()
+
+                def work() -> Any:
+                    made = services.literacy.add_class(centre.id, values["name"], phase, values["start_date"],
+                                                       values["teacher_name"], values["village_id"],
+                                                       values["funding_programme"])
+                    return services.literacy.update_class(made.id, current_term=values["current_term"],
+                                                          end_date=values["end_date"])
+            else:
+                def work() -> Any:
+                    return services.literacy.update_class(klass.id, **values)
+
+            def done(saved: Any) -> None:
+                self.window_.statusBar().showMessage(_("Đã lưu lớp {name}.").format(name=saved.name), 5000)
+                self.refresh()
+
+            self.tasks.run(work, done)
+
+        self.tasks.run(load, opened)
+
+    def drop_learner(self, fill: Any = None) -> None:
+        """The learner of the selected grid row leaves the class, with the date and the reason."""
+        row = self.grid.currentRow()
+        if not 0 <= row < len(self.sheet) or not self.can_write:
+            self.message.setText(_("Chọn một học viên trong bảng trước."))
+            return
+        enrolment, person, _results = self.sheet[row]
+        if enrolment.status == "dropped":
+            self.message.setText(_("{name} đã nghỉ học.").format(name=person.full_name))
+            return
+        dialog = DropDialog(self, person.full_name, self.services.ctx.today())
+        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+            return
+        services, when, reason = self.services, picked(dialog.when), dialog.reason.currentText().strip()
+
+        def done(_e: Any) -> None:
+            self.message.setText(_("{name} nghỉ học từ {date}.").format(name=person.full_name,
+                                                                        date=when.strftime("%d/%m/%Y")))
+            self.load_sheet()
+
+        self.tasks.run(lambda: services.literacy.drop(enrolment.id, when, reason), done)
 
     def show_standard(self) -> None:
         services, as_of = self.services, picked(self.as_of)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from kbang_desktop.core.dates import parse_birth
@@ -23,11 +24,14 @@ from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, PagedModel
-from kbang_desktop.ui.widgets import table
+from kbang_desktop.ui.widgets import date_edit, picked, table
 
 SEARCH_LIMIT = 100
 SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
 LEVELS = (N_("Chưa biết chữ"), N_("Mức 1"), N_("Mức 2"))
+LIFE_STATUS = (("", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuyển đi")), ("deceased", N_("Đã mất")))
+STATUS_FILTER = (("present", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuyển đi")),
+                 ("deceased", N_("Đã mất")), (None, N_("Mọi tình trạng")))
 RELATIONS = (N_("Chủ hộ"), N_("Vợ"), N_("Chồng"), N_("Con"), N_("Cha"), N_("Mẹ"), N_("Cháu"), N_("Khác"))
 CENTRE_STATUS = {"active": N_("Đang hoạt động"), "merged": N_("Đã sáp nhập"), "closed": N_("Đã giải thể")}
 DECISION_STATUS = {"draft": N_("Dự thảo"), "issued": N_("Đã ban hành"), "revoked": N_("Đã thu hồi")}
@@ -37,7 +41,8 @@ PERSON_COLUMNS = (Col(N_("Họ và tên"), lambda r: r.full_name, width=30),
                   Col(N_("Ngày sinh"), lambda r: _birth_text(r.birth), width=12),
                   Col(N_("Giới tính"), lambda r: _(dict(SEXES).get(r.sex, ""))),
                   Col(N_("Thôn/Làng"), lambda r: r.village, width=24),
-                  Col(N_("Xã"), lambda r: r.commune, width=18), Col(N_("Biết chữ"), lambda r: _(LEVELS[r.literacy_level])))
+                  Col(N_("Xã"), lambda r: r.commune, width=18), Col(N_("Biết chữ"), lambda r: _(LEVELS[r.literacy_level])),
+                  Col(N_("Tình trạng"), lambda r: _(dict(LIFE_STATUS)[r.status]) if r.status else "", width=14))
 
 
 def _birth_text(iso: str) -> str:
@@ -47,7 +52,8 @@ def _birth_text(iso: str) -> str:
 class PersonDialog(QDialog):
     """A new person: checked as the user types, the reason beside the field; Enter saves, Escape cancels."""
 
-    def __init__(self, area: "PeopleArea", person: Any = None) -> None:
+    def __init__(self, area: "PeopleArea", person: Any = None, place: tuple[str, str, str] | None = None) -> None:
+        """`place`: for an existing person, the commune, village and household number shown."""
         super().__init__(area)
         self.area = area
         self.person = person  # an existing person to correct, or None for a new one
@@ -78,12 +84,27 @@ class PersonDialog(QDialog):
         self.relation.setEditable(True)
         for relation in RELATIONS:
             self.relation.addItem(_(relation), relation)
+        status_row = QWidget()
+        status_layout = QHBoxLayout(status_row)
+        status_layout.setContentsMargins(0, 0, 0, 0)
+        self.status = QComboBox()
+        self.status.setObjectName("life_status")
+        for code, label in LIFE_STATUS:
+            self.status.addItem(_(label), code)
+        self.status_date = date_edit(area.services.ctx.today(), "status_date")
+        self.status_date.setEnabled(False)
+        self.status.currentIndexChanged.connect(lambda _i: self.status_date.setEnabled(bool(self.status.currentData())))
+        status_layout.addWidget(self.status, 1)
+        status_layout.addWidget(QLabel(_("từ ngày")))
+        status_layout.addWidget(self.status_date)
         self.problems: dict[str, QLabel] = {}
-        for label, widget, key in ((_("Họ và tên"), self.name, "full_name"), (_("Ngày sinh"), self.birth, "birth"),
-                                   (_("Giới tính"), self.sex, "sex"), (_("Dân tộc"), self.ethnic, "ethnic"),
-                                   (_("Xã"), self.commune, "commune"), (_("Thôn/Làng"), self.village, "village"),
-                                   (_("Hộ số"), self.household, "household"),
-                                   (_("Quan hệ với chủ hộ"), self.relation, "relation")):
+        fields = [(_("Họ và tên"), self.name, "full_name"), (_("Ngày sinh"), self.birth, "birth"),
+                  (_("Giới tính"), self.sex, "sex"), (_("Dân tộc"), self.ethnic, "ethnic"),
+                  (_("Xã"), self.commune, "commune"), (_("Thôn/Làng"), self.village, "village"),
+                  (_("Hộ số"), self.household, "household"), (_("Quan hệ với chủ hộ"), self.relation, "relation")]
+        if person is not None:
+            fields.append((_("Tình trạng"), status_row, "status"))
+        for label, widget, key in fields:
             row = QHBoxLayout()
             row.addWidget(widget, 1)
             problem = QLabel("")
@@ -101,22 +122,38 @@ class PersonDialog(QDialog):
         self.name.textChanged.connect(self.check)
         self.birth.textChanged.connect(self.check)
         self.saved: Any = None
+        self.place: tuple[str, str, str, str] = ("", "", "", "")
         self._fill_choices()
         if person is not None:
-            self._fill_person(person)
+            self._fill_person(person, place or ("", "", ""))
         self.check()
 
-    def _fill_person(self, person: Any) -> None:
-        """Corrections of an existing person: name, birth, sex, ethnic group and note; the place and
-        the household are kept (moving someone is a change of record, not a correction)."""
+    def _fill_person(self, person: Any, place: tuple[str, str, str]) -> None:
+        """An existing person: corrections (name, birth, sex, ethnic group), a move to another village
+        or household of the commune, moving away or death with its date. The commune is kept: someone
+        who moves to another commune is recorded there and marked "moved away" here."""
         self.name.setText(person.full_name)
         self.birth.setText(person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year))
         self.sex.setCurrentIndex(max(self.sex.findData(person.sex), 0))
         found = self.ethnic.findData(person.ethnic_code)
         if found >= 0:
             self.ethnic.setCurrentIndex(found)
-        for widget in (self.commune, self.village, self.household, self.relation):
-            widget.setEnabled(False)
+        commune, village, number = place
+        self.commune.setText(commune)
+        self.commune.setEnabled(False)
+        self.village.setCurrentText(village)
+        self.household.setText(number)
+        relation = self.relation.findData(person.relation_to_head)
+        if relation >= 0:
+            self.relation.setCurrentIndex(relation)
+        else:
+            self.relation.setCurrentText(person.relation_to_head)
+        status = "deceased" if person.died_on else "moved" if person.moved_away_on else ""
+        self.status.setCurrentIndex(self.status.findData(status))
+        when = person.died_on or person.moved_away_on
+        if when:
+            self.status_date.setDate(QDate(when.year, when.month, when.day))
+        self.place = (village, number, self.relation.currentText(), status)
 
     def _fill_choices(self) -> None:
         for code, name in self.area.ethnic_choices():
@@ -160,12 +197,17 @@ class PersonDialog(QDialog):
         relation = self.relation.currentData() or self.relation.currentText().strip()
         self.buttons.setEnabled(False)
 
-        existing = self.person
+        existing, moved, status = self.person, self.place_changed(), self.life_change()
 
         def work() -> Any:
             if existing is not None:
-                return services.persons.update(existing.id, full_name=values[0], sex=values[1], birth=values[2],
-                                               ethnic_code=self.area.ethnic_code(values[3]))
+                person = services.persons.update(existing.id, full_name=values[0], sex=values[1], birth=values[2],
+                                                 ethnic_code=self.area.ethnic_code(values[3]))
+                if moved:
+                    person = services.persons.move(existing.id, values[5], number, relation)
+                if status is not None:
+                    person = services.persons.set_life_status(existing.id, *status)
+                return person
             person = services.persons.add(*values)
             if number:
                 household = next((h for h in services.households.list(person.commune_id)
@@ -199,9 +241,24 @@ class PersonDialog(QDialog):
 
         self.area.tasks.run(work, done, on_error=failed)
 
+    def place_changed(self) -> bool:
+        return self.person is not None and (self.village.currentText().strip(), self.household.text().strip(),
+                                            self.relation.currentText().strip()) != self.place[:3]
+
+    def life_change(self) -> tuple[str, Any] | None:
+        """(status, date) when the person's status was changed here, else None."""
+        if self.person is None:
+            return None
+        status = self.status.currentData()
+        recorded = self.person.died_on or self.person.moved_away_on
+        if status == self.place[3] and (not status or picked(self.status_date) == recorded):
+            return None
+        return status, picked(self.status_date) if status else None
+
     def has_unsaved(self) -> bool:
         if self.person is not None:
-            return self.name.text().strip() != self.person.full_name
+            return (self.name.text().strip() != self.person.full_name or self.place_changed()
+                    or self.life_change() is not None)
         return bool(self.name.text().strip() or self.birth.text().strip())
 
     def reject(self) -> None:
@@ -229,6 +286,10 @@ class PeopleArea(Area):
         self.village = QComboBox()
         self.village.setObjectName("village_filter")
         self.village.addItem(_("Tất cả các thôn, làng"), None)
+        self.status = QComboBox()
+        self.status.setObjectName("status_filter")
+        for code, label in STATUS_FILTER:
+            self.status.addItem(_(label), code)
         self.add_button = QPushButton(_("Thêm người..."))
         self.add_button.setObjectName("add_person")
         self.add_button.setEnabled(self.can_write)
@@ -236,6 +297,7 @@ class PeopleArea(Area):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.commune)
         bar.addWidget(self.village)
+        bar.addWidget(self.status)
         bar.addWidget(self.add_button)
         layout.addLayout(bar)
         self.count = QLabel("")
@@ -252,6 +314,7 @@ class PeopleArea(Area):
         self.search.textChanged.connect(lambda _t: self.typing.start())
         self.commune.currentIndexChanged.connect(lambda _i: self.load_villages())
         self.village.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self._units: list[Any] = []
         self._groups: list[tuple[str, str]] = []
 
@@ -298,6 +361,7 @@ class PeopleArea(Area):
     def refresh(self) -> None:
         services, text, commune_id = self.services, self.search.text().strip(), self.commune.currentData()
         village_id, village_name = self.village.currentData(), self.village.currentText()
+        status = self.status.currentData()
         if text:
             commune_name = self.commune.currentText() if commune_id else None
 
@@ -306,11 +370,12 @@ class PeopleArea(Area):
                 if after is not None:
                     return []
                 found_rows = services.persons.search(text, SEARCH_LIMIT, commune_name)
-                return [r for r in found_rows if r.village == village_name] if village_id else found_rows
+                return [r for r in found_rows if (not village_id or r.village == village_name)
+                        and (status is None or r.status == ("" if status == "present" else status))]
             self.model.reload(found)
         else:
             self.model.reload(lambda after, limit: services.persons.page(
-                (after.name_folded, after.id) if after is not None else None, limit, commune_id, village_id))
+                (after.sort_key, after.id) if after is not None else None, limit, commune_id, village_id, status))
 
     def default_commune(self) -> str:
         unit_id = self.window_.office.unit_id
@@ -342,11 +407,15 @@ class PeopleArea(Area):
             return
         services = self.services
 
-        def opened(person: Any) -> None:
-            dialog = PersonDialog(self, person)
+        def load() -> tuple[Any, tuple[str, str, str]]:
+            person = services.persons.get(shown.id)
+            return person, services.persons.place_of(person)
+
+        def opened(found: tuple[Any, tuple[str, str, str]]) -> None:
+            dialog = PersonDialog(self, *found)
             accepted = fill(dialog) if fill is not None else dialog.exec() == QDialog.DialogCode.Accepted
             if accepted and dialog.saved is not None:
                 self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
                 self.refresh()
 
-        self.tasks.run(lambda: services.persons.get(shown.id), opened)
+        self.tasks.run(load, opened)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import date
 from typing import Any
 
@@ -46,6 +47,13 @@ def save_cancel(dialog: QDialog, save_text: str = "") -> QDialogButtonBox:
     return buttons
 
 
+def settings_key(model: Any, name: str) -> str:
+    """Where a table's widths and hidden columns are kept: per set of columns, so a version that adds
+    or removes a column starts from its own widths instead of a header state made for other columns."""
+    labels = [c.label for c in getattr(model, "columns", [])]
+    return f"{name}-{zlib.crc32(chr(31).join(labels).encode()):08x}" if labels else name
+
+
 def table(model: Any, name: str) -> QTableView:
     """A table view that remembers its column widths under `name`."""
     view = QTableView()
@@ -64,6 +72,7 @@ def table(model: Any, name: str) -> QTableView:
     for index, column in enumerate(getattr(model, "columns", [])):
         if column.width:
             header.resizeSection(index, column.width * char)
+    name = settings_key(model, name)
     state = prefs().value(f"tables/{name}")
     if state is not None:
         header.restoreState(state)
