@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test test-pg lint unit venv extract update compile bench clean
+.PHONY: run test test-pg lint unit venv extract update compile bench clean dist dist-test installer
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,17 @@ lint: $(STAMP)
 unit: $(STAMP) compile
 	$(BIN)/python -m pytest -q
 
-test: $(STAMP) compile lint unit  ## every check
+test: $(STAMP) compile lint unit dist-test  ## every check
+
+dist: $(STAMP) compile  ## the one-folder build: dist/kbang-desktop/ with kbang-desktop and kbang (build_installer.spec)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller build_installer.spec
+
+installer: dist  ## wrap dist/kbang-desktop/ into dist/KbangDesktop-<version>-setup.exe (needs NSIS: makensis)
+	cd installer && makensis -V2 -DVERSION=$$($(BIN)/python -c "import kbang_desktop; print(kbang_desktop.__version__)") kbang-desktop.nsi
+
+dist-test: dist  ## smoke test of the built programs: each runs its --self-test (temporary database, certificate)
+	env -u QT_QPA_PLATFORM dist/kbang-desktop/kbang --self-test
+	env -u QT_QPA_PLATFORM dist/kbang-desktop/kbang-desktop --self-test
 
 test-pg: $(STAMP) compile  ## every test, the hub also on a throw-away PostgreSQL server (as CI does)
 	@dir=$$(mktemp -d); url=$$(tools/pg_test_server.sh start $$dir) || exit 1; \

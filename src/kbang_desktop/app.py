@@ -15,7 +15,14 @@ def gui_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db")
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("--lang", choices=i18n.LANGUAGES)
+    parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    if args.self_test:
+        i18n.setup(args.lang or "vi")
+        from kbang_desktop.cli.selftest import run as self_test
+        from kbang_desktop.ui.selftest import window_steps
+
+        return self_test(window_steps)
     from kbang_desktop.ui.settings import saved_language
 
     i18n.setup(args.lang or saved_language())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -12,7 +13,9 @@ APP_NAME = "KbangDesktop"
 
 
 def resources_dir() -> Path:
-    """The shipped resources: inside the installed package, else the source tree."""
+    """The shipped resources: in the built program, inside the installed package, else the source tree."""
+    if getattr(sys, "frozen", False):  # PyInstaller (build_installer.spec puts them there)
+        return Path(sys._MEIPASS) / "kbang_desktop" / "resources"  # type: ignore[attr-defined]
     try:
         packaged = Path(str(resources.files("kbang_desktop.resources")))
         if (packaged / "reference").is_dir():

@@ -49,6 +49,7 @@ def build_parser() -> Parser:
 
     parser = Parser(prog="kbang", description=_("Kbang Desktop: xây dựng xã hội học tập"), parents=[common])
     parser.add_argument("--version", action="version", version=f"kbang {__version__}")
+    parser.add_argument("--self-test", action="store_true", help=_("tự kiểm tra bản cài đặt rồi thoát"))
     sub = parser.add_subparsers(dest="command", parser_class=Parser, required=True)
 
     p = sub.add_parser("init", parents=[common], help=_("khởi tạo cơ sở dữ liệu cho một đơn vị"))
@@ -453,6 +454,10 @@ def main(argv: list[str] | None = None) -> int:
         elif value.startswith("--lang="):
             lang = value.split("=", 1)[1]
     i18n.setup(lang)
+    if argv[:1] == ["--self-test"]:
+        from kbang_desktop.cli.selftest import run as self_test
+
+        return self_test()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

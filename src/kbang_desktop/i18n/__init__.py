@@ -12,6 +12,7 @@ from __future__ import annotations
 import gettext as _gettext
 import locale as _locale
 import os
+import sys
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -28,7 +29,9 @@ _state: dict[str, object] = {"lang": DEFAULT_LANGUAGE, "translations": _gettext.
 
 
 def translations_dir() -> Path:
-    """Where the catalogs are: inside the installed package, else the source tree."""
+    """Where the catalogs are: in the built program, inside the installed package, else the source tree."""
+    if getattr(sys, "frozen", False):  # PyInstaller (build_installer.spec puts them there)
+        return Path(sys._MEIPASS) / "kbang_desktop" / "translations"  # type: ignore[attr-defined]
     try:
         packaged = Path(str(resources.files("kbang_desktop.translations")))
         if packaged.is_dir():

@@ -21,8 +21,9 @@ def saved_language() -> str | None:
     return str(value) if value in LANGUAGES else None
 
 
-def install_qt_translations(app: QApplication, lang: str) -> None:
-    """Qt's own buttons and dialogs in the chosen language (our Vietnamese file; Qt's for others)."""
+def install_qt_translations(app: QApplication, lang: str) -> bool:
+    """Qt's own buttons and dialogs in the chosen language (our Vietnamese file; Qt's for others).
+    False when the file is missing (an incomplete installation: the self-test says so)."""
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if lang == "vi" else QLocale.Language.English))
     translator = QTranslator(app)
     if lang == "vi":
@@ -31,6 +32,7 @@ def install_qt_translations(app: QApplication, lang: str) -> None:
         loaded = translator.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     if loaded:
         app.installTranslator(translator)
+    return loaded
 
 
 class SettingsArea(Area):
