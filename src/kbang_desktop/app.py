@@ -28,6 +28,13 @@ def gui_main(argv: list[str] | None = None) -> int:
     i18n.setup(args.lang or saved_language())
     from kbang_desktop.ui.main_window import run
 
+    if not args.db and not args.demo:
+        from kbang_desktop.ui.first_run import needs_setup, run_setup
+
+        if needs_setup():  # the first start on this PC: the set-up assistant, then the log-in
+            made = run_setup()
+            return run(made) if made is not None else 0
+
     def opener():  # runs in the background while the log-in window is on screen: SQLAlchemy is imported here
         from kbang_desktop.paths import demo_database
         from kbang_desktop.services.registry import ensure_demo, open_services

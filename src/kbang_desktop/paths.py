@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from importlib import resources
@@ -29,14 +30,62 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+PORTABLE_MARKER = "portable.txt"
+CONFIG_FILE = "kbang-desktop.json"
+
+
+def program_dir() -> Path | None:
+    """The folder of the built program (None when run from Python)."""
+    return Path(sys.executable).resolve().parent if getattr(sys, "frozen", False) else None
+
+
+def portable_dir() -> Path | None:
+    """Portable mode: a file `portable.txt` beside the program (a copy on a USB stick) keeps every
+    piece of data in `data/` beside it instead of the user's data folder."""
+    folder = program_dir()
+    return folder / "data" if folder is not None and (folder / PORTABLE_MARKER).exists() else None
+
+
 def data_dir() -> Path:
-    """The user's data directory (KBANG_DATA_DIR overrides it, e.g. for a portable install)."""
+    """Where this installation keeps its data: KBANG_DATA_DIR if set, the portable folder, else the
+    user's data directory (%LOCALAPPDATA%\\KbangDesktop on Windows)."""
     override = os.environ.get("KBANG_DATA_DIR")
-    return Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
+    if override:
+        return Path(override)
+    return portable_dir() or Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config() -> dict[str, str]:
+    """What the set-up assistant chose: {"database": path, "backups": path}; {} before it ran.
+    A damaged file counts as absent (the assistant then asks again; nothing is overwritten)."""
+    try:
+        data = json.loads((data_dir() / CONFIG_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v) for k, v in data.items() if k in ("database", "backups")} if isinstance(data, dict) else {}
+
+
+def save_config(database: Path, backups: Path) -> Path:
+    """Remember the chosen database and backup folders (written whole, then renamed into place)."""
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / CONFIG_FILE
+    partial = target.with_suffix(".part")
+    partial.write_text(json.dumps({"database": str(database), "backups": str(backups)}, ensure_ascii=False,
+                                  indent=2), encoding="utf-8")
+    os.replace(partial, target)
+    return target
 
 
 def default_database() -> Path:
-    return data_dir() / "kbang.db"
+    chosen = config().get("database")
+    return Path(chosen) if chosen else data_dir() / "kbang.db"
+
+
+def default_backups() -> Path | None:
+    """The backup folder the administrator chose, or None for the default (beside the database)."""
+    chosen = config().get("backups")
+    return Path(chosen) if chosen else None
 
 
 def demo_database() -> Path:

@@ -128,3 +128,14 @@ class EthnicIndex:
         if value.isdigit():
             return self.by_code.get(value.zfill(2))
         return self.by_spelling.get(fold_compact(value))
+
+
+def shipped_communes(when: date) -> list[str]:
+    """Names of the communes, wards and towns in force on `when`, from the shipped data (no database:
+    the set-up assistant offers them before one exists), in Vietnamese order."""
+    from kbang_desktop.core.text import collation_key
+    from kbang_desktop.core.units import COMMUNE_KINDS
+
+    names = {row["name"] for row in _rows("kbang_admin_units.csv") if row["kind"] in COMMUNE_KINDS
+             and (_date(row["valid_from"]) or date.min) <= when and (not row["valid_to"] or when <= date.fromisoformat(row["valid_to"]))}
+    return sorted(names, key=collation_key)

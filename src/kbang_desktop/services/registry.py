@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kbang_desktop.paths import default_database
+from kbang_desktop.paths import default_backups, default_database
 from kbang_desktop.services.audit import AuditService
 from kbang_desktop.services.centres import CentreService
 from kbang_desktop.services.certificates import CertificateService
@@ -56,6 +56,8 @@ def open_services(target: str | Path | None, actor: Actor | None = None, create:
     location: str | Path = target if target is not None else default_database()
     if not isinstance(location, Path) and not is_url(str(location)):
         location = Path(location)
+    if backup_dir is None and isinstance(location, Path) and location == default_database():
+        backup_dir = default_backups()  # the folder chosen at set-up, for this installation's database
     db = Database.open(location, backup_dir=backup_dir, create=create)
     return Services(ServiceContext(db, actor or Actor.os_user()))
 

@@ -1,0 +1,374 @@
+"""Set-up assistant: the first start on a PC with no database.
+
+Choose the office (a commune and its unit, or a hub), create the administrator, choose where the
+database and the backups live, and optionally write a request to join the hub on a USB stick. Or
+try the application on demo data first (a database of its own; the assistant comes back next time).
+Nothing is written until the last page is confirmed; a failure there leaves no half-made database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from kbang_desktop.i18n import _
+from kbang_desktop.ui.tasks import Tasks
+
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SetupChoice:
+    demo: bool
+    kind: str = "commune"
+    office_name: str = ""
+    unit: str | None = None
+    admin: str = "admin"
+    password: str = ""
+    database: Path = Path()
+    backups: Path = Path()
+    join_folder: Path | None = None
+
+
+def _folder_row(edit: QLineEdit, parent: QWidget, title: str) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    button = QPushButton(_("Chọn..."))
+    button.clicked.connect(lambda: edit.setText(QFileDialog.getExistingDirectory(parent, title, edit.text())
+                                                or edit.text()))
+    row.addWidget(button)
+    return row
+
+
+class _Problem(QLabel):
+    def __init__(self) -> None:
+        super().__init__("")
+        self.setStyleSheet("color: #a40000")
+        self.setWordWrap(True)
+
+
+class StartPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(_("Chào mừng đến với Kbang Desktop"))
+        self.setSubTitle(_("Máy này chưa có cơ sở dữ liệu. Trợ lý này giúp thiết lập trong vài bước."))
+        layout = QVBoxLayout(self)
+        self.real = QRadioButton(_("Thiết lập cho đơn vị của tôi (xã, phường hoặc đơn vị đầu mối)"))
+        self.real.setObjectName("setup_real")
+        self.demo = QRadioButton(_("Dùng thử với dữ liệu mẫu (không phải dữ liệu thật; lần sau trợ lý sẽ hỏi lại)"))
+        self.demo.setObjectName("setup_demo")
+        self.real.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.real)
+        group.addButton(self.demo)
+        layout.addWidget(self.real)
+        layout.addWidget(self.demo)
+        layout.addStretch(1)
+
+    def nextId(self) -> int:
+        return SetupWizard.CONFIRM if self.demo.isChecked() else SetupWizard.OFFICE
+
+
+class OfficePage(QWizardPage):
+    def __init__(self, communes: list[str]) -> None:
+        super().__init__()
+        self.setTitle(_("Đơn vị"))
+        self.setSubTitle(_("Máy này làm việc cho đơn vị nào?"))
+        form = QFormLayout(self)
+        self.commune_kind = QRadioButton(_("Ủy ban nhân dân xã, phường"))
+        self.commune_kind.setObjectName("kind_commune")
+        self.hub_kind = QRadioButton(_("Đơn vị đầu mối (nhận dữ liệu của các xã)"))
+        self.hub_kind.setObjectName("kind_hub")
+        self.commune_kind.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.commune_kind)
+        group.addButton(self.hub_kind)
+        self.unit = QComboBox()
+        self.unit.setObjectName("unit")
+        self.unit.setEditable(True)  # type-ahead
+        self.unit.addItems(communes)
+        self.unit.setCurrentIndex(-1)
+        self.name = QLineEdit()
+        self.name.setObjectName("office_name")
+        self.problem = _Problem()
+        form.addRow(self.commune_kind)
+        form.addRow(self.hub_kind)
+        form.addRow(_("Xã, phường"), self.unit)
+        form.addRow(_("Tên đơn vị (in trên giấy tờ)"), self.name)
+        form.addRow(self.problem)
+        self.communes = communes
+        self._named = ""
+        self.unit.currentTextChanged.connect(self._suggest_name)
+        self.hub_kind.toggled.connect(self._kind_changed)
+        self.name.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def _suggest_name(self, unit: str) -> None:
+        """"UBND xã Kông Bơ La" follows the commune chosen, until the user writes a name of their own."""
+        if self.name.text() in ("", self._named):
+            self._named = _("UBND xã {name}").format(name=unit) if unit else ""
+            self.name.setText(self._named)
+        self.completeChanged.emit()
+
+    def _kind_changed(self, hub: bool) -> None:
+        self.unit.setEnabled(not hub)
+        if hub and self.name.text() == self._named:
+            self.name.setText("")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        message = ""
+        if not self.hub_kind.isChecked() and self.unit.currentText() not in self.communes:
+            message = _("Chọn xã, phường trong danh sách.")
+        elif not self.name.text().strip():
+            message = _("Cần tên đơn vị.")
+        self.problem.setText(message)
+        return not message
+
+
+class AdminPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(_("Tài khoản quản trị"))
+        self.setSubTitle(_("Người quản trị đăng nhập bằng tài khoản này, rồi tạo tài khoản cho cán bộ khác."))
+        form = QFormLayout(self)
+        self.username = QLineEdit("admin")
+        self.username.setObjectName("admin_username")
+        self.password = QLineEdit()
+        self.password.setObjectName("admin_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setObjectName("admin_again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.problem = _Problem()
+        form.addRow(_("Tên đăng nhập"), self.username)
+        form.addRow(_("Mật khẩu"), self.password)
+        form.addRow(_("Nhập lại mật khẩu"), self.again)
+        form.addRow(self.problem)
+        for edit in (self.username, self.password, self.again):
+            edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def isComplete(self) -> bool:
+        name = self.username.text().strip()
+        message = ""
+        if not name or not name.replace(".", "").replace("_", "").replace("-", "").isalnum():
+            message = _("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới hoặc gạch ngang.")
+        elif len(self.password.text()) < MIN_PASSWORD:
+            message = _("Mật khẩu phải có ít nhất {n} ký tự.").format(n=MIN_PASSWORD)
+        elif self.again.text() != self.password.text():
+            message = _("Hai lần nhập mật khẩu chưa giống nhau.")
+        self.problem.setText(message)
+        return not message
+
+
+class PlacesPage(QWizardPage):
+    def __init__(self, data: Path, portable: bool) -> None:
+        super().__init__()
+        self.setTitle(_("Nơi lưu dữ liệu"))
+        self.setSubTitle(_("Dữ liệu và bản sao lưu ở thư mục dữ liệu của người dùng, trừ khi quản trị chọn nơi khác."))
+        form = QFormLayout(self)
+        if portable:
+            form.addRow(QLabel(_("Chế độ di động: dữ liệu nằm cạnh chương trình (thư mục data).")))
+        self.database = QLineEdit(str(data))
+        self.database.setObjectName("database_folder")
+        self.backups = QLineEdit(str(data / "backups"))
+        self.backups.setObjectName("backup_folder")
+        form.addRow(_("Thư mục cơ sở dữ liệu"), _folder_row(self.database, self, _("Thư mục cơ sở dữ liệu")))
+        form.addRow(_("Thư mục sao lưu"), _folder_row(self.backups, self, _("Thư mục sao lưu")))
+        hint = QLabel(_("Nên chọn ổ khác ổ chứa cơ sở dữ liệu (ví dụ ổ D:) để còn bản sao khi ổ C: hỏng."))
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.join = QCheckBox(_("Ghi yêu cầu tham gia đơn vị đầu mối ra USB ngay"))
+        self.join.setObjectName("join_now")
+        self.join_folder = QLineEdit()
+        self.join_folder.setObjectName("join_folder")
+        self.join_folder.setEnabled(False)
+        self.join.toggled.connect(self.join_folder.setEnabled)
+        self.join.toggled.connect(lambda _c: self.completeChanged.emit())
+        self.join_folder.textChanged.connect(lambda _t: self.completeChanged.emit())
+        form.addRow(self.join)
+        form.addRow(_("Thư mục USB"), _folder_row(self.join_folder, self, _("Thư mục USB")))
+        self.problem = _Problem()
+        form.addRow(self.problem)
+        self.database.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self.backups.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def initializePage(self) -> None:
+        hub = self.wizard().field_hub()
+        self.join.setVisible(not hub)
+        self.join_folder.setVisible(not hub)
+        if hub:
+            self.join.setChecked(False)
+
+    def isComplete(self) -> bool:
+        message = ""
+        database = Path(self.database.text().strip()) if self.database.text().strip() else None
+        if database is None:
+            message = _("Cần thư mục cơ sở dữ liệu.")
+        elif (database / "kbang.db").exists():
+            message = _("Thư mục này đã có cơ sở dữ liệu kbang.db: chọn thư mục khác, hoặc mở nó bằng --db.")
+        elif not self.backups.text().strip():
+            message = _("Cần thư mục sao lưu.")
+        elif self.join.isChecked() and not Path(self.join_folder.text().strip() or "/nonexistent").is_dir():
+            message = _("Chọn thư mục USB để ghi yêu cầu tham gia.")
+        self.problem.setText(message)
+        return not message
+
+
+class ConfirmPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(_("Xác nhận"))
+        self.setFinalPage(True)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel("")
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+        layout.addWidget(self.status)
+
+    def initializePage(self) -> None:
+        choice = self.wizard().choice()
+        if choice.demo:
+            self.summary.setText(_("Tạo cơ sở dữ liệu dùng thử với dữ liệu mẫu của xã Kbang. Tài khoản: admin, "
+                                   "mật khẩu: admin123. Dữ liệu mẫu không phải dữ liệu thật."))
+            return
+        lines = [_("Đơn vị: {name}").format(name=choice.office_name),
+                 _("Loại: {kind}").format(kind=_("xã, phường") if choice.kind == "commune" else _("đơn vị đầu mối")),
+                 _("Quản trị: {user}").format(user=choice.admin),
+                 _("Cơ sở dữ liệu: {path}").format(path=choice.database),
+                 _("Sao lưu: {path}").format(path=choice.backups)]
+        if choice.join_folder:
+            lines.append(_("Yêu cầu tham gia ghi vào: {path}").format(path=choice.join_folder))
+        self.summary.setText("<br>".join(lines))
+
+
+class SetupWizard(QWizard):
+    START, OFFICE, ADMIN, PLACES, CONFIRM = range(5)
+
+    def __init__(self, communes: list[str], data: Path, portable: bool = False) -> None:
+        super().__init__()
+        self.setWindowTitle(_("Thiết lập Kbang Desktop"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setMinimumSize(self.fontMetrics().horizontalAdvance("n") * 80, self.fontMetrics().height() * 26)
+        self.start, self.office, self.admin = StartPage(), OfficePage(communes), AdminPage()
+        self.places, self.confirm = PlacesPage(data, portable), ConfirmPage()
+        for page_id, page in ((self.START, self.start), (self.OFFICE, self.office), (self.ADMIN, self.admin),
+                              (self.PLACES, self.places), (self.CONFIRM, self.confirm)):
+            self.setPage(page_id, page)
+        for button, text in ((QWizard.WizardButton.BackButton, _("< Quay lại")),
+                             (QWizard.WizardButton.NextButton, _("Tiếp >")),
+                             (QWizard.WizardButton.FinishButton, _("Thiết lập")),
+                             (QWizard.WizardButton.CancelButton, _("Hủy"))):
+            self.setButtonText(button, text)
+        self.tasks = Tasks(self)
+        self.services: Any = None
+        self._done = False
+
+    def field_hub(self) -> bool:
+        return self.office.hub_kind.isChecked()
+
+    def choice(self) -> SetupChoice:
+        if self.start.demo.isChecked():
+            return SetupChoice(demo=True)
+        hub = self.field_hub()
+        database = Path(self.places.database.text().strip())
+        join = self.places.join_folder.text().strip() if self.places.join.isChecked() and not hub else ""
+        return SetupChoice(demo=False, kind="hub" if hub else "commune", office_name=self.office.name.text().strip(),
+                           unit=None if hub else self.office.unit.currentText(), admin=self.admin.username.text().strip(),
+                           password=self.admin.password.text(), database=database / "kbang.db",
+                           backups=Path(self.places.backups.text().strip()), join_folder=Path(join) if join else None)
+
+    def accept(self) -> None:
+        """Finish: create everything in the background; the wizard closes when it is done."""
+        if self._done:
+            super().accept()
+            return
+        for button in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton):
+            self.button(button).setEnabled(False)
+        self.confirm.status.setText(_("Đang thiết lập, xin chờ..."))
+        choice = self.choice()
+
+        def done(services: Any) -> None:
+            self.services, self._done = services, True
+            self.accept()
+
+        def failed(error: BaseException) -> None:
+            from kbang_desktop.core.errors import KbangError
+
+            text = error.translated() if isinstance(error, KbangError) else str(error)
+            self.confirm.status.setText(_("Chưa thiết lập được: {reason}").format(reason=text))
+            for button in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton):
+                self.button(button).setEnabled(True)
+
+        self.tasks.run(lambda: create(choice), done, _("Đang thiết lập..."), on_error=failed)
+
+
+def create(choice: SetupChoice) -> Any:
+    """Make what the assistant chose (in the background). A failure removes the new database file so
+    the next attempt starts clean; the configuration is written last, only when all else worked."""
+    from kbang_desktop.paths import demo_database, save_config
+    from kbang_desktop.services.registry import ensure_demo, open_services
+
+    if choice.demo:
+        return ensure_demo(demo_database())
+    choice.database.parent.mkdir(parents=True, exist_ok=True)
+    choice.backups.mkdir(parents=True, exist_ok=True)
+    services = open_services(choice.database, backup_dir=choice.backups)
+    try:
+        services.offices.initialise(choice.kind, choice.office_name, choice.unit, choice.admin, choice.password)
+        if choice.join_folder is not None:
+            from kbang_desktop.sync.join import join_request
+
+            join_request(services, choice.join_folder)
+    except BaseException:
+        services.ctx.db.close()
+        for leftover in (choice.database, choice.database.with_name(choice.database.name + "-wal"),
+                         choice.database.with_name(choice.database.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    save_config(choice.database, choice.backups)
+    return services
+
+
+def needs_setup() -> bool:
+    """True on a PC where this installation has no database yet."""
+    from kbang_desktop.paths import default_database
+
+    return not default_database().exists()
+
+
+def run_setup() -> Any:
+    """Show the assistant; the services of the database it made, or None if the user cancelled."""
+    from kbang_desktop.paths import data_dir, portable_dir
+    from kbang_desktop.services.reference import shipped_communes
+    from kbang_desktop.ui.main_window import _app
+
+    _app()
+    from datetime import date
+
+    wizard = SetupWizard(shipped_communes(date.today()), data_dir(), portable_dir() is not None)
+    if wizard.exec() != QWizard.DialogCode.Accepted:
+        return None
+    return wizard.services

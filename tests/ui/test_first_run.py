@@ -1,0 +1,119 @@
+"""The set-up assistant on a PC with no database: each page checks what is typed, the last one makes it."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWizard
+
+from kbang_desktop.ui.first_run import SetupWizard
+
+TIMEOUT = 30_000
+COMMUNES = ["Đak Rong", "Kbang", "Kông Bơ La", "Krong", "Sơn Lang", "Tơ Tung"]
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("KBANG_DATA_DIR", str(folder))
+    return folder
+
+
+def test_a_commune_is_set_up_and_its_join_request_written(qtbot, data, tmp_path):
+    from kbang_desktop.paths import config, default_database
+    from kbang_desktop.ui.first_run import needs_setup
+
+    assert needs_setup()
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    wizard = SetupWizard(COMMUNES, data)
+    wizard.tasks.quiet = True
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.currentId() == SetupWizard.START
+    wizard.next()
+    office = wizard.office
+    assert not office.isComplete()  # no commune chosen yet
+    office.unit.setCurrentText("Kông Bơ La")
+    assert office.name.text() == "UBND xã Kông Bơ La" and office.isComplete()
+    wizard.next()
+    admin = wizard.admin
+    admin.password.setText("ngan")
+    assert not admin.isComplete() and "ít nhất" in admin.problem.text()
+    admin.password.setText("matkhau-2026")
+    admin.again.setText("matkhau-2025")
+    assert not admin.isComplete() and "giống nhau" in admin.problem.text()
+    admin.again.setText("matkhau-2026")
+    assert admin.isComplete()
+    wizard.next()
+    places = wizard.places
+    backups = tmp_path / "D" / "sao-luu"
+    places.backups.setText(str(backups))
+    places.join.setChecked(True)
+    assert not places.isComplete()  # the USB folder is not chosen yet
+    places.join_folder.setText(str(stick))
+    assert places.isComplete()
+    wizard.next()
+    assert "UBND xã Kông Bơ La" in wizard.confirm.summary.text()
+    wizard.accept()
+    qtbot.waitUntil(lambda: wizard.services is not None, timeout=TIMEOUT)
+    services = wizard.services
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    assert services.offices.this_office().name == "UBND xã Kông Bơ La"
+    assert services.users.authenticate("admin", "matkhau-2026").role == "admin"
+    assert config() == {"database": str(data / "kbang.db"), "backups": str(backups)}
+    assert default_database() == data / "kbang.db" and not needs_setup()
+    assert [p.suffix for p in stick.iterdir()] == [".kbj"]  # the join request, ready for the hub
+    assert services.maintenance.backup_dir == backups
+    services.ctx.db.close()
+
+
+def test_a_hub_needs_no_commune_and_an_existing_database_is_not_overwritten(qtbot, data, tmp_path):
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "kbang.db").write_bytes(b"not ours")
+    wizard = SetupWizard(COMMUNES, data)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.office.hub_kind.setChecked(True)
+    assert not wizard.office.isComplete()  # a hub names itself
+    wizard.office.name.setText("Phòng Văn hóa - Xã hội (đầu mối)")
+    assert wizard.office.isComplete()
+    wizard.next()
+    wizard.admin.password.setText("matkhau-2026")
+    wizard.admin.again.setText("matkhau-2026")
+    wizard.next()
+    assert not wizard.places.join.isVisible()  # only a commune asks to join
+    wizard.places.database.setText(str(taken))
+    assert not wizard.places.isComplete() and "đã có" in wizard.places.problem.text()
+    assert (taken / "kbang.db").read_bytes() == b"not ours"
+    wizard.places.database.setText(str(tmp_path / "hub"))
+    assert wizard.places.isComplete()
+    choice = wizard.choice()
+    assert choice.kind == "hub" and choice.unit is None and choice.database == tmp_path / "hub" / "kbang.db"
+
+
+def test_a_failed_set_up_leaves_no_database_and_no_configuration(qtbot, data, tmp_path, monkeypatch):
+    from kbang_desktop.core.errors import KbangError
+    from kbang_desktop.paths import config
+    from kbang_desktop.services.offices import OfficeService
+
+    def broken(*_a, **_k):
+        raise KbangError("Ổ đĩa đầy.")
+
+    monkeypatch.setattr(OfficeService, "initialise", broken)
+    wizard = SetupWizard(COMMUNES, data)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.office.unit.setCurrentText("Kbang")
+    wizard.next()
+    wizard.admin.password.setText("matkhau-2026")
+    wizard.admin.again.setText("matkhau-2026")
+    wizard.next()
+    wizard.next()
+    wizard.accept()
+    qtbot.waitUntil(lambda: "Chưa thiết lập được" in wizard.confirm.status.text(), timeout=TIMEOUT)
+    assert "Ổ đĩa đầy" in wizard.confirm.status.text() and wizard.services is None
+    assert not (data / "kbang.db").exists() and config() == {}
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()  # it can be tried again
