@@ -43,8 +43,16 @@ def test_database_newer_than_the_code_is_refused(tmp_path: Path):
         connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
     with pytest.raises(StorageError) as caught:
         Database.open(path)
-    assert "phiên bản mới hơn" in caught.value.translated()
+    assert "Kbang Desktop" in caught.value.translated()
     assert "9999_future" in caught.value.translated()
+    with sqlite3.connect(path) as connection:  # a newer program says which version brought it there
+        connection.execute("UPDATE local_state SET value = '7.3.0' WHERE key = 'schema_written_by'")
+    with pytest.raises(StorageError) as caught:
+        Database.open(path)
+    message = caught.value.translated()
+    assert "Kbang Desktop 7.3.0" in message and "9999_future" in message and "không bị thay đổi" in message
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999_future",)
 
 
 def test_damaged_file_is_reported_with_newest_good_backup(tmp_path: Path):

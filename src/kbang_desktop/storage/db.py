@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from kbang_desktop import __version__
 from kbang_desktop.core.errors import StorageError
 from kbang_desktop.i18n import N_
 from kbang_desktop.storage import backup as backups
@@ -33,6 +34,7 @@ FULL_CHECK_AT_OPEN_MAX_BYTES = 512 * 1024 * 1024
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
 _REVISION = re.compile(r"^revision(?:: str)? = ['\"]([\w-]+)['\"]", re.M)
+WRITTEN_BY = "schema_written_by"  # local_state: the program version that migrated the database last
 _DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (?:['\"]([\w-]+)['\"]|None)", re.M)
 
 
@@ -188,6 +190,11 @@ class Database:
         if current == head:
             return OpenResult(None, None)
         if current is not None and current not in known_revisions():
+            needed = self._written_by()
+            if needed:
+                raise StorageError(N_("Cơ sở dữ liệu này do Kbang Desktop {version} tạo ra (phiên bản dữ liệu {revision}); "
+                                      "máy này đang chạy phiên bản {mine}. Hãy cài Kbang Desktop {version} trở lên rồi mở "
+                                      "lại. Dữ liệu không bị thay đổi."), version=needed, revision=current, mine=__version__)
             raise StorageError(N_("Cơ sở dữ liệu này do một phiên bản mới hơn của phần mềm tạo ra (phiên bản dữ liệu {revision}). "
                                   "Hãy cập nhật Kbang Desktop lên phiên bản mới nhất rồi mở lại."), revision=current)
         if not migrate:
@@ -206,6 +213,19 @@ class Database:
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+            # Which version of the program brought the schema here: an older program that meets this
+            # database can then say which version to install.
+            connection.execute(text("DELETE FROM local_state WHERE key = :key"), {"key": WRITTEN_BY})
+            connection.execute(text("INSERT INTO local_state (key, value) VALUES (:key, :value)"),
+                               {"key": WRITTEN_BY, "value": __version__})
+
+    def _written_by(self) -> str | None:
+        try:
+            with self.engine.connect() as connection:
+                return connection.execute(text("SELECT value FROM local_state WHERE key = :key"),
+                                          {"key": WRITTEN_BY}).scalar()
+        except Exception:  # a schema this version cannot read: the general message then
+            return None
 
     def table_names(self) -> list[str]:
         with self.engine.connect() as connection:
