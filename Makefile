@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test test-pg lint unit venv extract update compile bench clean dist dist-test installer
+.PHONY: run test test-pg lint unit venv extract update compile bench clean dist dist-test installer guide
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ dist-test: dist  ## smoke test of the built programs: each runs its --self-test 
 test-pg: $(STAMP) compile  ## every test, the hub also on a throw-away PostgreSQL server (as CI does)
 	@dir=$$(mktemp -d); url=$$(tools/pg_test_server.sh start $$dir) || exit 1; \
 	KBANG_TEST_PG=$$url $(BIN)/python -m pytest -q; rc=$$?; tools/pg_test_server.sh stop $$dir; exit $$rc
+
+guide: $(STAMP) compile  ## the user guide and the hub page as PDFs (Vietnamese, English) in build/guide/
+	$(BIN)/python tools/guide_pdf.py build/guide
 
 screenshots: $(STAMP) compile  ## a picture of each area on the demo data, in docs/screenshots/
 	$(BIN)/python tools/screenshots.py

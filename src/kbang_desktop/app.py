@@ -14,7 +14,7 @@ def gui_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kbang-desktop")
     parser.add_argument("--db")
     parser.add_argument("--demo", action="store_true")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES)
+    parser.add_argument("--lang", choices=(*i18n.LANGUAGES, i18n.PSEUDO))  # pseudo: finds untranslated text
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     if args.self_test:

@@ -26,6 +26,26 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources"
 
 
+def docs_dir() -> Path:
+    """The user guide and its pictures: in the built program, inside the installed package, else the
+    source tree (docs/)."""
+    if getattr(sys, "frozen", False):
+        return Path(sys._MEIPASS) / "kbang_desktop" / "docs"  # type: ignore[attr-defined]
+    try:
+        packaged = Path(str(resources.files("kbang_desktop.docs")))
+        if (packaged / "guide").is_dir():
+            return packaged
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parents[2] / "docs"
+
+
+def guide_file(which: str, lang: str) -> Path:
+    """"guide" (everyone) or "hub" (the hub's administrator), in Vietnamese or English."""
+    names = {("guide", "en"): "guide.en.md", ("hub", "en"): "hub.en.md", ("hub", "vi"): "don-vi-dau-moi.md"}
+    return docs_dir() / "guide" / names.get((which, lang), "huong-dan.md")
+
+
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 

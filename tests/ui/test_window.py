@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from kbang_desktop.core.text import fold, person_sort_key
 from kbang_desktop.ui.main_window import MainWindow
@@ -38,7 +38,7 @@ def test_every_area_opens_and_says_who_is_logged_in(qtbot, window):
     for row in range(window.sidebar.count()):
         window.show_area(row)
         _wait_idle(qtbot, window)
-        assert window.stack.currentWidget() is window.areas[row] and window.areas[row].loaded
+        assert window.stack.currentWidget().widget() is window.areas[row] and window.areas[row].loaded
     assert window.sidebar.count() == 12
 
 
@@ -197,6 +197,38 @@ def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path):
         qtbot.waitUntil(lambda: net.sites["hub"].persons.count() == 2, timeout=TIMEOUT)
         _wait_idle(qtbot, hub)
         commune.tasks.wait()
+    finally:
+        net.close()
+
+
+def test_a_hub_registers_a_commune_from_the_window(qtbot, tmp_path):
+    """At the hub, the join button registers a commune's request and writes the welcome file; the
+    fingerprint shown is the one the commune will see when it trusts the hub."""
+    from kbang_desktop.sync import join as joining
+    from tests.sync.net import Net, _open
+
+    net = Net(tmp_path / "net")
+    try:
+        net.hub()
+        commune = net.sites["kbl"] = _open(tmp_path / "net" / "kbl" / "kbang.db", "kbl")
+        commune.offices.initialise("commune", "UBND xã Kông Bơ La", "Kông Bơ La")
+        usb = tmp_path / "usb"
+        request = joining.join_request(commune, usb / "kbl.kbj")
+        hub = MainWindow(net.sites["hub"])
+        hub.tasks.quiet = True
+        qtbot.addWidget(hub)
+        area = hub.areas[6]
+        hub.show_area(6)
+        _wait_idle(qtbot, hub)
+        assert area.findChild(QPushButton, "join").text() == "Đăng ký xã..."
+        shown = []
+        area._fingerprint = shown.append
+        area.register_commune(request, usb)
+        qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
+        welcome = next(usb.glob("*.kbw"))
+        assert joining.trust(commune, welcome).fingerprint == shown[0].fingerprint
+        assert "Đã đăng ký xã" in area.message.text()
+        hub.tasks.wait()
     finally:
         net.close()
 

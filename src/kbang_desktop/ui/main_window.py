@@ -10,13 +10,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -114,9 +117,20 @@ class MainWindow(QMainWindow):
         logout = QPushButton(_("Đăng xuất"))
         logout.setObjectName("logout")
         logout.clicked.connect(self.logout)
+        help_button = QPushButton(_("Trợ giúp"))
+        help_button.setObjectName("help")
+        help_menu = QMenu(help_button)
+        guide = help_menu.addAction(_("Hướng dẫn sử dụng"), lambda: self.show_help("guide"))
+        guide.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.addAction(guide)
+        help_menu.addAction(_("Dành cho đơn vị đầu mối"), lambda: self.show_help("hub"))
+        help_menu.addSeparator()
+        help_menu.addAction(_("Giới thiệu Kbang Desktop"), self.about)
+        help_button.setMenu(help_menu)
         top.addWidget(self.heading)
         top.addStretch(1)
         top.addWidget(self.who)
+        top.addWidget(help_button)
         top.addWidget(logout)
         outer.addLayout(top)
         row = QHBoxLayout()
@@ -178,8 +192,14 @@ class MainWindow(QMainWindow):
         """An area is made the first time it is needed: the window opens without the others' imports."""
         if row not in self.built:
             area = area_class(row)(self)
+            # In a scroll area: on a small screen or at 150% scaling, or in a language with longer
+            # words, the area scrolls instead of making the window wider than the screen.
+            holder = QScrollArea()
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(area)
             placeholder = self.stack.widget(row)
-            self.stack.insertWidget(row, area)
+            self.stack.insertWidget(row, holder)
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
             self.built[row] = area
@@ -198,6 +218,19 @@ class MainWindow(QMainWindow):
 
     def show_area(self, row: int) -> None:
         self.sidebar.setCurrentRow(row)
+
+    def show_help(self, which: str) -> None:
+        from kbang_desktop.ui.help import HelpDialog
+
+        dialog = HelpDialog(self, which)
+        dialog.show()  # beside the window, not blocking it: read while working
+
+    def about(self) -> None:
+        from kbang_desktop import __version__
+
+        QMessageBox.about(self, _("Giới thiệu Kbang Desktop"), _(
+            "Kbang Desktop {version}: xây dựng xã hội học tập. Phần mềm tự do theo giấy phép GPL-3.0-or-later; "
+            "phông chữ Liberation Serif theo giấy phép SIL Open Font License.").format(version=__version__))
 
     def logout(self) -> None:
         self.logging_out = True

@@ -115,7 +115,8 @@ class SyncArea(Area):
         for widget in (QLabel(_("Gửi cho")), self.peer, self.export_button, self.import_button):
             bar.addWidget(widget)
         bar.addStretch(1)
-        join = QPushButton(_("Tham gia đơn vị đầu mối..."))
+        hub = getattr(self.window_.office, "kind", "") == "hub"
+        join = QPushButton(_("Đăng ký xã...") if hub else _("Tham gia đơn vị đầu mối..."))
         join.setObjectName("join")
         join.clicked.connect(self.join)
         bar.addWidget(join)
@@ -244,8 +245,7 @@ class SyncArea(Area):
         """At a commune: write a join request; then trust the hub's welcome file after comparing fingerprints."""
         services = self.services
         if self.window_.office.kind == "hub":
-            QMessageBox.information(self, _("Tham gia"), _("Đơn vị đầu mối đăng ký các xã bằng lệnh "
-                                                           "kbang office register."))
+            self.register_commune()
             return
         answer = QMessageBox.question(self, _("Tham gia đơn vị đầu mối"),
                                       _("Đã có tệp chào mừng (.kbw) từ đơn vị đầu mối chưa? Chọn Có để tin cậy tệp đó, "
@@ -263,6 +263,28 @@ class SyncArea(Area):
                 self.tasks.run(lambda: joining.join_request(services, target),
                                lambda file: self.message.setText(_("Đã ghi {file}; mang tệp này tới đơn vị đầu mối.")
                                                                  .format(file=file)))
+
+    def register_commune(self, request: Path | None = None, folder: Path | None = None) -> None:
+        """At the hub: register a commune from its join request and write the welcome file to take back;
+        the fingerprint is shown large, to be read over the phone with the commune."""
+        services = self.services
+        if request is None:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Yêu cầu tham gia của xã"), "", "(*.kbj)")
+            if not path:
+                return
+            request = Path(path)
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, _("Lưu tệp chào mừng vào (USB của xã)"), str(request.parent))
+            if not chosen:
+                return
+            folder = Path(chosen)
+        from kbang_desktop.sync import join as joining
+
+        def done(result: Any) -> None:
+            self.message.setText(_("Đã đăng ký xã; mang tệp {file} về xã.").format(file=result.file))
+            self._fingerprint(result)
+
+        self.tasks.run(lambda: joining.register(services, request, folder), done)
 
     def _fingerprint(self, result: Any) -> None:
         box = QMessageBox(self)
