@@ -8,9 +8,9 @@ def test_self_test_passes_and_leaves_the_users_data_alone(capsys, tmp_path, monk
     monkeypatch.setenv("KBANG_DATA_DIR", str(tmp_path / "data"))
     assert main(["--self-test"]) == 0
     out = capsys.readouterr().out
-    for step in ("database", "reference data", "person", "decision", "certificate", "languages"):
+    for step in ("database", "reference data", "person", "decision", "certificate", "languages", "user guide"):
         assert f"ok   {step}:" in out
-    assert "genuine" in out and "all 6 checks passed" in out
+    assert "genuine" in out and "all 7 checks passed" in out
     assert not (tmp_path / "data").exists()  # a temporary folder, never the user's database
 
 

@@ -106,8 +106,18 @@ def core_steps(folder: Path, state: dict[str, Any]) -> list[tuple[str, Callable[
             raise SelfTestFailed("the English catalog is not loaded")
         return ", ".join(f"{k}: {v}" for k, v in seen.items())
 
+    def guide() -> str:
+        from kbang_desktop.paths import guide_file
+
+        pages = [guide_file(which, lang) for which in ("guide", "hub") for lang in ("vi", "en")]
+        missing = [p.name for p in pages if not p.is_file()]
+        if missing:
+            raise SelfTestFailed(f"missing {', '.join(missing)}")
+        pictures = list(pages[0].parent.parent.joinpath("screenshots").glob("*.png"))
+        return f"{len(pages)} pages, {len(pictures)} pictures"
+
     return [("database", database), ("reference data", reference), ("person", person),
-            ("decision", decision), ("certificate", certificate), ("languages", languages)]
+            ("decision", decision), ("certificate", certificate), ("languages", languages), ("user guide", guide)]
 
 
 Steps = list[tuple[str, Callable[[], str]]]

@@ -125,6 +125,9 @@ class OfficePage(QWizardPage):
         self.hub_kind.toggled.connect(self._kind_changed)
         self.name.textChanged.connect(lambda _t: self.completeChanged.emit())
 
+    def initializePage(self) -> None:
+        self.unit.setFocus()  # type the commune's first letters straight away
+
     def _suggest_name(self, unit: str) -> None:
         """"UBND xã Kông Bơ La" follows the commune chosen, until the user writes a name of their own."""
         if self.name.text() in ("", self._named):
@@ -169,6 +172,9 @@ class AdminPage(QWizardPage):
         form.addRow(self.problem)
         for edit in (self.username, self.password, self.again):
             edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def initializePage(self) -> None:
+        self.password.setFocus()
 
     def isComplete(self) -> bool:
         name = self.username.text().strip()

@@ -162,8 +162,11 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 760)
+        else:  # the first time: as large as is comfortable on this screen (1366x768 laptops included)
+            screen = QApplication.primaryScreen()
+            room = screen.availableGeometry() if screen is not None else None
+            self.resize(min(1200, int(room.width() * 0.95)) if room else 1200,
+                        min(760, int(room.height() * 0.9)) if room else 760)
         if callable(services):
             opener = services
             self.tasks.run(lambda: opened(opener()), self._ready, _("Đang mở dữ liệu..."))
