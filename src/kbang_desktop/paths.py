@@ -13,31 +13,29 @@ from platformdirs import user_data_dir
 APP_NAME = "KbangDesktop"
 
 
-def resources_dir() -> Path:
-    """The shipped resources: in the built program, inside the installed package, else the source tree."""
-    if getattr(sys, "frozen", False):  # PyInstaller (build_installer.spec puts them there)
-        return Path(sys._MEIPASS) / "kbang_desktop" / "resources"  # type: ignore[attr-defined]
+def shipped_dir(name: str, inside: str) -> Path:
+    """A folder shipped with the program (`resources`, `docs`): in the built program (PyInstaller,
+    where build_installer.spec puts it), inside the installed package, else the source tree. `inside`
+    names a subfolder that tells the packaged copy is really there."""
+    if getattr(sys, "frozen", False):
+        return Path(sys._MEIPASS) / "kbang_desktop" / name  # type: ignore[attr-defined]
     try:
-        packaged = Path(str(resources.files("kbang_desktop.resources")))
-        if (packaged / "reference").is_dir():
+        packaged = Path(str(resources.files(f"kbang_desktop.{name}")))
+        if (packaged / inside).is_dir():
             return packaged
     except (ModuleNotFoundError, TypeError):
         pass
-    return Path(__file__).resolve().parents[2] / "resources"
+    return Path(__file__).resolve().parents[2] / name
+
+
+def resources_dir() -> Path:
+    """The shipped resources: reference data, templates, fonts, icons."""
+    return shipped_dir("resources", "reference")
 
 
 def docs_dir() -> Path:
-    """The user guide and its pictures: in the built program, inside the installed package, else the
-    source tree (docs/)."""
-    if getattr(sys, "frozen", False):
-        return Path(sys._MEIPASS) / "kbang_desktop" / "docs"  # type: ignore[attr-defined]
-    try:
-        packaged = Path(str(resources.files("kbang_desktop.docs")))
-        if (packaged / "guide").is_dir():
-            return packaged
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parents[2] / "docs"
+    """The user guide and its pictures (docs/)."""
+    return shipped_dir("docs", "guide")
 
 
 def guide_file(which: str, lang: str) -> Path:

@@ -26,7 +26,7 @@ from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.services.context import ROLE_NAMES
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel, table
+from kbang_desktop.ui.widgets import confirmed, date_edit, message_label, picked, save_cancel, table
 
 UNIT_KINDS = {"province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã"), "town": N_("Thị trấn"),
               "ward": N_("Phường"), "village": N_("Thôn, làng")}
@@ -90,7 +90,7 @@ class ReferenceArea(Area):
             self.message.setText(_("Chọn một bộ tiêu chí."))
             return
         dialog = CriteriaDialog(self, criteria)
-        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+        if not confirmed(dialog, fill):
             return
         try:
             definition = json.loads(dialog.text.toPlainText())

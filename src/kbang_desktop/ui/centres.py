@@ -26,7 +26,7 @@ from kbang_desktop.services.centres import ACTIVITY_NAMES
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import CENTRE_STATUS
-from kbang_desktop.ui.widgets import date_edit, picked, save_cancel, table
+from kbang_desktop.ui.widgets import confirmed, date_edit, picked, save_cancel, table
 
 STAFF_ROLE_NAMES = {"director": N_("Giám đốc"), "deputy": N_("Phó Giám đốc"), "staff": N_("Cán bộ")}
 RANKING_NAMES = {"tot": N_("Tốt"), "kha": N_("Khá"), "trung_binh": N_("Trung bình"), "yeu": N_("Yếu")}
@@ -215,7 +215,7 @@ class CentresArea(Area):
     def add_centre(self, fill: Any = None) -> None:
         dialog = CentreDialog(self, self.window_.office.name.replace("UBND xã ", "").split(" (")[0],
                               self.services.ctx.today())
-        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+        if not confirmed(dialog, fill):
             return
         services, values, commune = self.services, dialog.values(), dialog.commune.text().strip()
         name, decision, founded = values.pop("name"), values.pop("founding_decision"), values.pop("founded_on")
@@ -229,7 +229,7 @@ class CentresArea(Area):
 
         def opened(commune: Any) -> None:
             dialog = CentreDialog(self, commune.name, services.ctx.today(), centre)
-            if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+            if not confirmed(dialog, fill):
                 return
             values = dialog.values()
             values["status"] = dialog.status.currentData()
@@ -242,7 +242,7 @@ class CentresArea(Area):
         if centre is None:
             return
         dialog = StaffDialog(self, self.services.ctx.today())
-        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+        if not confirmed(dialog, fill):
             return
         services = self.services
         name, role, position, since = (dialog.name.text().strip(), dialog.role.currentData(),
@@ -255,7 +255,7 @@ class CentresArea(Area):
         if centre is None:
             return
         dialog = ActivityDialog(self, self.services.ctx.today())
-        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+        if not confirmed(dialog, fill):
             return
         services = self.services
         numbers = {key: spin.value() for key, spin in dialog.numbers.items()}

@@ -27,7 +27,7 @@ from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import LEVELS
-from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel, table
+from kbang_desktop.ui.widgets import confirmed, date_edit, message_label, picked, save_cancel, table
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
 RESULTS = (("", ""), *RESULT_NAMES.items())
@@ -330,7 +330,7 @@ class LiteracyArea(Area):
 
         def opened(found: tuple[list[Any], dict[str, list[Any]]]) -> None:
             dialog = ClassDialog(self, services.ctx.today(), *found, klass=klass)
-            if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+            if not confirmed(dialog, fill):
                 return
             values, centre = dialog.values(), dialog.centre.currentData()
             if klass is None:
@@ -365,7 +365,7 @@ class LiteracyArea(Area):
             self.message.setText(_("{name} đã nghỉ học.").format(name=person.full_name))
             return
         dialog = DropDialog(self, person.full_name, self.services.ctx.today())
-        if not (fill(dialog) if fill else dialog.exec() == QDialog.DialogCode.Accepted):
+        if not confirmed(dialog, fill):
             return
         services, when, reason = self.services, picked(dialog.when), dialog.reason.currentText().strip()
 

@@ -54,6 +54,11 @@ def settings_key(model: Any, name: str) -> str:
     return f"{name}-{zlib.crc32(chr(31).join(labels).encode()):08x}" if labels else name
 
 
+def confirmed(dialog: QDialog, fill: Any = None) -> bool:
+    """Show a form and say whether it was saved; `fill(dialog)` stands in for the user in tests."""
+    return bool(fill(dialog)) if fill else dialog.exec() == QDialog.DialogCode.Accepted
+
+
 def table(model: Any, name: str) -> QTableView:
     """A table view that remembers its column widths under `name`."""
     view = QTableView()
