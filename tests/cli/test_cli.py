@@ -164,3 +164,16 @@ def test_decisions_list_json(db, capsys):
                                 "year": 2026, "status": "draft", "entries": 1}]
     code, out, _ = run(capsys, "decisions", "list", "--year", "2025", "--json", "--db", db)
     assert code == 0 and json.loads(out) == []
+
+
+def test_argparse_speaks_the_users_language(capsys):
+    from kbang_desktop.cli.main import main
+
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cách dùng: kbang") and "tùy chọn:" in out and "usage:" not in out
+    assert main(["nosuchcommand"]) == 2
+    err = capsys.readouterr().err
+    assert "lựa chọn không hợp lệ: 'nosuchcommand'" in err and "invalid choice" not in err
+    assert main(["--lang", "en", "persons"]) == 2
+    assert "the following arguments are required" in capsys.readouterr().err

@@ -18,13 +18,40 @@ from typing import Any
 from kbang_desktop import __version__, i18n
 from kbang_desktop.core.dates import parse_date
 from kbang_desktop.core.errors import KbangError, ValidationError
-from kbang_desktop.i18n import _
+from kbang_desktop.i18n import N_, _
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
     pass
+
+
+# argparse's own words ("usage:", "options", its error messages) in the user's language: argparse
+# looks its texts up through a module-level `_` at the time it prints them.
+ARGPARSE_TEXT = {
+    "usage: ": N_("cách dùng: "),
+    "positional arguments": N_("tham số"),
+    "options": N_("tùy chọn"),
+    "show this help message and exit": N_("hiện trợ giúp này rồi thoát"),
+    "argument %(argument_name)s: %(message)s": N_("tham số %(argument_name)s: %(message)s"),
+    "invalid choice: %(value)r (choose from %(choices)s)": N_("lựa chọn không hợp lệ: %(value)r (chọn một trong "
+                                                              "%(choices)s)"),
+    "the following arguments are required: %s": N_("còn thiếu: %s"),
+    "unrecognized arguments: %s": N_("không hiểu các tham số: %s"),
+    "expected one argument": N_("cần một giá trị"),
+    "ambiguous option: %(option)s could match %(matches)s": N_("tùy chọn %(option)s chưa rõ: có thể là %(matches)s"),
+    "invalid %(type)s value: %(value)r": N_("giá trị %(type)s không hợp lệ: %(value)r"),
+    "not allowed with argument %s": N_("không dùng cùng với %s"),
+    "one of the arguments %s is required": N_("cần một trong các tham số %s"),
+}
+
+
+def _argparse_text(text: str) -> str:
+    return _(ARGPARSE_TEXT[text]) if text in ARGPARSE_TEXT else text
+
+
+argparse._ = _argparse_text  # type: ignore[attr-defined]
 
 
 class Parser(argparse.ArgumentParser):
