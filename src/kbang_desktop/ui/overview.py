@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
@@ -52,27 +61,31 @@ def gather(services: Any, today: date) -> Figures:
         models=model_rows, peers=status(services), conflicts=len(list_conflicts(services)))
 
 
-def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[float]]], line: float | None) -> QChartView:
+def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[float]]], line: float | None,
+              horizontal: bool = False) -> QChartView:
+    """Percentages as bars, with an optional threshold line (vertical bars only). `horizontal` lays the
+    bars sideways, so long category names ("Cộng đồng học tập (cấp thôn)") are read whole."""
     chart = QChart()
     chart.setTitle(title)
-    bars = QBarSeries()
+    bars = QHorizontalBarSeries() if horizontal else QBarSeries()
+    order = (lambda items: list(reversed(items))) if horizontal else list  # sideways: the first at the top
     for name, values in series:
         bar_set = QBarSet(name)
-        bar_set.append([v * 100 for v in values])
+        bar_set.append([v * 100 for v in order(values)])
         bars.append(bar_set)
     chart.addSeries(bars)
     axis_x = QBarCategoryAxis()
-    axis_x.append(categories)
-    if len(categories) > 12 or max((len(c) for c in categories), default=0) > 12:
+    axis_x.append(order(categories))
+    if not horizontal and (len(categories) > 12 or max((len(c) for c in categories), default=0) > 12):
         axis_x.setLabelsAngle(-90 if len(categories) > 12 else -30)
     axis_y = QValueAxis()
     axis_y.setRange(0, 100)
     axis_y.setLabelFormat("%d%%")
-    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignBottom if horizontal else Qt.AlignmentFlag.AlignLeft)
     bars.attachAxis(axis_x)
     bars.attachAxis(axis_y)
-    if line is not None and categories:
+    if line is not None and categories and not horizontal:
         threshold = QLineSeries()
         threshold.setName(_("Ngưỡng {value}").format(value=format_percent(line, 0)))
         threshold.append(-0.5, line * 100)
@@ -146,7 +159,7 @@ class OverviewArea(Area):
         self.charts.addWidget(bar_chart(
             _("Mô hình học tập so với chỉ tiêu"), [_(m) for m, _s, _t in figures.models],
             [(_("Đã công nhận"), [s or 0 for _m, s, _t in figures.models]),
-             (_("Chỉ tiêu quốc gia"), [t or 0 for _m, _s, t in figures.models])], None), 1)
+             (_("Chỉ tiêu quốc gia"), [t or 0 for _m, _s, t in figures.models])], None, horizontal=True), 1)
         lines = []
         for peer in figures.peers:
             lines.append(_("{name}: gửi lần cuối {sent}, nhận lần cuối {received}, {count} bản ghi chưa được xác nhận.").format(
