@@ -62,6 +62,7 @@ def test_a_commune_is_set_up_and_its_join_request_written(qtbot, data, tmp_path)
     assert services.users.authenticate("admin", "matkhau-2026").role == "admin"
     assert config() == {"database": str(data / "kbang.db"), "backups": str(backups)}
     assert default_database() == data / "kbang.db" and not needs_setup()
+    assert any((data / "keys").glob("*.key"))  # this PC's keys, beside its database
     assert [p.suffix for p in stick.iterdir()] == [".kbj"]  # the join request, ready for the hub
     assert services.maintenance.backup_dir == backups
     services.ctx.db.close()
@@ -93,15 +94,17 @@ def test_a_hub_needs_no_commune_and_an_existing_database_is_not_overwritten(qtbo
     assert choice.kind == "hub" and choice.unit is None and choice.database == tmp_path / "hub" / "kbang.db"
 
 
-def test_a_failed_set_up_leaves_no_database_and_no_configuration(qtbot, data, tmp_path, monkeypatch):
+def test_a_failed_set_up_leaves_no_database_no_keys_and_no_configuration(qtbot, data, tmp_path, monkeypatch):
     from kbang_desktop.core.errors import KbangError
     from kbang_desktop.paths import config
-    from kbang_desktop.services.offices import OfficeService
+    from kbang_desktop.sync import join
 
-    def broken(*_a, **_k):
-        raise KbangError("Ổ đĩa đầy.")
+    def full_stick(*_a, **_k):
+        raise KbangError("USB đã đầy.")
 
-    monkeypatch.setattr(OfficeService, "initialise", broken)
+    monkeypatch.setattr(join, "join_request", full_stick)  # the office is made, then the USB write fails
+    stick = tmp_path / "usb"
+    stick.mkdir()
     wizard = SetupWizard(COMMUNES, data)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -111,9 +114,23 @@ def test_a_failed_set_up_leaves_no_database_and_no_configuration(qtbot, data, tm
     wizard.admin.password.setText("matkhau-2026")
     wizard.admin.again.setText("matkhau-2026")
     wizard.next()
+    wizard.places.join.setChecked(True)
+    wizard.places.join_folder.setText(str(stick))
     wizard.next()
     wizard.accept()
     qtbot.waitUntil(lambda: "Chưa thiết lập được" in wizard.confirm.status.text(), timeout=TIMEOUT)
-    assert "Ổ đĩa đầy" in wizard.confirm.status.text() and wizard.services is None
-    assert not (data / "kbang.db").exists() and config() == {}
+    assert "USB đã đầy" in wizard.confirm.status.text() and wizard.services is None
+    assert not (data / "kbang.db").exists() and not (data / "keys").exists() and config() == {}
     assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()  # it can be tried again
+
+
+def test_a_database_that_went_missing_is_not_replaced_without_asking(qtbot, data, tmp_path):
+    from kbang_desktop.paths import save_config
+    from kbang_desktop.ui.first_run import missing_database, needs_setup, run_setup
+
+    gone = tmp_path / "E" / "kbang.db"  # on a USB drive that is not plugged in
+    save_config(gone, tmp_path / "E" / "backups")
+    assert needs_setup() and missing_database() == gone
+    asked = []
+    assert run_setup(ask=lambda path: asked.append(path) or False) is None
+    assert asked == [gone] and not gone.exists()  # nothing made; the user plugs the drive in and starts again

@@ -346,6 +346,8 @@ def create(choice: SetupChoice) -> Any:
         return ensure_demo(demo_database())
     choice.database.parent.mkdir(parents=True, exist_ok=True)
     choice.backups.mkdir(parents=True, exist_ok=True)
+    keys = choice.database.parent / "keys"
+    keys_were_there = keys.exists()
     services = open_services(choice.database, backup_dir=choice.backups)
     try:
         services.offices.initialise(choice.kind, choice.office_name, choice.unit, choice.admin, choice.password)
@@ -358,6 +360,10 @@ def create(choice: SetupChoice) -> Any:
         for leftover in (choice.database, choice.database.with_name(choice.database.name + "-wal"),
                          choice.database.with_name(choice.database.name + "-shm")):
             leftover.unlink(missing_ok=True)
+        if not keys_were_there:  # the keys of a PC identity that no longer exists
+            import shutil
+
+            shutil.rmtree(keys, ignore_errors=True)
         raise
     save_config(choice.database, choice.backups)
     return services
@@ -370,14 +376,42 @@ def needs_setup() -> bool:
     return not default_database().exists()
 
 
-def run_setup() -> Any:
-    """Show the assistant; the services of the database it made, or None if the user cancelled."""
+def missing_database() -> Path | None:
+    """The database chosen at set-up when it is not where it was (a drive not plugged in, a folder
+    moved): the assistant must not simply start a new office over it."""
+    from kbang_desktop.paths import config
+
+    chosen = config().get("database")
+    return Path(chosen) if chosen and not Path(chosen).exists() else None
+
+
+def run_setup(ask: Any = None) -> Any:
+    """Show the assistant; the services of the database it made, or None if the user cancelled.
+    When the database chosen earlier is missing, say so first: set up anew only if the user says so
+    (`ask(path)` answers instead of a dialog in tests)."""
     from kbang_desktop.paths import data_dir, portable_dir
     from kbang_desktop.services.reference import shipped_communes
     from kbang_desktop.ui.main_window import _app
 
     _app()
     from datetime import date
+
+    lost = missing_database()
+    if lost is not None:
+        if ask is None:
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(QMessageBox.Icon.Warning, _("Không thấy cơ sở dữ liệu"), _(
+                "Không tìm thấy cơ sở dữ liệu tại {path}. Nếu nó nằm trên ổ USB hoặc ổ đĩa khác, hãy cắm ổ đó rồi "
+                "mở lại chương trình. Chỉ thiết lập mới khi chắc chắn dữ liệu cũ không còn: đơn vị mới sẽ phải "
+                "tham gia lại đơn vị đầu mối.").format(path=lost))
+            box.addButton(_("Thoát"), QMessageBox.ButtonRole.RejectRole)
+            anew = box.addButton(_("Thiết lập mới"), QMessageBox.ButtonRole.DestructiveRole)
+            box.exec()
+            if box.clickedButton() is not anew:
+                return None
+        elif not ask(lost):
+            return None
 
     wizard = SetupWizard(shipped_communes(date.today()), data_dir(), portable_dir() is not None)
     if wizard.exec() != QWizard.DialogCode.Accepted:
