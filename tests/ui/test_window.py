@@ -511,8 +511,9 @@ def test_open_and_correct_a_class_and_a_learner_leaves(qtbot, window, services):
 
     area.edit_class(fill=correct)
     qtbot.waitUntil(lambda: services.literacy.classes()[0].current_term == 2, timeout=TIMEOUT)
-    window.tasks.wait()
-    area.class_view.selectRow(0)
+    qtbot.waitUntil(lambda: area.classes.rowCount() == 1 and area.classes.row_at(0).current_term == 2
+                    and not window.tasks.busy(), timeout=TIMEOUT)
+    assert area.klass() is not None and area.klass().id == klass.id  # still selected after the list reloaded
     area.enrol("dinh thi bok")
     qtbot.waitUntil(lambda: area.grid.rowCount() == 1, timeout=TIMEOUT)
     area.grid.setCurrentCell(0, 0)

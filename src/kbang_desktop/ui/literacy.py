@@ -225,7 +225,16 @@ class LiteracyArea(Area):
     def refresh(self) -> None:
         services = self.services
         self.tasks.run(lambda: sorted(services.literacy.classes(), key=lambda c: (c.start_date, c.name), reverse=True),
-                       self.classes.set_rows)
+                       self.show_classes)
+
+    def show_classes(self, classes: list[Any]) -> None:
+        """The list again, the class that was selected still selected (after a correction, say)."""
+        chosen = self.klass()
+        self.classes.set_rows(classes)
+        if chosen is not None:
+            row = next((i for i, c in enumerate(classes) if c.id == chosen.id), None)
+            if row is not None:
+                self.class_view.selectRow(row)
 
     def klass(self) -> Any:
         rows = self.class_view.selectionModel().selectedRows()
