@@ -476,6 +476,8 @@ def test_a_centre_its_activity_and_ranking(qtbot, window, services):
 
     area.edit_centre(correct)
     qtbot.waitUntil(lambda: services.centres.list()[0].computers == 5, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: area.centres.row_at(0).computers == 5 and not window.tasks.busy(), timeout=TIMEOUT)
+    assert area.centre() is not None and area.centre().id == saved.id  # still selected after the list reloaded
     again = services.centres.list()[0]
     assert again.has_internet and again.has_seal and again.name == saved.name and again.status == "active"
     window.tasks.wait()

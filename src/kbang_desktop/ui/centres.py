@@ -26,7 +26,7 @@ from kbang_desktop.services.centres import ACTIVITY_NAMES
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import CENTRE_STATUS
-from kbang_desktop.ui.widgets import confirmed, date_edit, picked, save_cancel, table
+from kbang_desktop.ui.widgets import confirmed, date_edit, picked, reload_keeping_selection, save_cancel, table
 
 STAFF_ROLE_NAMES = {"director": N_("Giám đốc"), "deputy": N_("Phó Giám đốc"), "staff": N_("Cán bộ")}
 RANKING_NAMES = {"tot": N_("Tốt"), "kha": N_("Khá"), "trung_binh": N_("Trung bình"), "yeu": N_("Yếu")}
@@ -188,7 +188,8 @@ class CentresArea(Area):
 
     def refresh(self) -> None:
         services = self.services
-        self.tasks.run(lambda: sorted(services.centres.list(), key=lambda c: c.name), self.centres.set_rows)
+        self.tasks.run(lambda: sorted(services.centres.list(), key=lambda c: c.name),
+                       lambda rows: reload_keeping_selection(self.centre_view, rows))
 
     def centre(self) -> Any:
         rows = self.centre_view.selectionModel().selectedRows()

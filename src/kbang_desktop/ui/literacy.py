@@ -27,7 +27,15 @@ from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
 from kbang_desktop.ui.people import LEVELS
-from kbang_desktop.ui.widgets import confirmed, date_edit, message_label, picked, save_cancel, table
+from kbang_desktop.ui.widgets import (
+    confirmed,
+    date_edit,
+    message_label,
+    picked,
+    reload_keeping_selection,
+    save_cancel,
+    table,
+)
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
 RESULTS = (("", ""), *RESULT_NAMES.items())
@@ -228,13 +236,7 @@ class LiteracyArea(Area):
                        self.show_classes)
 
     def show_classes(self, classes: list[Any]) -> None:
-        """The list again, the class that was selected still selected (after a correction, say)."""
-        chosen = self.klass()
-        self.classes.set_rows(classes)
-        if chosen is not None:
-            row = next((i for i, c in enumerate(classes) if c.id == chosen.id), None)
-            if row is not None:
-                self.class_view.selectRow(row)
+        reload_keeping_selection(self.class_view, classes)
 
     def klass(self) -> Any:
         rows = self.class_view.selectionModel().selectedRows()

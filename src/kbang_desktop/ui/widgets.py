@@ -59,6 +59,19 @@ def confirmed(dialog: QDialog, fill: Any = None) -> bool:
     return bool(fill(dialog)) if fill else dialog.exec() == QDialog.DialogCode.Accepted
 
 
+def reload_keeping_selection(view: QTableView, rows: list[Any]) -> None:
+    """Put new rows into the view's list model, the record that was selected (by id) still selected:
+    after a correction the details beside the list stay on the same record."""
+    model = view.model()
+    selected = view.selectionModel().selectedRows()
+    chosen = model.row_at(selected[0].row()) if selected else None
+    model.set_rows(rows)
+    if chosen is not None:
+        again = next((i for i, r in enumerate(rows) if getattr(r, "id", None) == getattr(chosen, "id", object())), None)
+        if again is not None:
+            view.selectRow(again)
+
+
 def table(model: Any, name: str) -> QTableView:
     """A table view that remembers its column widths under `name`."""
     view = QTableView()
