@@ -176,4 +176,5 @@ def test_argparse_speaks_the_users_language(capsys):
     err = capsys.readouterr().err
     assert "lựa chọn không hợp lệ: 'nosuchcommand'" in err and "invalid choice" not in err
     assert main(["--lang", "en", "persons"]) == 2
-    assert "the following arguments are required" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the following arguments are required: {add,search,list}" in err and "persons_command" not in err

@@ -192,7 +192,18 @@ def build_parser() -> Parser:
     p.add_argument("--password", required=True)
     p.add_argument("--name", default="")
     users_sub.add_parser("list", parents=[common], help=_("danh sách người dùng"))
+    _name_commands(parser)
     return parser
+
+
+def _name_commands(parser: argparse.ArgumentParser) -> None:
+    """Errors about a missing or unknown command name the commands ("{add,search,list}"), as the usage
+    line does, not the internal "persons_command"."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.metavar = "{" + ",".join(action.choices) + "}"
+            for child in action.choices.values():
+                _name_commands(child)
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
