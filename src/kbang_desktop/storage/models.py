@@ -516,10 +516,12 @@ SYNCABLE: dict[str, type[Base]] = {
 }
 
 
-# Columns each site works out for itself from other columns of the same row: left out of record
-# states (bundles, the change log), filled in whenever a row is written, by any path.
-DERIVED: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
-    "person": {"sort_key": lambda values: person_sort_text(values["full_name"])},
+# Columns each site works out for itself from another column of the same row: left out of record
+# states (bundles, the change log), filled in whenever a row is written, by any path (ORM attribute
+# events below, the bulk loader and the sync row writer through `derive`).
+# {table: {column: (source column, compute)}}
+DERIVED: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
+    "person": {"sort_key": ("full_name", person_sort_text)},
 }
 
 
@@ -531,11 +533,17 @@ def state_columns(table: str) -> list[str]:
 
 def derive(table: str, values: dict[str, Any]) -> dict[str, Any]:
     """Fill the derived columns of a row about to be written as a whole (bulk insert, sync)."""
-    for column, compute in DERIVED.get(table, {}).items():
-        values[column] = compute(values)
+    for column, (source, compute) in DERIVED.get(table, {}).items():
+        values[column] = compute(values[source])
     return values
 
 
-@event.listens_for(Person.full_name, "set")
-def _person_named(target: Person, value: str, _old: object, _initiator: object) -> None:
-    target.sort_key = person_sort_text(value)
+def _follow(column: str, compute: Callable[[Any], Any]) -> Callable[..., None]:
+    def changed(target: Base, value: Any, _old: object, _initiator: object) -> None:
+        setattr(target, column, compute(value))
+    return changed
+
+
+for _table, _columns in DERIVED.items():  # rows written through the ORM: the derived column follows its source
+    for _column, (_source, _compute) in _columns.items():
+        event.listen(getattr(SYNCABLE[_table], _source), "set", _follow(_column, _compute))
