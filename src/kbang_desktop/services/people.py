@@ -13,7 +13,7 @@ from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.reference import EthnicIndex
-from kbang_desktop.services.units import find_commune, find_village, unit_graph
+from kbang_desktop.services.units import find_commune, find_village, unit_graph, village_named
 from kbang_desktop.storage import queries
 from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.writes import new_id
@@ -50,7 +50,7 @@ def birth_of(person: E.Person) -> Birth:
 def _rows(repo: Repository, people: list[E.Person]) -> list[PersonRow]:
     names = queries.unit_names(repo.session)
     rows = _unsorted_rows(names, people)
-    return sorted(rows, key=lambda r: (person_sort_key(r.full_name), r.birth, r.id))
+    return sorted(rows, key=lambda r: (r.sort_key, r.birth, r.id))  # sort_key orders as person_sort_key
 
 
 def _unsorted_rows(names: dict[str, str], people: list[E.Person]) -> list[PersonRow]:
@@ -91,13 +91,7 @@ class PersonService:
             if problems:
                 raise ValidationError(problems)
             unit = find_commune(repo, commune, today)
-            village_unit = None
-            if village:
-                village_unit = find_village(repo, unit, village)
-                if village_unit is None:
-                    village_unit = repo.add(E.AdminUnit, id=new_id(), key=None, kind="village", name=nfc(village),
-                                            name_folded=fold(village), parent_id=unit.id, code=None,
-                                            valid_from=unit.valid_from, valid_to=unit.valid_to, note="", is_demo=False)
+            village_unit = village_named(repo, unit, village) if village else None
             if household_id:
                 repo.require(E.Household, household_id)
             assert parsed is not None
@@ -163,15 +157,7 @@ class PersonService:
         with self.ctx.write("move_person") as repo:
             person = repo.require(E.Person, person_id)
             commune = repo.require(E.AdminUnit, person.commune_id)
-            village_unit = None
-            if village and village.strip():
-                village_unit = find_village(repo, commune, village)
-                if village_unit is None:
-                    village_unit = repo.add(E.AdminUnit, id=new_id(), key=None, kind="village", name=nfc(village),
-                                            name_folded=fold(village), parent_id=commune.id, code=None,
-                                            valid_from=commune.valid_from, valid_to=commune.valid_to, note="",
-                                            is_demo=False)
-            village_id = village_unit.id if village_unit else None
+            village_id = village_named(repo, commune, village).id if village and village.strip() else None
             household_id, relation = None, nfc(relation)
             number = nfc(household_number)
             if number:

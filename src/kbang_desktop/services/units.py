@@ -77,6 +77,18 @@ def find_village(repo: Repository, commune: E.AdminUnit, name: str) -> E.AdminUn
     return None
 
 
+def new_village(repo: Repository, commune: E.AdminUnit, name: str, is_demo: bool = False) -> E.AdminUnit:
+    """A village of `commune`, valid as long as the commune is."""
+    return repo.add(E.AdminUnit, id=new_id(), key=None, kind="village", name=nfc(name), name_folded=fold(name),
+                    parent_id=commune.id, code=None, valid_from=commune.valid_from, valid_to=commune.valid_to,
+                    note="", is_demo=is_demo)
+
+
+def village_named(repo: Repository, commune: E.AdminUnit, name: str) -> E.AdminUnit:
+    """The village of `commune` called `name`, made if it is not known yet (a person's form names it)."""
+    return find_village(repo, commune, name) or new_village(repo, commune, name)
+
+
 def designation_on(repo: Repository, unit_id: str, flag: str, when: date) -> bool:
     for d in repo.list(E.UnitDesignation, unit_id=unit_id, flag=flag):
         if d.valid_from <= when and (d.valid_to is None or when <= d.valid_to):
@@ -130,9 +142,7 @@ class UnitService:
             commune = find_commune(repo, commune_name, when)
             if find_village(repo, commune, name):
                 raise KbangError(N_("Xã {commune} đã có thôn, làng \"{name}\"."), commune=commune.name, name=name)
-            return repo.add(E.AdminUnit, id=new_id(), key=None, kind="village", name=name, name_folded=fold(name),
-                            parent_id=commune.id, code=None, valid_from=commune.valid_from, valid_to=commune.valid_to,
-                            note="", is_demo=is_demo)
+            return new_village(repo, commune, name, is_demo)
 
     def designate(self, commune_name: str, flag: str, valid_from: date, valid_to: date | None = None,
                   legal_basis: str = "") -> E.UnitDesignation:
