@@ -18,7 +18,7 @@ from kbang_desktop.core.literacy import (
     rule_for,
     standard_of_tally,
 )
-from kbang_desktop.core.text import nfc
+from kbang_desktop.core.text import nfc, person_sort_key
 from kbang_desktop.core.units import COMMUNE_KINDS
 from kbang_desktop.core.validation import validate_learner_age
 from kbang_desktop.i18n import N_
@@ -208,8 +208,6 @@ class LiteracyService:
 
     def class_sheet(self, class_id: str) -> list[tuple[E.Enrolment, E.Person, dict[tuple[int, str], str]]]:
         """The learners of a class with their term results {(term, subject): result}, Vietnamese order. Reads only."""
-        from kbang_desktop.core.text import person_sort_key
-
         with self.ctx.read() as repo:
             rows = []
             for enrolment in repo.list(E.Enrolment, class_id=class_id):

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.text import fold, fold_compact, nfc
+from kbang_desktop.core.text import collation_key, fold, fold_compact, nfc
+from kbang_desktop.core.units import COMMUNE_KINDS
 from kbang_desktop.paths import resource
 from kbang_desktop.storage.repo import Repository
 
@@ -133,9 +134,6 @@ class EthnicIndex:
 def shipped_communes(when: date) -> list[str]:
     """Names of the communes, wards and towns in force on `when`, from the shipped data (no database:
     the set-up assistant offers them before one exists), in Vietnamese order."""
-    from kbang_desktop.core.text import collation_key
-    from kbang_desktop.core.units import COMMUNE_KINDS
-
     names = {row["name"] for row in _rows("kbang_admin_units.csv") if row["kind"] in COMMUNE_KINDS
-             and (_date(row["valid_from"]) or date.min) <= when and (not row["valid_to"] or when <= date.fromisoformat(row["valid_to"]))}
+             and (_date(row["valid_from"]) or date.min) <= when <= (_date(row["valid_to"]) or date.max)}
     return sorted(names, key=collation_key)
