@@ -38,7 +38,8 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, base64.b64decode(digest))
 
 
-def _validate(username: str, password: str | None, role: str) -> None:
+def account_problems(username: str, password: str | None, role: str) -> list[Problem]:
+    """What is wrong with an account about to be made (forms check as the user types with it)."""
     problems = []
     if not username or len(username) > 60 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
         problems.append(Problem("username", N_("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới hoặc gạch ngang.")))
@@ -46,6 +47,11 @@ def _validate(username: str, password: str | None, role: str) -> None:
         problems.append(Problem("password", N_("Mật khẩu phải có ít nhất {n} ký tự."), n=MIN_PASSWORD))
     if role not in ROLES:
         problems.append(Problem("role", N_("Vai trò phải là admin, officer hoặc viewer.")))
+    return problems
+
+
+def _validate(username: str, password: str | None, role: str) -> None:
+    problems = account_problems(username, password, role)
     if problems:
         raise ValidationError(problems)
 

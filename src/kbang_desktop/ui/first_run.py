@@ -32,9 +32,6 @@ from PySide6.QtWidgets import (
 from kbang_desktop.i18n import _
 from kbang_desktop.ui.tasks import Tasks
 
-MIN_PASSWORD = 8
-
-
 @dataclass(frozen=True, slots=True)
 class SetupChoice:
     demo: bool
@@ -177,13 +174,11 @@ class AdminPage(QWizardPage):
         self.password.setFocus()
 
     def isComplete(self) -> bool:
-        name = self.username.text().strip()
-        message = ""
-        if not name or not name.replace(".", "").replace("_", "").replace("-", "").isalnum():
-            message = _("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới hoặc gạch ngang.")
-        elif len(self.password.text()) < MIN_PASSWORD:
-            message = _("Mật khẩu phải có ít nhất {n} ký tự.").format(n=MIN_PASSWORD)
-        elif self.again.text() != self.password.text():
+        from kbang_desktop.services.users import account_problems  # the rules the service applies when saving
+
+        problems = account_problems(self.username.text().strip(), self.password.text(), "admin")
+        message = problems[0].translated() if problems else ""
+        if not message and self.again.text() != self.password.text():
             message = _("Hai lần nhập mật khẩu chưa giống nhau.")
         self.problem.setText(message)
         return not message
