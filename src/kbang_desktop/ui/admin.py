@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -138,10 +137,7 @@ class UserDialog(QDialog):
         form.addRow(_("Họ và tên"), self.name)
         form.addRow(_("Vai trò"), self.role)
         form.addRow(_("Mật khẩu"), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel(self))
 
     def values(self) -> tuple[str, str, str, str]:
         return self.username.text().strip(), self.name.text().strip(), self.role.currentData(), self.password.text()

@@ -15,6 +15,7 @@ from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import _
 from kbang_desktop.ui.main_window import opened
 from kbang_desktop.ui.tasks import Tasks
+from kbang_desktop.ui.widgets import save_cancel
 
 if TYPE_CHECKING:
     from kbang_desktop.services.context import Actor
@@ -47,12 +48,8 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #a40000")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = save_cancel(self, _("Đăng nhập"), _("Thoát"), on_save=self.try_login, ok=True)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(_("Đăng nhập"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Thoát"))
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.username.setFocus()
         if callable(services):

@@ -24,7 +24,7 @@ from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, PagedModel
-from kbang_desktop.ui.widgets import date_edit, picked, table
+from kbang_desktop.ui.widgets import date_edit, picked, save_cancel, table
 
 SEARCH_LIMIT = 100
 SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
@@ -113,11 +113,7 @@ class PersonDialog(QDialog):
             self.problems[key] = problem
             row.addWidget(problem)
             form.addRow(label, row)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Lưu"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = save_cancel(self, on_save=self.save)
         form.addRow(self.buttons)
         self.name.textChanged.connect(self.check)
         self.birth.textChanged.connect(self.check)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.ui.main_window import Area
 from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.widgets import message_label, table
+from kbang_desktop.ui.widgets import message_label, save_cancel, table
 
 COUNT_NAMES = (("new", N_("Mới")), ("updated", N_("Cập nhật")), ("unchanged", N_("Không đổi")),
                ("conflicts", N_("Xung đột")), ("refused", N_("Từ chối")))
@@ -48,12 +47,7 @@ class PlanDialog(QDialog):
         layout.addWidget(table(model, "import_plan"))
         for warning in plan.warnings:
             layout.addWidget(QLabel(warning))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Nhập gói"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Không nhập"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel(self, _("Nhập gói"), _("Không nhập"), ok=True))
         self.resize(720, 420)
 
 
@@ -85,12 +79,7 @@ class ConflictDialog(QDialog):
                 grid.addWidget(button, row, column)
             self.groups[name] = group
         layout.addLayout(grid)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Ghi lựa chọn"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Để sau"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel(self, _("Ghi lựa chọn"), _("Để sau"), ok=True))
 
     def choice(self) -> dict[str, str]:
         return {name: group.checkedButton().property("side") for name, group in self.groups.items()}

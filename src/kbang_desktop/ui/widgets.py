@@ -37,12 +37,15 @@ def message_label(text: str = "") -> QLabel:
     return label
 
 
-def save_cancel(dialog: QDialog, save_text: str = "") -> QDialogButtonBox:
-    """Save and Cancel buttons wired to the dialog: Enter saves, Escape cancels."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Save).setText(save_text or _("Lưu"))
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Hủy"))
-    buttons.accepted.connect(dialog.accept)
+def save_cancel(dialog: QDialog, save_text: str = "", cancel_text: str = "", on_save: Any = None,
+                ok: bool = False) -> QDialogButtonBox:
+    """The buttons of a form: Save (or OK, `ok=True`) and Cancel with our wording, wired to the dialog
+    (`on_save` instead of accepting at once, for a form that checks first): Enter saves, Escape cancels."""
+    accept = QDialogButtonBox.StandardButton.Ok if ok else QDialogButtonBox.StandardButton.Save
+    buttons = QDialogButtonBox(accept | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(accept).setText(save_text or _("Lưu"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text or _("Hủy"))
+    buttons.accepted.connect(on_save or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
 
