@@ -84,14 +84,12 @@ def config() -> dict[str, str]:
 
 
 def save_config(database: Path, backups: Path) -> Path:
-    """Remember the chosen database and backup folders (written whole, then renamed into place)."""
-    folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / CONFIG_FILE
-    partial = target.with_suffix(".part")
-    partial.write_text(json.dumps({"database": str(database), "backups": str(backups)}, ensure_ascii=False,
-                                  indent=2), encoding="utf-8")
-    os.replace(partial, target)
+    """Remember the chosen database and backup folders (written all or nothing)."""
+    from kbang_desktop.storage.files import write_atomic  # here: i18n imports this module, storage imports i18n
+
+    target = data_dir() / CONFIG_FILE
+    write_atomic(target, json.dumps({"database": str(database), "backups": str(backups)}, ensure_ascii=False,
+                                    indent=2).encode("utf-8"))
     return target
 
 

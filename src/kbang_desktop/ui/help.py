@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QUrl
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout
 
@@ -50,16 +50,19 @@ def fit_images(document: QTextDocument, width: int) -> None:
 
 
 def write_pdf(document: QTextDocument, target: Path) -> Path:
-    """The guide as an A4 PDF (fonts embedded by Qt), written whole and then put in place."""
-    partial = target.with_name(target.name + ".part")
-    writer = QPdfWriter(str(partial))
+    """The guide as an A4 PDF (fonts embedded by Qt), drawn in memory and written all or nothing."""
+    from kbang_desktop.storage.files import write_atomic
+
+    data = QBuffer()
+    data.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(data)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(20, 20, 15, 20), QPageLayout.Unit.Millimeter)
     writer.setTitle(document.metaInformation(QTextDocument.MetaInformation.DocumentTitle) or "Kbang Desktop")
     writer.setCreator("Kbang Desktop")
     document.print_(writer)
-    del writer  # the file is finished when the writer goes
-    partial.replace(target)
+    del writer  # the PDF is complete once its writer is gone
+    write_atomic(target, bytes(data.data()))
     return target
 
 
