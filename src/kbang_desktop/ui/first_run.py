@@ -9,6 +9,7 @@ Nothing is written until the last page is confirmed; a failure there leaves no h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from kbang_desktop.i18n import _
 from kbang_desktop.ui.tasks import Tasks
+
 
 @dataclass(frozen=True, slots=True)
 class SetupChoice:
@@ -386,16 +389,12 @@ def run_setup(ask: Any = None) -> Any:
     (`ask(path)` answers instead of a dialog in tests)."""
     from kbang_desktop.paths import data_dir, portable_dir
     from kbang_desktop.services.reference import shipped_communes
-    from kbang_desktop.ui.main_window import _app
+    from kbang_desktop.ui.main_window import prepared_app
 
-    _app()
-    from datetime import date
-
+    prepared_app()
     lost = missing_database()
     if lost is not None:
         if ask is None:
-            from PySide6.QtWidgets import QMessageBox
-
             box = QMessageBox(QMessageBox.Icon.Warning, _("Không thấy cơ sở dữ liệu"), _(
                 "Không tìm thấy cơ sở dữ liệu tại {path}. Nếu nó nằm trên ổ USB hoặc ổ đĩa khác, hãy cắm ổ đó rồi "
                 "mở lại chương trình. Chỉ thiết lập mới khi chắc chắn dữ liệu cũ không còn: đơn vị mới sẽ phải "

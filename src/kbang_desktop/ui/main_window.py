@@ -267,16 +267,26 @@ def opened(services: "Services") -> tuple[Any, Any]:
     return services, services.offices.this_office()
 
 
-def run(services: "Services | Callable[[], Services]") -> int:
-    """Log in, show the window; log out returns to the log-in."""
+def prepared_app() -> QApplication:
+    """The application with its icon, Qt's own strings in the user's language and the error hook,
+    set once, for whatever shows first (the set-up assistant or the log-in)."""
     from kbang_desktop import i18n
-    from kbang_desktop.ui.login import LoginDialog
     from kbang_desktop.ui.settings import install_qt_translations
 
     app = _app()
-    app.setWindowIcon(app_icon())
-    install_qt_translations(app, i18n.current_language())
-    install_excepthook()
+    if not app.property("kbang_prepared"):
+        app.setProperty("kbang_prepared", True)
+        app.setWindowIcon(app_icon())
+        install_qt_translations(app, i18n.current_language())
+        install_excepthook()
+    return app
+
+
+def run(services: "Services | Callable[[], Services]") -> int:
+    """Log in, show the window; log out returns to the log-in."""
+    from kbang_desktop.ui.login import LoginDialog
+
+    app = prepared_app()
     windows: list[MainWindow] = []
     opened: list[Any] = []
 
