@@ -1,0 +1,105 @@
+"""`kbang init`, `demo`, `check`, `backup`, `restore`, `audit verify`: the database itself."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kbang_desktop import i18n
+from kbang_desktop.cli.common import EXIT_FAILED, EXIT_OK, command, emit, group
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.i18n import _
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = command(sub, common, "init", _("khởi tạo cơ sở dữ liệu cho một đơn vị"), init, create_db=True,
+                daily_backup=False)
+    p.add_argument("--office-kind", choices=("commune", "hub"), required=True)
+    p.add_argument("--office-name", required=True)
+    p.add_argument("--unit")
+    p.add_argument("--admin")
+    p.add_argument("--password")
+
+    p = command(sub, common, "demo", _("tạo dữ liệu mẫu"), demo, create_db=True)
+    p.add_argument("--communes", type=int, default=1)
+    p.add_argument("--people-per-commune", type=int, default=5000)
+    p.add_argument("--seed", type=int, default=1)
+
+    command(sub, common, "check", _("kiểm tra cơ sở dữ liệu và nhật ký thao tác"), check)
+    command(sub, common, "backup", _("sao lưu ngay"), backup, daily_backup=False)
+    p = command(sub, common, "restore", _("khôi phục từ bản sao lưu"), restore, open_db=False)
+    p.add_argument("file")
+
+    audit = group(sub, common, "audit", _("nhật ký thao tác"))
+    command(audit, common, "verify", _("kiểm tra chuỗi nhật ký"), audit_verify)
+
+
+def init(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.sync.join import site_keys
+
+    result = services.offices.initialise(args.office_kind, args.office_name, args.unit, args.admin, args.password)
+    site_keys(services)  # this site's signing and encryption keys, made once at set-up
+    emit(args, {"office_id": result.office.id, "site_id": result.site.id, "kind": result.office.kind,
+                "name": result.office.name, "reference": result.reference_counts},
+         _("Đã khởi tạo {name}.").format(name=result.office.name))
+    return EXIT_OK
+
+
+def demo(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.services.demo import DemoService
+
+    if services.ctx.identity() is None:
+        services.offices.initialise("hub" if args.communes > 1 else "commune", _("Dữ liệu mẫu"), None, None, None)
+    counts = DemoService(services.ctx).generate(args.communes, args.people_per_commune, args.seed)
+    emit(args, counts, _("Đã tạo dữ liệu mẫu: {n} người.").format(n=i18n.format_number(counts["person"])))
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace, services: Any) -> int:
+    report = services.maintenance.check()
+    data = {"ok": report.ok, "revision": report.revision, "expected_revision": report.expected_revision,
+            "integrity": report.integrity or "ok", "audit_events": report.audit_events,
+            "audit_ok": report.audit_ok}
+    if report.ok:
+        text = _("Cơ sở dữ liệu tốt: phiên bản {rev}, {n} sự kiện nhật ký hợp lệ.").format(
+            rev=report.revision, n=i18n.format_number(report.audit_events))
+    else:
+        text = _("Cơ sở dữ liệu có vấn đề: phiên bản {rev} (cần {expected}), toàn vẹn: {integrity}, nhật ký: {audit}.").format(
+            rev=report.revision, expected=report.expected_revision, integrity=report.integrity or "ok",
+            audit=_("hợp lệ") if report.audit_ok else _("bị sửa hoặc bị xóa từ sự kiện {seq}").format(seq=report.audit_bad_seq))
+    emit(args, data, text)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def backup(args: argparse.Namespace, services: Any) -> int:
+    path = services.maintenance.backup()
+    emit(args, {"file": str(path)}, _("Đã sao lưu vào {path}.").format(path=path))
+    return EXIT_OK
+
+
+def restore(args: argparse.Namespace, _services: None) -> int:
+    from kbang_desktop.cli.main import open_services
+    from kbang_desktop.paths import default_database
+    from kbang_desktop.storage import backup as backups
+    from kbang_desktop.storage.db import is_url
+
+    target = getattr(args, "db", None) or str(default_database())
+    if is_url(target):
+        raise KbangError(i18n.N_("Sao lưu bằng phần mềm chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL hãy dùng pg_dump."))
+    db_path = Path(target).expanduser().resolve()
+    safety = backups.restore(Path(args.file).expanduser().resolve(), db_path, backups.default_backup_dir(db_path))
+    services = open_services(args, create=False)  # migrates an older backup, refuses a newer one
+    services.ctx.db.close()
+    emit(args, {"restored": str(db_path), "previous_saved_as": str(safety) if safety else None},
+         _("Đã khôi phục từ {file}.").format(file=args.file))
+    return EXIT_OK
+
+
+def audit_verify(args: argparse.Namespace, services: Any) -> int:
+    chain = services.audit.verify()
+    data = {"ok": chain.ok, "events": chain.events, "first_bad_seq": chain.first_bad_seq, "problem": chain.problem}
+    text = (_("Nhật ký thao tác hợp lệ: {n} sự kiện.").format(n=i18n.format_number(chain.events)) if chain.ok else
+            _("Nhật ký thao tác đã bị sửa hoặc xóa, bắt đầu từ sự kiện số {seq}.").format(seq=chain.first_bad_seq))
+    emit(args, data, text)
+    return EXIT_OK if chain.ok else EXIT_FAILED

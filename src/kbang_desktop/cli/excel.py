@@ -1,0 +1,58 @@
+"""`kbang import persons` and `kbang export persons`: people from and to Excel."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kbang_desktop import i18n
+from kbang_desktop.cli.common import EXIT_FAILED, EXIT_OK, command, emit, group
+from kbang_desktop.i18n import _
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    importer = group(sub, common, "import", _("nhập từ Excel"))
+    p = command(importer, common, "persons", _("nhập danh sách người từ tệp .xlsx"), import_persons)
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help=_("chỉ kiểm tra, không lưu"))
+    p.add_argument("--skip-invalid", action="store_true", help=_("lưu các dòng hợp lệ, bỏ qua dòng có lỗi"))
+    p.add_argument("--map", action="append", default=[], metavar=_("CỘT=TRƯỜNG"),
+                   help=_("cột của tệp và trường nó chứa, ví dụ \"Tên=full_name\""))
+    exporter = group(sub, common, "export", _("xuất ra Excel"))
+    p = command(exporter, common, "persons", _("xuất danh sách người ra tệp .xlsx"), export_persons)
+    p.add_argument("--out", required=True)
+    p.add_argument("--commune", help=_("chỉ một xã"))
+    p.add_argument("--sensitive", action="store_true",
+                   help=_("kèm số định danh và khuyết tật (dữ liệu nhạy cảm; chỉ khi thật cần)"))
+
+
+def export_persons(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.excel import write_persons
+
+    headers, rows = services.person_import.export_rows(args.commune, args.sensitive)
+    count = write_persons(Path(args.out), headers, rows, _("Danh sách người"))
+    emit(args, {"file": args.out, "rows": count, "columns": headers},
+         _("Đã xuất {n} người vào {path}.").format(n=i18n.format_number(count), path=args.out))
+    return EXIT_OK
+
+
+def import_persons(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.excel import read_sheet
+    from kbang_desktop.services.person_import import parse_mapping
+
+    rows, headers = read_sheet(Path(args.file), parse_mapping(args.map))
+    outcome = services.person_import.import_rows(rows, headers, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+    errors = [{"row": e.row, "column": e.column, "message": _(e.message).format(**e.params)} for e in outcome.errors]
+    data = {"status": outcome.status, "rows": outcome.rows, "created": outcome.created,
+            "duplicates": len(outcome.duplicates), "errors": errors, "duplicate_rows": list(outcome.duplicates),
+            "columns": headers}
+    lines = [f"{_('Dòng')} {e['row']}, {_('cột')} \"{e['column']}\": {e['message']}" for e in errors]
+    lines += [_("Dòng {row}: {name} ({year}) có vẻ đã có, không thêm lần nữa.").format(
+        row=d["row"], name=d["full_name"], year=d["birth_year"]) for d in outcome.duplicates]
+    summary = {"imported": _("Đã nhập {created} người từ {rows} dòng."),
+               "dry-run": _("Kiểm tra xong: sẽ nhập {created} người từ {rows} dòng; chưa lưu gì."),
+               "rejected": _("Không nhập: có {n} lỗi. Sửa tệp rồi nhập lại, hoặc dùng --skip-invalid.")}[outcome.status]
+    lines.append(summary.format(created=outcome.created, rows=outcome.rows, n=len(errors)))
+    emit(args, data, "\n".join(lines))
+    return EXIT_FAILED if outcome.status == "rejected" else EXIT_OK
