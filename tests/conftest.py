@@ -1,10 +1,18 @@
-"""Shared fixtures: a fresh initialised database per test, services acting as the OS user."""
+"""Shared fixtures: a fresh initialised database per test, the standard test user, the `kbang` command.
+
+Every test runs with the standard test user in the environment (KBANG_USER / KBANG_PASSWORD): the
+administrator that the `services` fixture and `kbang init` in tests create, and the account the `kbang`
+command logs in with. A test that runs the command line uses the `cli` fixture (or `main()` as it is);
+a test that opens a database made by the command line uses `open_test_services(path)`.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -15,13 +23,47 @@ from kbang_desktop.services.context import Actor
 from kbang_desktop.services.registry import Services, open_services
 
 TODAY = date(2026, 11, 27)
+TEST_USER, TEST_PASSWORD = "admin", "matkhau123"  # the first administrator of every test database
 
 
 @pytest.fixture(autouse=True)
 def _vietnamese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KBANG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LANGUAGE", "vi")  # the CLI takes its default language from the system
+    monkeypatch.setenv("KBANG_USER", TEST_USER)  # who `kbang` logs in as (and whom `kbang init` makes)
+    monkeypatch.setenv("KBANG_PASSWORD", TEST_PASSWORD)
     i18n.setup("vi")
+
+
+class CliResult(NamedTuple):
+    """What one run of `kbang` gave: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run `kbang` as the standard test user: `cli("persons", "list", "--db", path)` -> CliResult.
+    Arguments may be paths or numbers."""
+    from kbang_desktop.cli.main import main
+
+    def run(*args: Any) -> CliResult:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+def open_test_services(path: str | Path) -> Services:
+    """The services of a database that a test made (with `cli("init", ...)`), as the standard test user."""
+    return open_services(Path(path), Actor(f"user:{TEST_USER}", "admin"), create=False)
 
 
 @pytest.fixture
@@ -33,7 +75,7 @@ def db_path(tmp_path: Path) -> Path:
 def services(db_path: Path) -> Services:
     svc = open_services(db_path, Actor("os:tester", "admin"))
     svc.ctx.today = lambda: TODAY
-    svc.offices.initialise("commune", "UBND xã Kông Bơ La", "Kông Bơ La", "admin", "matkhau123")
+    svc.offices.initialise("commune", "UBND xã Kông Bơ La", "Kông Bơ La", TEST_USER, TEST_PASSWORD)
     yield svc
     svc.ctx.db.close()
 

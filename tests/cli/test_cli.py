@@ -5,55 +5,49 @@ import sqlite3
 
 import pytest
 
-from kbang_desktop.cli.main import main
-
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import open_test_services
 
 
 @pytest.fixture
-def db(tmp_path, capsys):
+def db(tmp_path, cli):
     path = str(tmp_path / "cli.db")
-    code, _out, _err = run(capsys, "init", "--db", path, "--office-kind", "commune", "--office-name",
-                           "UBND xã Kông Bơ La", "--unit", "kong bo la", "--admin", "admin", "--password", "matkhau123")
+    code, _out, _err = cli("init", "--db", path, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
+                           "--unit", "kong bo la")
     assert code == 0
     return path
 
 
-def test_init_twice_is_refused(db, capsys):
-    code, _out, err = run(capsys, "init", "--db", db, "--office-kind", "commune", "--office-name", "X")
+def test_init_twice_is_refused(db, cli):
+    code, _out, err = cli("init", "--db", db, "--office-kind", "commune", "--office-name", "X")
     assert code == 1 and "đã được khởi tạo" in err
 
 
-def test_persons_add_search_list_json(db, capsys):
-    code, out, _ = run(capsys, "persons", "add", "--name", "Đinh Văn Hmưk", "--sex", "M", "--birth", "1990",
+def test_persons_add_search_list_json(db, cli):
+    code, out, _ = cli("persons", "add", "--name", "Đinh Văn Hmưk", "--sex", "M", "--birth", "1990",
                        "--ethnic", "Ba Na", "--commune", "kong bo la", "--village", "Làng Kon Lốc", "--json", "--db", db)
     assert code == 0
     person_id = json.loads(out)["id"]
-    run(capsys, "persons", "add", "--name", "Nguyễn Thị An", "--sex", "F", "--birth", "05/02/1978", "--ethnic", "01",
+    cli("persons", "add", "--name", "Nguyễn Thị An", "--sex", "F", "--birth", "05/02/1978", "--ethnic", "01",
         "--commune", "Kông Bơ La", "--village", "Thôn 1", "--literacy", "2", "--db", db, "--json")
-    code, out, _ = run(capsys, "persons", "search", "dinh van hmuk", "--json", "--db", db)
+    code, out, _ = cli("persons", "search", "dinh van hmuk", "--json", "--db", db)
     assert code == 0
     assert json.loads(out) == [{"id": person_id, "full_name": "Đinh Văn Hmưk", "birth": "1990",
                                 "commune": "Kông Bơ La", "village": "Làng Kon Lốc"}]
-    code, out, _ = run(capsys, "--db", db, "persons", "list", "--commune", "kong bo la", "--json")
+    code, out, _ = cli("--db", db, "persons", "list", "--commune", "kong bo la", "--json")
     rows = json.loads(out)
     assert code == 0 and [r["full_name"] for r in rows] == ["Nguyễn Thị An", "Đinh Văn Hmưk"]
     assert rows[0]["birth"] == "1978-02-05"
 
 
-def test_literacy_status_json_fields(db, capsys):
+def test_literacy_status_json_fields(db, cli):
     for index in range(9):
-        run(capsys, "persons", "add", "--name", f"Đinh Văn A{index}", "--sex", "M", "--birth", "2000", "--ethnic", "13",
+        cli("persons", "add", "--name", f"Đinh Văn A{index}", "--sex", "M", "--birth", "2000", "--ethnic", "13",
             "--commune", "Kông Bơ La", "--village", "Làng A", "--literacy", "2", "--db", db)
-    run(capsys, "persons", "add", "--name", "Đinh Văn B", "--sex", "M", "--birth", "2000", "--ethnic", "13",
+    cli("persons", "add", "--name", "Đinh Văn B", "--sex", "M", "--birth", "2000", "--ethnic", "13",
         "--commune", "Kông Bơ La", "--village", "Làng A", "--db", db)
-    run(capsys, "persons", "add", "--name", "Đinh Văn C", "--sex", "M", "--birth", "2000", "--ethnic", "13",
+    cli("persons", "add", "--name", "Đinh Văn C", "--sex", "M", "--birth", "2000", "--ethnic", "13",
         "--commune", "Kông Bơ La", "--village", "Làng A", "--exempt", "--db", db)
-    code, out, _ = run(capsys, "literacy", "status", "--commune", "kong bo la", "--as-of", "2026-06-01", "--json",
+    code, out, _ = cli("literacy", "status", "--commune", "kong bo la", "--as-of", "2026-06-01", "--json",
                        "--db", db)
     data = json.loads(out)
     assert code == 0
@@ -61,94 +55,92 @@ def test_literacy_status_json_fields(db, capsys):
     assert data["commune"] == "Kông Bơ La" and data["as_of"] == "2026-06-01"
     assert data["level1"] == {"age_from": 15, "age_to": 35, "population": 10, "literate": 9, "rate": 0.9, "meets": True}
     assert data["level2"]["meets"] is True and data["exempted"] == 1 and data["birth_year_only"] == 11
-    code, _out, _ = run(capsys, "units", "designate", "--commune", "Kông Bơ La", "--flag", "especially-difficult",
+    code, _out, _ = cli("units", "designate", "--commune", "Kông Bơ La", "--flag", "especially-difficult",
                         "--from", "2026-01-01", "--db", db)
     assert code == 0
-    _code, out, _ = run(capsys, "literacy", "status", "--commune", "Kông Bơ La", "--as-of", "2026-06-01", "--json",
+    _code, out, _ = cli("literacy", "status", "--commune", "Kông Bơ La", "--as-of", "2026-06-01", "--json",
                         "--db", db)
     assert json.loads(out)["especially_difficult"] is True
 
 
-def test_bad_input_gives_one_sentence_and_exit_1(db, capsys):
-    code, out, err = run(capsys, "persons", "add", "--name", "X Y", "--sex", "M", "--birth", "31/02/1990",
+def test_bad_input_gives_one_sentence_and_exit_1(db, cli):
+    code, out, err = cli("persons", "add", "--name", "X Y", "--sex", "M", "--birth", "31/02/1990",
                          "--ethnic", "13", "--commune", "Kông Bơ La", "--village", "A", "--db", db)
     assert code == 1 and "Ngày không có thật" in err and "Traceback" not in err + out
-    code, _out, err = run(capsys, "literacy", "status", "--commune", "Nowhere", "--as-of", "2026-01-01", "--db", db)
+    code, _out, err = cli("literacy", "status", "--commune", "Nowhere", "--as-of", "2026-01-01", "--db", db)
     assert code == 1 and "Nowhere" in err
 
 
-def test_wrong_usage_exits_2(db, capsys):
-    code, _out, err = run(capsys, "persons", "add", "--name", "X", "--db", db)
+def test_wrong_usage_exits_2(db, cli):
+    code, _out, err = cli("persons", "add", "--name", "X", "--db", db)
     assert code == 2 and "--sex" in err
-    code, _out, _err = run(capsys, "nosuchcommand")
+    code, _out, _err = cli("nosuchcommand")
     assert code == 2
-    code, _out, err = run(capsys, "literacy", "status", "--commune", "A", "--as-of", "2026-13-45", "--db", db)
+    code, _out, err = cli("literacy", "status", "--commune", "A", "--as-of", "2026-13-45", "--db", db)
     assert code == 2
 
 
-def test_english_messages(db, capsys):
-    code, _out, err = run(capsys, "--lang", "en", "persons", "add", "--name", "", "--sex", "M", "--birth", "1990",
+def test_english_messages(db, cli):
+    code, _out, err = cli("--lang", "en", "persons", "add", "--name", "", "--sex", "M", "--birth", "1990",
                           "--ethnic", "13", "--commune", "Kông Bơ La", "--village", "A", "--db", db)
     assert code == 1 and "The full name is missing." in err
 
 
-def test_check_audit_backup_restore(db, capsys, tmp_path):
-    assert run(capsys, "check", "--db", db)[0] == 0
-    code, out, _ = run(capsys, "audit", "verify", "--json", "--db", db)
+def test_check_audit_backup_restore(db, cli, tmp_path):
+    assert cli("check", "--db", db)[0] == 0
+    code, out, _ = cli("audit", "verify", "--json", "--db", db)
     assert code == 0 and json.loads(out)["ok"] is True
-    code, out, _ = run(capsys, "backup", "--json", "--db", db)
+    code, out, _ = cli("backup", "--json", "--db", db)
     backup_file = json.loads(out)["file"]
-    run(capsys, "persons", "add", "--name", "Đinh Văn Hmưk", "--sex", "M", "--birth", "1990", "--ethnic", "13",
+    cli("persons", "add", "--name", "Đinh Văn Hmưk", "--sex", "M", "--birth", "1990", "--ethnic", "13",
         "--commune", "Kông Bơ La", "--village", "A", "--db", db)
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE audit_event SET after = replace(after, 'Hmưk', 'Hmuk')")
-    code, out, _ = run(capsys, "audit", "verify", "--json", "--db", db)
+    code, out, _ = cli("audit", "verify", "--json", "--db", db)
     assert code == 1 and json.loads(out)["ok"] is False
-    assert run(capsys, "check", "--db", db)[0] == 1
-    code, _out, _err = run(capsys, "restore", backup_file, "--db", db)
+    assert cli("check", "--db", db)[0] == 1
+    code, _out, _err = cli("restore", backup_file, "--db", db)
     assert code == 0
-    assert run(capsys, "check", "--db", db)[0] == 0
-    _code, out, _ = run(capsys, "persons", "list", "--json", "--db", db)
+    assert cli("check", "--db", db)[0] == 0
+    _code, out, _ = cli("persons", "list", "--json", "--db", db)
     assert json.loads(out) == []
     bad = tmp_path / "bad.db"
     bad.write_text("nonsense")
-    code, _out, err = run(capsys, "restore", str(bad), "--db", db)
+    code, _out, err = cli("restore", str(bad), "--db", db)
     assert code == 1 and "giữ nguyên" in err
 
 
-def test_demo_command(tmp_path, capsys):
+def test_demo_command(tmp_path, cli):
     path = str(tmp_path / "demo.db")
-    code, out, _ = run(capsys, "demo", "--communes", "2", "--people-per-commune", "300", "--seed", "3", "--json",
+    code, out, _ = cli("demo", "--communes", "2", "--people-per-commune", "300", "--seed", "3", "--json",
                        "--db", path)
     assert code == 0 and json.loads(out)["person"] == 600
-    code, out, _ = run(capsys, "persons", "search", "dinh", "--json", "--limit", "5", "--db", path)
+    code, out, _ = cli("persons", "search", "dinh", "--json", "--limit", "5", "--db", path)
     assert code == 0 and len(json.loads(out)) == 5
 
 
-def test_missing_database_is_not_created_by_a_query(tmp_path, capsys):
+def test_missing_database_is_not_created_by_a_query(tmp_path, cli):
     missing = tmp_path / "nowhere" / "kbang.db"
-    code, _out, err = run(capsys, "persons", "list", "--db", str(missing))
+    code, _out, err = cli("persons", "list", "--db", str(missing))
     assert code == 1 and "Không tìm thấy cơ sở dữ liệu" in err and not missing.exists()
 
 
-def test_first_command_of_the_day_makes_a_checked_backup(db, capsys):
+def test_first_command_of_the_day_makes_a_checked_backup(db, cli):
     from pathlib import Path
 
     from kbang_desktop.storage import backup
 
     folder = backup.default_backup_dir(Path(db))
     assert not backup.list_backups(folder)
-    run(capsys, "persons", "list", "--db", db)
-    run(capsys, "persons", "list", "--db", db)
+    cli("persons", "list", "--db", db)
+    cli("persons", "list", "--db", db)
     assert [kind for _w, kind, _p in backup.list_backups(folder)] == ["weekly"]
 
 
-def test_decisions_list_json(db, capsys):
+def test_decisions_list_json(db, cli):
     from datetime import date
 
-    from kbang_desktop.services.registry import open_services
-
-    services = open_services(db)
+    services = open_test_services(db)
     head = services.persons.add("Đinh Văn Hmưk", "M", "1980", "Ba Na", "Kông Bơ La", "Làng A")
     household = services.households.add("Kông Bơ La", "Làng A", "12", head.id)
     registration = services.models.register(2026, "household", household.id, date(2026, 1, 10))
@@ -158,23 +150,19 @@ def test_decisions_list_json(db, capsys):
                                                "Nguyễn Văn Hùng")
     services.models.add_entry(decision.id, registration.id)
     services.ctx.db.close()
-    code, out, _ = run(capsys, "decisions", "list", "--year", "2026", "--json", "--db", db)
+    code, out, _ = cli("decisions", "list", "--year", "2026", "--json", "--db", db)
     assert code == 0
     assert json.loads(out) == [{"id": decision.id, "number": "15/QĐ-UBND", "date": "2026-02-05", "kind": "household",
                                 "year": 2026, "status": "draft", "entries": 1}]
-    code, out, _ = run(capsys, "decisions", "list", "--year", "2025", "--json", "--db", db)
+    code, out, _ = cli("decisions", "list", "--year", "2025", "--json", "--db", db)
     assert code == 0 and json.loads(out) == []
 
 
-def test_argparse_speaks_the_users_language(capsys):
-    from kbang_desktop.cli.main import main
-
-    assert main(["--help"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("cách dùng: kbang") and "tùy chọn:" in out and "usage:" not in out
-    assert main(["nosuchcommand"]) == 2
-    err = capsys.readouterr().err
-    assert "lựa chọn không hợp lệ: 'nosuchcommand'" in err and "invalid choice" not in err
-    assert main(["--lang", "en", "persons"]) == 2
-    err = capsys.readouterr().err
+def test_argparse_speaks_the_users_language(cli):
+    code, out, _err = cli("--help")
+    assert code == 0 and out.startswith("cách dùng: kbang") and "tùy chọn:" in out and "usage:" not in out
+    code, _out, err = cli("nosuchcommand")
+    assert code == 2 and "lựa chọn không hợp lệ: 'nosuchcommand'" in err and "invalid choice" not in err
+    code, _out, err = cli("--lang", "en", "persons")
+    assert code == 2
     assert "the following arguments are required: {add,search,list}" in err and "persons_command" not in err

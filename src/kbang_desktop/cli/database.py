@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--office-kind", choices=("commune", "hub"), required=True)
     p.add_argument("--office-name", required=True)
     p.add_argument("--unit")
-    p.add_argument("--admin")
-    p.add_argument("--password")
+    p.add_argument("--admin", help=_("tên đăng nhập của quản trị viên đầu tiên (mặc định: biến môi trường KBANG_USER)"))
+    p.add_argument("--password", help=_("mật khẩu của quản trị viên đó (mặc định: biến môi trường KBANG_PASSWORD)"))
 
     p = command(sub, common, "demo", _("tạo dữ liệu mẫu"), demo, create_db=True)
     p.add_argument("--communes", type=int, default=1)
@@ -38,7 +39,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def init(args: argparse.Namespace, services: Any) -> int:
     from kbang_desktop.sync.join import site_keys
 
-    result = services.offices.initialise(args.office_kind, args.office_name, args.unit, args.admin, args.password)
+    admin = args.admin or os.environ.get("KBANG_USER") or None
+    password = args.password or (os.environ.get("KBANG_PASSWORD") if admin else None)
+    result = services.offices.initialise(args.office_kind, args.office_name, args.unit, admin, password)
     site_keys(services)  # this site's signing and encryption keys, made once at set-up
     emit(args, {"office_id": result.office.id, "site_id": result.site.id, "kind": result.office.kind,
                 "name": result.office.name, "reference": result.reference_counts},
