@@ -23,13 +23,13 @@ def gui_main(argv: list[str] | None = None) -> int:
         from kbang_desktop.ui.selftest import window_steps
 
         return self_test(window_steps)
-    from kbang_desktop.ui.settings import saved_language
+    from kbang_desktop.ui.startup import saved_language
 
     i18n.setup(args.lang or saved_language())
-    from kbang_desktop.ui.main_window import run
+    from kbang_desktop.ui.startup import run
 
     if not args.db and not args.demo:
-        from kbang_desktop.ui.first_run import needs_setup, run_setup
+        from kbang_desktop.ui.setup_wizard import needs_setup, run_setup
 
         if needs_setup():  # the first start on this PC: the set-up assistant, then the log-in
             made = run_setup()

@@ -12,3 +12,24 @@ def _private_qt_settings(tmp_path):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt-settings"))
     yield
+
+
+@pytest.fixture
+def answer():
+    """`answer(fn, ...)`: the next modal dialogs are answered by these functions in turn, inside the
+    dialog's own event loop (each fills the fields and presses the real buttons). A dialog nobody
+    expected fails the test instead of waiting for a user."""
+    from kbang_desktop.ui.shared.dialogs import answering
+
+    queue: list = []
+    seen: list[str] = []
+
+    def responder(dialog):
+        seen.append(f"{type(dialog).__name__}: {dialog.windowTitle()}")
+        if not queue:
+            raise AssertionError(f"a dialog nobody expected: {seen[-1]} {getattr(dialog, 'text', lambda: '')()!r}")
+        queue.pop(0)(dialog)
+
+    with answering(responder):
+        yield lambda *answers: queue.extend(answers)
+    assert not queue, f"{len(queue)} answer(s) left for dialogs that never came (seen: {seen})"

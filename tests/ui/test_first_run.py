@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from kbang_desktop.ui.first_run import SetupWizard
+from kbang_desktop.ui.setup_wizard import SetupWizard
 
 TIMEOUT = 30_000
 COMMUNES = ["Đak Rong", "Kbang", "Kông Bơ La", "Krong", "Sơn Lang", "Tơ Tung"]
@@ -20,7 +20,7 @@ def data(tmp_path, monkeypatch) -> Path:
 
 def test_a_commune_is_set_up_and_its_join_request_written(qtbot, data, tmp_path):
     from kbang_desktop.paths import config, default_database
-    from kbang_desktop.ui.first_run import needs_setup
+    from kbang_desktop.ui.setup_wizard import needs_setup
 
     assert needs_setup()
     stick = tmp_path / "usb"
@@ -126,7 +126,7 @@ def test_a_failed_set_up_leaves_no_database_no_keys_and_no_configuration(qtbot, 
 
 def test_a_database_that_went_missing_is_not_replaced_without_asking(qtbot, data, tmp_path):
     from kbang_desktop.paths import save_config
-    from kbang_desktop.ui.first_run import missing_database, needs_setup, run_setup
+    from kbang_desktop.ui.setup_wizard import missing_database, needs_setup, run_setup
 
     gone = tmp_path / "E" / "kbang.db"  # on a USB drive that is not plugged in
     save_config(gone, tmp_path / "E" / "backups")

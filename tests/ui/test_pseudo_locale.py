@@ -80,7 +80,7 @@ def test_every_area_is_translated_and_nothing_is_cut_off(qtbot, services, pseudo
 
 
 def test_the_set_up_assistant_is_translated_and_nothing_is_cut_off(qtbot, pseudo, tmp_path):
-    from kbang_desktop.ui.first_run import SetupWizard
+    from kbang_desktop.ui.setup_wizard import SetupWizard
 
     communes = ["Kông Bơ La", "Kbang"]
     wizard = SetupWizard(communes, tmp_path)

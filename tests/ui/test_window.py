@@ -13,9 +13,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from kbang_desktop.core.text import fold, person_sort_key
 from kbang_desktop.ui.main_window import MainWindow
-from kbang_desktop.ui.models import Col, ListModel, PagedModel
-
-TIMEOUT = 20_000
+from kbang_desktop.ui.shared.tables import Col, ListModel, PagedModel
+from tests.ui.helpers import TIMEOUT, choose, click_row, click_tab, double_click_row, files, press, save
 
 
 @pytest.fixture
@@ -80,40 +79,41 @@ def test_people_load_page_by_page_and_search_folds_vietnamese(qtbot, window, ser
     assert all("hmuk" in fold(r.full_name) for r in area.model.rows)
 
 
-def test_add_a_person_through_the_form(qtbot, window, services, monkeypatch):
+def test_add_a_person_through_the_form(qtbot, window, services, answer):
     area = window.areas[1]
     window.show_area(1)
     _wait_idle(qtbot, window)
-    from kbang_desktop.ui.people import PersonDialog
 
-    dialog = PersonDialog(area)
-    qtbot.addWidget(dialog)
-    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
-    assert not save.isEnabled()
-    dialog.name.setText("Đinh Thị Bŏk")  # QTest cannot type letters outside Latin-1
-    qtbot.keyClicks(dialog.birth, "31/02/1990")
-    assert "không có thật" in dialog.problems["birth"].text() and not save.isEnabled()
-    dialog.birth.setText("1990")
-    assert dialog.problems["birth"].text() == "" and save.isEnabled()
-    dialog.sex.setCurrentIndex(dialog.sex.findData("F"))
-    dialog.village.setCurrentText("Làng Kon Kơ Tu")
-    dialog.save()
-    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
+    def fill(dialog):
+        assert not dialog.save_button.isEnabled()
+        dialog.name.setText("Đinh Thị Bŏk")  # QTest cannot type letters outside Latin-1
+        qtbot.keyClicks(dialog.birth, "31/02/1990")
+        assert "không có thật" in dialog.problems["birth"].text() and not dialog.save_button.isEnabled()
+        dialog.birth.setText("1990")
+        assert dialog.problems["birth"].text() == "" and dialog.save_button.isEnabled()
+        dialog.sex.setCurrentIndex(dialog.sex.findData("F"))
+        dialog.village.setCurrentText("Làng Kon Kơ Tu")
+        save(dialog)
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
+
+    answer(fill)
+    press(area.add_button)
     found = services.persons.search("dinh thi bok")
     assert [p.full_name for p in found] == ["Đinh Thị Bŏk"] and found[0].village == "Làng Kon Kơ Tu"
 
 
-def test_certificates_preview_then_save_records_the_print(qtbot, window, services, tmp_path):
+def test_certificates_preview_then_save_records_the_print(qtbot, window, services, tmp_path, monkeypatch):
     from tests.documents.helpers import issued_decision
 
     decision = issued_decision(services)
     area = window.areas[5]
     window.show_area(5)
     qtbot.waitUntil(lambda: area.decisions.rowCount() == 1, timeout=TIMEOUT)
-    area.list.selectRow(0)
+    click_row(area.list, 0)
     qtbot.waitUntil(lambda: area.document.pageCount() == 3, timeout=TIMEOUT)
     assert services.certificates.for_decision(decision.id) == []  # a preview records nothing
-    area.save(str(tmp_path / "giay.pdf"))
+    files(monkeypatch, save=tmp_path / "giay.pdf")
+    press(area.save_button)
     qtbot.waitUntil(lambda: (tmp_path / "giay.pdf").exists() and not window.tasks.busy(), timeout=TIMEOUT)
     assert [c.serial for c in services.certificates.for_decision(decision.id)] == [1, 2, 3]
     area.what.setCurrentIndex(1)  # the annex
@@ -132,7 +132,7 @@ def test_a_viewer_cannot_save(qtbot, services):
     win.tasks.wait()
 
 
-def test_reports_and_excel_import_through_the_window(qtbot, window, services, tmp_path):
+def test_reports_and_excel_import_through_the_window(qtbot, window, services, tmp_path, monkeypatch):
     from openpyxl import Workbook
 
     services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
@@ -141,7 +141,8 @@ def test_reports_and_excel_import_through_the_window(qtbot, window, services, tm
     window.show_area(7)
     qtbot.waitUntil(lambda: reports.report.count() == 4, timeout=TIMEOUT)  # no hub-only report at a commune
     reports.format.setCurrentIndex(1)
-    reports.save(str(tmp_path / "bao-cao.xlsx"))
+    files(monkeypatch, save=tmp_path / "bao-cao.xlsx", open_=tmp_path / "ds.xlsx")
+    press(reports.save_button)
     qtbot.waitUntil(lambda: (tmp_path / "bao-cao.xlsx").exists() and not window.tasks.busy(), timeout=TIMEOUT)
     book = Workbook()
     sheet = book.active
@@ -151,7 +152,7 @@ def test_reports_and_excel_import_through_the_window(qtbot, window, services, tm
     book.save(tmp_path / "ds.xlsx")
     excel = window.areas[8]
     window.show_area(8)
-    excel.check_file(str(tmp_path / "ds.xlsx"))
+    press(excel.choose)
     qtbot.waitUntil(lambda: excel.checked is not None, timeout=TIMEOUT)
     assert excel.problems.rowCount() == 1 and excel.problems.rows[0][0] == 3
     assert not excel.apply_button.isEnabled() and services.persons.count() == 1  # nothing saved yet
@@ -161,7 +162,7 @@ def test_reports_and_excel_import_through_the_window(qtbot, window, services, tm
     qtbot.waitUntil(lambda: services.persons.count() == 2, timeout=TIMEOUT)
 
 
-def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path):
+def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path, monkeypatch, answer):
     from tests.sync.net import Net, fill_commune
 
     net = Net(tmp_path / "net")
@@ -173,27 +174,35 @@ def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path):
         commune.tasks.quiet = True
         qtbot.addWidget(commune)
         sync = commune.areas[6]
+        commune.show()
         commune.show_area(6)
         qtbot.waitUntil(lambda: sync.peer.count() == 1, timeout=TIMEOUT)
         usb = tmp_path / "usb"
         usb.mkdir()
-        sync.export(str(usb))
+        files(monkeypatch, folder=usb, open_=lambda: next(usb.glob("*.kbb")))
+        press(sync.export_button)
         qtbot.waitUntil(lambda: any(usb.glob("*.kbb")) and not commune.tasks.busy(), timeout=TIMEOUT)
-        bundle = next(usb.glob("*.kbb"))
         hub = MainWindow(net.sites["hub"])
         hub.tasks.quiet = True
         qtbot.addWidget(hub)
         hub_sync = hub.areas[6]
+        hub.show()
         hub.show_area(6)
         _wait_idle(qtbot, hub)
         plans = []
-        hub_sync.import_(str(bundle), confirm=lambda dialog: plans.append(dialog) or False)
-        qtbot.waitUntil(lambda: bool(plans), timeout=TIMEOUT)
+
+        def refuse(dialog):
+            plans.append(dialog.findChild(type(hub_sync.conflict_view), "import_plan").model().rows)
+            press(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+
+        answer(refuse)
+        press(hub_sync.import_button)
+        qtbot.waitUntil(lambda: bool(plans) and "Không nhập gói" in hub_sync.message.text(), timeout=TIMEOUT)
         assert "Không nhập gói" in hub_sync.message.text()
         assert net.sites["hub"].persons.count() == 0  # refused at the plan: nothing written
-        rows = plans[0].findChild(type(hub_sync.conflict_view), "import_plan").model().rows
-        assert rows[-1][1] > 0  # new records in the total row
-        hub_sync.import_(str(bundle), confirm=lambda dialog: True)
+        assert plans[0][-1][1] > 0  # new records in the total row
+        answer(save)
+        press(hub_sync.import_button)
         qtbot.waitUntil(lambda: net.sites["hub"].persons.count() == 2, timeout=TIMEOUT)
         _wait_idle(qtbot, hub)
         commune.tasks.wait()
@@ -201,7 +210,7 @@ def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path):
         net.close()
 
 
-def test_a_hub_registers_a_commune_from_the_window(qtbot, tmp_path):
+def test_a_hub_registers_a_commune_from_the_window(qtbot, tmp_path, monkeypatch, answer):
     """At the hub, the join button registers a commune's request and writes the welcome file; the
     fingerprint shown is the one the commune will see when it trusts the hub."""
     from kbang_desktop.sync import join as joining
@@ -218,15 +227,18 @@ def test_a_hub_registers_a_commune_from_the_window(qtbot, tmp_path):
         hub.tasks.quiet = True
         qtbot.addWidget(hub)
         area = hub.areas[6]
+        hub.show()
         hub.show_area(6)
         _wait_idle(qtbot, hub)
-        assert area.findChild(QPushButton, "join").text() == "Đăng ký xã..."
+        join = area.findChild(QPushButton, "join")
+        assert join.text() == "Đăng ký xã..."
+        files(monkeypatch, open_=request, folder=usb)
         shown = []
-        area._fingerprint = shown.append
-        area.register_commune(request, usb)
+        answer(lambda box: (shown.append(box.text()), press(box.buttons()[0])))
+        press(join)
         qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
         welcome = next(usb.glob("*.kbw"))
-        assert joining.trust(commune, welcome).fingerprint == shown[0].fingerprint
+        assert joining.trust(commune, welcome).fingerprint in shown[0]
         assert "Đã đăng ký xã" in area.message.text()
         hub.tasks.wait()
     finally:
@@ -244,22 +256,23 @@ def test_overview_shows_figures_and_charts(qtbot, window, services):
     assert "Người dân" in texts and "Xung đột đang chờ xử lý: 0" in texts
 
 
-def test_a_person_and_a_household_through_the_form(qtbot, window, services):
-    from kbang_desktop.ui.people import PersonDialog
-
+def test_a_person_and_a_household_through_the_form(qtbot, window, services, answer):
     area = window.areas[1]
     window.show_area(1)
     _wait_idle(qtbot, window)
     for name, relation in (("Đinh Văn Hmưk", "Chủ hộ"), ("Đinh Thị Bŏk", "Vợ")):
-        dialog = PersonDialog(area)
-        qtbot.addWidget(dialog)
-        dialog.name.setText(name)
-        dialog.birth.setText("1985")
-        dialog.village.setCurrentText("Làng A")
-        dialog.household.setText("12")
-        dialog.relation.setCurrentIndex(dialog.relation.findData(relation))
-        dialog.save()
-        qtbot.waitUntil(lambda d=dialog: d.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
+        def fill(dialog, name=name, relation=relation):
+            dialog.name.setText(name)
+            dialog.birth.setText("1985")
+            dialog.village.setCurrentText("Làng A")
+            dialog.household.setText("12")
+            dialog.relation.setCurrentIndex(dialog.relation.findData(relation))
+            save(dialog)
+            qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
+
+        answer(fill)
+        press(area.add_button)
+        _wait_idle(qtbot, window)
     head = services.persons.search("dinh van hmuk")[0]
     wife = services.persons.get(services.persons.search("dinh thi bok")[0].id)
     households = services.households.list(wife.commune_id)
@@ -267,22 +280,23 @@ def test_a_person_and_a_household_through_the_form(qtbot, window, services):
     assert wife.household_id == households[0].id and wife.relation_to_head == "Vợ"
 
 
-def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, services):
+def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, services, answer):
     centre = services.centres.add("Kông Bơ La", "Trung tâm học tập cộng đồng xã Kông Bơ La")
     klass = services.literacy.add_class(centre.id, "Lớp XMC GĐ1 Làng A", 1, date(2026, 2, 1))
     services.persons.add("Đinh Thị Bŏk", "F", "1990", "Ba Na", "Kông Bơ La", "Làng A")
     area = window.areas[3]
     window.show_area(3)
     qtbot.waitUntil(lambda: area.classes.rowCount() == 1, timeout=TIMEOUT)
-    area.class_view.selectRow(0)
+    click_row(area.class_view, 0)
     qtbot.waitUntil(lambda: area.enrol_button.isEnabled(), timeout=TIMEOUT)
-    area.enrol("dinh thi bok")
+    answer(lambda dialog: (dialog.text.setText("dinh thi bok"), save(dialog)))
+    press(area.enrol_button)
     qtbot.waitUntil(lambda: area.grid.rowCount() == 1, timeout=TIMEOUT)
     assert area.grid.columnCount() == 2 + 6  # terms 1 to 3, two subjects each
     for _enrolment, _term, _subject, combo, _held in area.cells:
         combo.setCurrentIndex(combo.findData("hoan_thanh"))
     assert area.has_unsaved()
-    area.save_results()
+    press(area.save_button)
     qtbot.waitUntil(lambda: not window.tasks.busy() and not area.has_unsaved() and bool(area.cells), timeout=TIMEOUT)
     person = services.persons.get(services.persons.search("dinh thi bok")[0].id)
     assert person.literacy_level == 1
@@ -290,23 +304,24 @@ def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, serv
     assert services.literacy.enrolments(klass.id)[0].status == "completed"
 
 
-def test_evaluate_issue_and_save_certificates(qtbot, window, services, tmp_path):
+def test_evaluate_issue_and_save_certificates(qtbot, window, services, tmp_path, answer, monkeypatch):
     head = services.persons.add("Đinh Văn Hmưk", "M", "1980", "Ba Na", "Kông Bơ La", "Làng A")
     household = services.households.add("Kông Bơ La", "Làng A", "12", head.id)
     services.models.register(2026, "household", household.id, date(2026, 1, 10))
     area = window.areas[4]
     window.show_area(4)
     qtbot.waitUntil(lambda: area.registrations.rowCount() == 1, timeout=TIMEOUT)
-    area.registration_view.selectRow(0)
+    click_row(area.registration_view, 0)
     seen = {}
 
     def fill(dialog):
         for spin in dialog.points.values():
             spin.setValue(spin.maximum())
         seen["total"] = dialog.total.text()
-        return True
+        save(dialog)
 
-    area.evaluate(fill)
+    answer(fill)
+    press(area.evaluate_button)
     qtbot.waitUntil(lambda: area.registrations.rowCount() == 1 and area.registrations.rows[0][2] is not None,
                     timeout=TIMEOUT)
     assert "100" in seen["total"] and "Đạt" in seen["total"]
@@ -316,35 +331,39 @@ def test_evaluate_issue_and_save_certificates(qtbot, window, services, tmp_path)
         dialog.decided_on.setDate(dialog.decided_on.date().fromString("05/02/2026", "dd/MM/yyyy"))
         dialog.signer.setText("Nguyễn Văn Hùng")
         dialog.commune.setText("Kông Bơ La")
-        return True
+        save(dialog)
 
     area.year.setValue(2026)
-    area.new_decision(decision)
+    _wait_idle(qtbot, window)
+    answer(decision)
+    press(area.new_button)
     qtbot.waitUntil(lambda: area.decisions.rowCount() == 1 and not window.tasks.busy(), timeout=TIMEOUT)
-    area.registration_view.selectRow(0)
-    area.decision_view.selectRow(0)
-    area.add_entry()
+    click_row(area.registration_view, 0)
+    click_row(area.decision_view, 0)
+    press(area.add_button)
     qtbot.waitUntil(lambda: area.decisions.rowCount() == 1 and area.decisions.rows[0][1] == 1, timeout=TIMEOUT)
-    area.decision_view.selectRow(0)
-    area.issue()
+    click_row(area.decision_view, 0)
+    press(area.issue_button)
     qtbot.waitUntil(lambda: area.decisions.rows and area.decisions.rows[0][0].status == "issued", timeout=TIMEOUT)
     certificates = window.areas[5]
     window.show_area(5)
     qtbot.waitUntil(lambda: certificates.decisions.rowCount() == 1, timeout=TIMEOUT)
-    certificates.list.selectRow(0)
+    click_row(certificates.list, 0)
     qtbot.waitUntil(lambda: certificates.document.pageCount() == 1 and not window.tasks.busy(), timeout=TIMEOUT)
-    certificates.save(str(tmp_path / "giay.pdf"))
+    files(monkeypatch, save=tmp_path / "giay.pdf")
+    press(certificates.save_button)
     qtbot.waitUntil(lambda: (tmp_path / "giay.pdf").exists() and not window.tasks.busy(), timeout=TIMEOUT)
     from tests.documents.helpers import pdf_pages
 
     assert "Hộ gia đình ông Đinh Văn Hmưk" in " ".join(pdf_pages(tmp_path / "giay.pdf")[0].split())
     window.show_area(4)
-    area.decision_view.selectRow(0)
-    area.revoke("Nhầm đối tượng")
+    click_row(area.decision_view, 0)
+    answer(lambda dialog: (dialog.text.setText("Nhầm đối tượng"), save(dialog)))
+    press(area.revoke_button)
     qtbot.waitUntil(lambda: area.decisions.rows and area.decisions.rows[0][0].status == "revoked", timeout=TIMEOUT)
 
 
-def test_resolve_a_conflict_field_by_field(qtbot, tmp_path):
+def test_resolve_a_conflict_field_by_field(qtbot, tmp_path, answer):
     from tests.sync.net import Net
 
     net = Net(tmp_path / "net")
@@ -362,17 +381,20 @@ def test_resolve_a_conflict_field_by_field(qtbot, tmp_path):
         win.tasks.quiet = True
         qtbot.addWidget(win)
         sync = win.areas[6]
+        win.show()
         win.show_area(6)
         qtbot.waitUntil(lambda: sync.conflicts.rowCount() == 1, timeout=TIMEOUT)
 
-        def choose(dialog):
+        def take_incoming(dialog):
             assert list(dialog.groups) == ["note"]
             for button in dialog.groups["note"].buttons():
                 if button.property("side") == "incoming":
-                    button.setChecked(True)
-            return True
+                    press(button)
+            save(dialog)
 
-        sync.resolve(0, choose)
+        answer(take_incoming)
+        click_tab(sync.tabs, 1)
+        double_click_row(sync.conflict_view, 0)
         qtbot.waitUntil(lambda: sync.conflicts.rowCount() == 0 and not win.tasks.busy(), timeout=TIMEOUT)
         assert net.sites["kbl"].persons.get(person.id).note == "Đi làm ăn xa"
     finally:
@@ -381,16 +403,17 @@ def test_resolve_a_conflict_field_by_field(qtbot, tmp_path):
 
 def test_login_says_why_and_settings_keep_the_language(qtbot, services):
     from kbang_desktop.ui.login import LoginDialog
-    from kbang_desktop.ui.settings import saved_language
+    from kbang_desktop.ui.shared.prefs import saved_language
 
     dialog = LoginDialog(services)
     qtbot.addWidget(dialog)
+    dialog.show()
     dialog.username.setText("admin")
     dialog.password.setText("sai")
-    dialog.try_login()
+    press(dialog.ok)
     assert dialog.actor is None and dialog.message.text() and dialog.password.text() == ""
     dialog.password.setText("matkhau123")
-    dialog.try_login()
+    press(dialog.ok)
     assert dialog.actor is not None and dialog.actor.role == "admin"
     win = MainWindow(services.as_actor(dialog.actor))
     qtbot.addWidget(win)
@@ -402,20 +425,30 @@ def test_login_says_why_and_settings_keep_the_language(qtbot, services):
     win.tasks.wait()
 
 
-def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services):
+def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services, answer):
     area = window.areas[10]
     window.show_area(10)
     _wait_idle(qtbot, window)
-    area.add_user(("canbo", "Nguyễn Thị Lan", "officer", "matkhau456"))
+
+    def fill(dialog):
+        dialog.username.setText("canbo")
+        dialog.name.setText("Nguyễn Thị Lan")
+        choose(dialog.role, "Cán bộ")
+        dialog.password.setText("matkhau456")
+        save(dialog)
+
+    answer(fill)
+    press(area.add_user_button)
     qtbot.waitUntil(lambda: any(u.username == "canbo" for u in area.users.rows), timeout=TIMEOUT)
-    area.check_chain()
+    click_tab(area.tabs, 1)
+    press(area.findChild(QPushButton, "check_chain"))
     qtbot.waitUntil(lambda: "hợp lệ" in area.chain.text(), timeout=TIMEOUT)
     assert services.users.authenticate("canbo", "matkhau456").role == "officer"
 
 
 def test_columns_can_be_hidden_and_the_choice_is_kept(qtbot, window):
-    from kbang_desktop.ui.prefs import prefs
-    from kbang_desktop.ui.widgets import settings_key, table
+    from kbang_desktop.ui.shared.prefs import prefs
+    from kbang_desktop.ui.shared.tables import settings_key, table
 
     area = window.areas[1]
     header = area.view.horizontalHeader()
@@ -427,7 +460,7 @@ def test_columns_can_be_hidden_and_the_choice_is_kept(qtbot, window):
     window.tasks.wait()
 
 
-def test_a_centre_its_activity_and_ranking(qtbot, window, services):
+def test_a_centre_its_activity_and_ranking(qtbot, window, services, answer):
     area = window.areas[2]
     window.show_area(2)
     _wait_idle(qtbot, window)
@@ -437,33 +470,44 @@ def test_a_centre_its_activity_and_ranking(qtbot, window, services):
         dialog.commune.setText("Kông Bơ La")
         dialog.flags["has_seal"].setChecked(True)
         dialog.computers.setValue(3)
-        return True
+        save(dialog)
 
-    area.add_centre(centre)
+    answer(centre)
+    press(area.buttons["add_centre"])
     qtbot.waitUntil(lambda: area.centres.rowCount() == 1, timeout=TIMEOUT)
-    area.centre_view.selectRow(0)
+    click_row(area.centre_view, 0)
 
     def activity(dialog):
         dialog.title_.setText("Chuyên đề trồng cà phê")
         dialog.kind.setCurrentIndex(dialog.kind.findData("agriculture"))
         dialog.numbers["participants_total"].setValue(40)
         dialog.numbers["participants_female"].setValue(25)
-        return True
+        save(dialog)
 
-    area.add_activity(activity)
+    answer(activity)
+    press(area.buttons["add_activity"])
     qtbot.waitUntil(lambda: area.activities.rowCount() == 1, timeout=TIMEOUT)
-    area.set_ranking((2026, "tot"))
+
+    def ranking(dialog):
+        dialog.year.setValue(2026)
+        choose(dialog.ranking, "Tốt")
+        save(dialog)
+
+    answer(ranking)
+    press(area.buttons["ranking"])
     qtbot.waitUntil(lambda: area.rankings.rowCount() == 1, timeout=TIMEOUT)
     saved = services.centres.list()[0]
     assert saved.has_seal and saved.computers == 3
     assert services.centres.activities(saved.id)[0].participants_female == 25
+    assert services.centres.rankings(saved.id)[0].ranking == "tot"
 
     def staff(dialog):
         dialog.name.setText("Đinh Văn Hmưk")
         dialog.role.setCurrentIndex(dialog.role.findData("director"))
-        return True
+        save(dialog)
 
-    area.add_staff(staff)
+    answer(staff)
+    press(area.buttons["add_staff"])
     qtbot.waitUntil(lambda: area.staff.rowCount() == 1, timeout=TIMEOUT)
     assert area.staff.data(area.staff.index(0, 1)) == "Giám đốc"
 
@@ -472,9 +516,10 @@ def test_a_centre_its_activity_and_ranking(qtbot, window, services):
         assert dialog.computers.value() == 3
         dialog.computers.setValue(5)
         dialog.flags["has_internet"].setChecked(True)
-        return True
+        save(dialog)
 
-    area.edit_centre(correct)
+    answer(correct)
+    press(area.buttons["edit_centre"])
     qtbot.waitUntil(lambda: services.centres.list()[0].computers == 5, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: area.centres.row_at(0).computers == 5 and not window.tasks.busy(), timeout=TIMEOUT)
     assert area.centre() is not None and area.centre().id == saved.id  # still selected after the list reloaded
@@ -483,7 +528,7 @@ def test_a_centre_its_activity_and_ranking(qtbot, window, services):
     window.tasks.wait()
 
 
-def test_open_and_correct_a_class_and_a_learner_leaves(qtbot, window, services):
+def test_open_and_correct_a_class_and_a_learner_leaves(qtbot, window, services, answer):
     centre = services.centres.add("Kông Bơ La", "Trung tâm học tập cộng đồng xã Kông Bơ La")
     services.persons.add("Đinh Thị Bŏk", "F", "1990", "Ba Na", "Kông Bơ La", "Làng A")
     area = window.areas[3]
@@ -492,40 +537,44 @@ def test_open_and_correct_a_class_and_a_learner_leaves(qtbot, window, services):
 
     def open_class(dialog):
         assert dialog.centre.currentData().id == centre.id
-        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()  # no name yet
+        assert not dialog.save_button.isEnabled()  # no name yet
         dialog.name.setText("Lớp XMC GĐ1 Làng A")
         dialog.village.setCurrentIndex(dialog.village.findText("Làng A"))
         dialog.teacher.setText("Y Hạ")
-        return True
+        save(dialog)
 
-    area.edit_class(new=True, fill=open_class)
+    answer(open_class)
+    press(area.new_class_button)
     qtbot.waitUntil(lambda: area.classes.rowCount() == 1, timeout=TIMEOUT)
     klass = services.literacy.classes()[0]
     assert klass.phase == 1 and klass.current_term == 1 and klass.teacher_name == "Y Hạ" and klass.village_id
-    area.class_view.selectRow(0)
+    click_row(area.class_view, 0)
     qtbot.waitUntil(lambda: area.edit_class_button.isEnabled(), timeout=TIMEOUT)
 
     def correct(dialog):
         assert dialog.name.text() == "Lớp XMC GĐ1 Làng A" and not dialog.phase.isEnabled()
         assert [dialog.term.itemData(i) for i in range(dialog.term.count())] == [1, 2, 3]
         dialog.term.setCurrentIndex(dialog.term.findData(2))
-        return True
+        save(dialog)
 
-    area.edit_class(fill=correct)
+    answer(correct)
+    press(area.edit_class_button)
     qtbot.waitUntil(lambda: services.literacy.classes()[0].current_term == 2, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: area.classes.rowCount() == 1 and area.classes.row_at(0).current_term == 2
                     and not window.tasks.busy(), timeout=TIMEOUT)
     assert area.klass() is not None and area.klass().id == klass.id  # still selected after the list reloaded
-    area.enrol("dinh thi bok")
+    answer(lambda dialog: (dialog.text.setText("dinh thi bok"), save(dialog)))
+    press(area.enrol_button)
     qtbot.waitUntil(lambda: area.grid.rowCount() == 1, timeout=TIMEOUT)
     area.grid.setCurrentCell(0, 0)
 
     def leave(dialog):
-        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()  # a reason is needed
+        assert not dialog.save_button.isEnabled()  # a reason is needed
         dialog.reason.setCurrentText("Đi làm ăn xa")
-        return True  # from today, the date the form offers
+        save(dialog)  # from today, the date the form offers
 
-    area.drop_learner(leave)
+    answer(leave)
+    press(area.drop_button)
     qtbot.waitUntil(lambda: services.literacy.enrolments(klass.id)[0].status == "dropped", timeout=TIMEOUT)
     enrolment = services.literacy.enrolments(klass.id)[0]
     assert enrolment.left_on == services.ctx.today() and enrolment.drop_reason == "Đi làm ăn xa"
@@ -534,22 +583,24 @@ def test_open_and_correct_a_class_and_a_learner_leaves(qtbot, window, services):
     window.tasks.wait()
 
 
-def test_reference_data_shows_successions_and_an_admin_edits_a_criteria_set(qtbot, window, services):
+def test_reference_data_shows_successions_and_an_admin_edits_a_criteria_set(qtbot, window, services, answer):
     import json as _json
 
     area = window.areas[9]
     window.show_area(9)
     qtbot.waitUntil(lambda: area.criteria.rowCount() >= 1 and area.successions.rowCount() >= 1, timeout=TIMEOUT)
     assert any(r[2] == "Kông Bơ La" for r in area.successions.rows)  # the 2024 split of Đăk Hlơ
-    area.criteria_view.selectRow(0)
+    click_tab(area.tabs, 3)
+    click_row(area.criteria_view, 0)
 
     def lower_pass_mark(dialog):
         data = _json.loads(dialog.text.toPlainText())
         data["min_total"] = 60
         dialog.text.setPlainText(_json.dumps(data))
-        return True
+        save(dialog)
 
-    area.edit_criteria(lower_pass_mark)
+    answer(lower_pass_mark)
+    press(area.edit_criteria_button)
     qtbot.waitUntil(lambda: "Đã lưu" in area.message.text(), timeout=TIMEOUT)
     assert _json.loads(services.criteria.list()[0].definition)["min_total"] == 60
 
@@ -594,7 +645,7 @@ def test_login_waits_for_the_data_and_says_when_it_cannot_open(qtbot, services):
     failing.tasks.wait()
 
 
-def test_a_person_is_corrected_from_the_list(qtbot, window, services):
+def test_a_person_is_corrected_from_the_list(qtbot, window, services, answer):
     person = services.persons.add("Dinh Van Hmuk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
     area = window.areas[1]
     window.show_area(1)
@@ -606,18 +657,19 @@ def test_a_person_is_corrected_from_the_list(qtbot, window, services):
         assert not dialog.commune.isEnabled()  # a correction keeps the place
         dialog.name.setText("Đinh Văn Hmưk")
         dialog.birth.setText("12/03/1990")
-        dialog.save()
+        save(dialog)
         dialogs.append(dialog)
-        return True
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
 
-    area.edit_person(0, correct)
+    answer(correct)
+    double_click_row(area.view, 0)
     qtbot.waitUntil(lambda: services.persons.get(person.id).full_name == "Đinh Văn Hmưk", timeout=TIMEOUT)
     saved = services.persons.get(person.id)
     assert saved.birth_date == date(1990, 3, 12) and saved.ethnic_code == "13" and saved.village_id == person.village_id
     window.tasks.wait()
 
 
-def test_a_person_moves_household_and_then_away(qtbot, window, services):
+def test_a_person_moves_household_and_then_away(qtbot, window, services, answer):
     """Moving within the commune (village, household) and moving away, through the person form; the
     list's status filter then finds the person only among those who moved away."""
     person = services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
@@ -632,10 +684,11 @@ def test_a_person_moves_household_and_then_away(qtbot, window, services):
         dialog.household.setText("12")
         dialog.relation.setCurrentIndex(0)  # Chủ hộ
         assert dialog.has_unsaved()
-        dialog.save()
-        return True
+        save(dialog)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
 
-    area.edit_person(0, move)
+    answer(move)
+    double_click_row(area.view, 0)
     qtbot.waitUntil(lambda: services.persons.get(person.id).household_id is not None, timeout=TIMEOUT)
     moved = services.persons.get(person.id)
     assert services.persons.place_of(moved)[1:] == ("Làng B", "12") and moved.relation_to_head == "Chủ hộ"
@@ -646,10 +699,11 @@ def test_a_person_moves_household_and_then_away(qtbot, window, services):
     def away(dialog):
         dialog.status.setCurrentIndex(dialog.status.findData("moved"))
         dialog.status_date.setDate(QDate(2026, 3, 1))
-        dialog.save()
-        return True
+        save(dialog)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
 
-    area.edit_person(0, away)
+    answer(away)
+    double_click_row(area.view, 0)
     qtbot.waitUntil(lambda: services.persons.get(person.id).moved_away_on == date(2026, 3, 1), timeout=TIMEOUT)
     window.tasks.wait()
     area.refresh()  # as after the form closes

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import _
-from kbang_desktop.ui.main_window import opened
-from kbang_desktop.ui.tasks import Tasks
-from kbang_desktop.ui.widgets import save_cancel
+from kbang_desktop.ui.shared.area import opened
+from kbang_desktop.ui.shared.dialogs import save_cancel
+from kbang_desktop.ui.shared.tasks import Tasks
 
 if TYPE_CHECKING:
     from kbang_desktop.services.context import Actor
@@ -70,7 +70,7 @@ class LoginDialog(QDialog):
         self.ok.setEnabled(True)
 
     def _failed(self, error: BaseException) -> None:
-        from kbang_desktop.ui.tasks import write_crash_report
+        from kbang_desktop.ui.shared.tasks import write_crash_report
 
         if isinstance(error, KbangError):
             self.status.setText(error.translated())

@@ -1,13 +1,13 @@
-"""The main window: a sidebar of areas, the area shown, who is logged in. Main thread only."""
+"""The main window: a sidebar of areas (each in its own module of ui/areas/), the area shown, who is
+logged in. Main thread only."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -26,47 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.i18n import N_, _
-from kbang_desktop.ui.prefs import prefs
-from kbang_desktop.ui.tasks import Tasks
+from kbang_desktop.ui.shared.area import Area, opened
+from kbang_desktop.ui.shared.dialogs import ask, tell
+from kbang_desktop.ui.shared.prefs import prefs
+from kbang_desktop.ui.shared.tasks import Tasks
+from kbang_desktop.ui.shared.widgets import app_icon
 
 if TYPE_CHECKING:
     from kbang_desktop.services.registry import Services
-
-
-def _app() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Kbang Desktop")
-    app.setOrganizationName("Kbang Desktop")
-    return app  # type: ignore[return-value]
-
-
-class Area(QWidget):
-    """One area of the window. Loads its data (in the background) the first time it is shown."""
-
-    title = ""  # msgid
-
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__()
-        self.window_ = window
-        self.services = window.services
-        self.tasks = window.tasks
-        self.loaded = False
-
-    @property
-    def can_write(self) -> bool:
-        return self.services.ctx.actor.role != "viewer"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.services.ctx.actor.role == "admin"
-
-    def activate(self) -> None:
-        if not self.loaded:
-            self.loaded = True
-            self.refresh()
-
-    def refresh(self) -> None:
-        """Fetch what the area shows; override."""
 
 
 # (title, module, class): each area's module is imported the first time the area is shown, so the
@@ -76,13 +42,13 @@ AREAS = (
     (N_("Người dân và hộ gia đình"), "people", "PeopleArea"),
     (N_("Trung tâm học tập cộng đồng"), "centres", "CentresArea"),
     (N_("Xóa mù chữ"), "literacy", "LiteracyArea"),
-    (N_("Mô hình học tập"), "models_area", "ModelsArea"),
+    (N_("Mô hình học tập"), "learning_models", "ModelsArea"),
     (N_("Giấy công nhận"), "certificates", "CertificatesArea"),
     (N_("Đồng bộ dữ liệu"), "sync", "SyncArea"),
     (N_("Báo cáo"), "reports", "ReportsArea"),
     (N_("Nhập Excel"), "excel", "ExcelArea"),
-    (N_("Danh mục"), "admin", "ReferenceArea"),
-    (N_("Người dùng và nhật ký"), "admin", "AuditArea"),
+    (N_("Danh mục"), "reference", "ReferenceArea"),
+    (N_("Người dùng và nhật ký"), "users", "AuditArea"),
     (N_("Cài đặt"), "settings", "SettingsArea"),
 )
 
@@ -91,7 +57,7 @@ def area_class(row: int) -> type[Area]:
     import importlib
 
     _title, module, name = AREAS[row]
-    return getattr(importlib.import_module(f"kbang_desktop.ui.{module}"), name)
+    return getattr(importlib.import_module(f"kbang_desktop.ui.areas.{module}"), name)
 
 
 class MainWindow(QMainWindow):
@@ -231,7 +197,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         from kbang_desktop import __version__
 
-        QMessageBox.about(self, _("Giới thiệu Kbang Desktop"), _(
+        tell(self, _("Giới thiệu Kbang Desktop"), _(
             "Kbang Desktop {version}: xây dựng xã hội học tập. Phần mềm tự do theo giấy phép GPL-3.0-or-later; "
             "phông chữ Liberation Serif theo giấy phép SIL Open Font License.").format(version=__version__))
 
@@ -244,8 +210,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         unsaved = [a for a in self.built.values() if getattr(a, "has_unsaved", lambda: False)()]
         if unsaved:
-            answer = QMessageBox.question(self, _("Chưa lưu"), _("Có thay đổi chưa lưu. Vẫn đóng cửa sổ?"))
-            if answer != QMessageBox.StandardButton.Yes:
+            if not ask(self, _("Chưa lưu"), _("Có thay đổi chưa lưu. Vẫn đóng cửa sổ?"), _("Đóng cửa sổ"),
+                       _("Quay lại")):
                 event.ignore()
                 return
         prefs().setValue("main/geometry", self.saveGeometry())
@@ -253,69 +219,3 @@ class MainWindow(QMainWindow):
         event.accept()
         if not self.logging_out and self.on_logout is not None:
             QApplication.quit()  # closed by the user: the application ends (log-out shows the log-in)
-
-
-def app_icon() -> QIcon:
-    from kbang_desktop.paths import resource
-
-    path = resource("icons", "kbang.png")
-    return QIcon(str(path)) if path.exists() else QIcon()
-
-
-def opened(services: "Services") -> tuple[Any, Any]:
-    """The services and this office (read in the background when the window opens first)."""
-    return services, services.offices.this_office()
-
-
-def prepared_app() -> QApplication:
-    """The application with its icon, Qt's own strings in the user's language and the error hook,
-    set once, for whatever shows first (the set-up assistant or the log-in)."""
-    from kbang_desktop import i18n
-    from kbang_desktop.ui.settings import install_qt_translations
-
-    app = _app()
-    if not app.property("kbang_prepared"):
-        app.setProperty("kbang_prepared", True)
-        app.setWindowIcon(app_icon())
-        install_qt_translations(app, i18n.current_language())
-        install_excepthook()
-    return app
-
-
-def run(services: "Services | Callable[[], Services]") -> int:
-    """Log in, show the window; log out returns to the log-in."""
-    from kbang_desktop.ui.login import LoginDialog
-
-    app = prepared_app()
-    windows: list[MainWindow] = []
-    opened: list[Any] = []
-
-    def login() -> None:
-        dialog = LoginDialog(opened[0] if opened else services)
-        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
-            app.quit()
-            return
-        opened[:] = [dialog.services]
-        window = MainWindow(dialog.services.as_actor(dialog.actor), on_logout=login)
-        windows[:] = [window]
-        window.show()
-
-    app.setQuitOnLastWindowClosed(False)
-    login()
-    if not windows:
-        return 0
-    return app.exec()
-
-
-def install_excepthook() -> None:
-    """An unexpected exception in a slot writes a report and says so; it never closes the window silently."""
-    import traceback
-
-    from kbang_desktop.ui.tasks import show_error, write_crash_report
-
-    def hook(kind, error, trace) -> None:
-        details = "".join(traceback.format_exception(kind, error, trace))
-        write_crash_report(details)
-        show_error(QApplication.activeWindow(), error, details)
-
-    sys.excepthook = hook

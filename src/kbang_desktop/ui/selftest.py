@@ -20,7 +20,7 @@ def window_steps(folder: Path, state: dict[str, Any]) -> list[tuple[str, Callabl
         from PySide6 import __version__ as pyside
         from PySide6.QtWidgets import QApplication
 
-        from kbang_desktop.ui.settings import install_qt_translations
+        from kbang_desktop.ui.startup import install_qt_translations
 
         app.append(QApplication.instance() or QApplication(["kbang-desktop"]))
         translated = install_qt_translations(app[0], "vi")

@@ -8,9 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kbang_desktop.i18n import N_, _
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.widgets import table
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.tables import Col, ListModel, table
 
 
 class ExcelArea(Area):
@@ -47,11 +46,10 @@ class ExcelArea(Area):
         self.checked: Any = None
         self.sheet: Any = None
 
-    def check_file(self, path: str | None = None) -> None:
-        if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Chọn tệp Excel"), "", "Excel (*.xlsx)")
-            if not path:
-                return
+    def check_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Chọn tệp Excel"), "", "Excel (*.xlsx)")
+        if not path:
+            return
         self.path = Path(path)
         services = self.services
 

@@ -21,7 +21,7 @@ from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kbang_desktop.i18n import N_, _, format_datetime, format_number, format_percent
-from kbang_desktop.ui.main_window import Area
+from kbang_desktop.ui.shared.area import Area
 
 
 @dataclass(frozen=True, slots=True)

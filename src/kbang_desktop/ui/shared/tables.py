@@ -1,4 +1,5 @@
-"""Table models: rows come from services in pages, fetched off the GUI thread as the view scrolls.
+"""Tables: the models (rows from services, in pages fetched off the GUI thread as the view scrolls) and
+the view every list uses (`table()`: widths and hidden columns remembered).
 
 `PagedModel` asks its `fetch(after, limit)` for the next page when the view needs more
 (`canFetchMore` / `fetchMore`), through the window's background helper; a hub with 1.35 million
@@ -7,14 +8,17 @@ people opens at once and loads 500 rows at a time. `ListModel` holds a short lis
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from kbang_desktop.i18n import format_date, format_datetime, format_number, gettext
+from kbang_desktop.ui.shared.prefs import prefs
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -139,8 +143,73 @@ class PagedModel(ListModel):
         def failed(error: BaseException) -> None:
             self.loading = False
             self.exhausted = True
-            from kbang_desktop.ui.tasks import show_error
+            from kbang_desktop.ui.shared.tasks import show_error
 
             show_error(None, error)
 
         self.tasks.run(lambda: fetch(after, self.PAGE), arrived, on_error=failed)
+
+
+def settings_key(model: Any, name: str) -> str:
+    """Where a table's widths and hidden columns are kept: per set of columns, so a version that adds
+    or removes a column starts from its own widths instead of a header state made for other columns."""
+    labels = [c.label for c in getattr(model, "columns", [])]
+    return f"{name}-{zlib.crc32(chr(31).join(labels).encode()):08x}" if labels else name
+
+
+def reload_keeping_selection(view: QTableView, rows: list[Any]) -> None:
+    """Put new rows into the view's list model, the record that was selected (by id) still selected:
+    after a correction the details beside the list stay on the same record."""
+    model = view.model()
+    selected = view.selectionModel().selectedRows()
+    chosen = model.row_at(selected[0].row()) if selected else None
+    model.set_rows(rows)
+    if chosen is not None:
+        again = next((i for i, r in enumerate(rows) if getattr(r, "id", None) == getattr(chosen, "id", object())), None)
+        if again is not None:
+            view.selectRow(again)
+
+
+def table(model: Any, name: str) -> QTableView:
+    """A table view that remembers its column widths under `name`."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    char = view.fontMetrics().horizontalAdvance("n")
+    for index, column in enumerate(getattr(model, "columns", [])):
+        if column.width:
+            header.resizeSection(index, column.width * char)
+    name = settings_key(model, name)
+    state = prefs().value(f"tables/{name}")
+    if state is not None:
+        header.restoreState(state)
+    elif not any(getattr(c, "width", 0) for c in getattr(model, "columns", [])):
+        model.modelReset.connect(view.resizeColumnsToContents)  # short lists: fit the columns once filled
+    header.sectionResized.connect(lambda *_a: prefs().setValue(f"tables/{name}", header.saveState()))
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    header.customContextMenuRequested.connect(lambda point: choose_columns(view, name, header.mapToGlobal(point)))
+    return view
+
+
+def choose_columns(view: QTableView, name: str, where: Any) -> None:
+    """Right-click on a header: tick the columns to show; the choice is remembered with the widths."""
+    from PySide6.QtWidgets import QMenu
+
+    header, model = view.horizontalHeader(), view.model()
+    menu = QMenu(view)
+    for column in range(model.columnCount()):
+        action = menu.addAction(str(model.headerData(column, Qt.Orientation.Horizontal)))
+        action.setCheckable(True)
+        action.setChecked(not header.isSectionHidden(column))
+        action.toggled.connect(lambda shown, c=column: (header.setSectionHidden(c, not shown),
+                                                         prefs().setValue(f"tables/{name}", header.saveState())))
+    menu.popup(where)

@@ -8,11 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -24,33 +20,24 @@ from PySide6.QtWidgets import (
 
 from kbang_desktop.core.literacy import PHASE_TERMS, RESULT_NAMES
 from kbang_desktop.i18n import N_, _, format_percent
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.people import LEVELS
-from kbang_desktop.ui.widgets import (
-    confirmed,
-    date_edit,
-    message_label,
-    picked,
-    reload_keeping_selection,
-    save_cancel,
-    table,
-)
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.dialogs import Dialog, ask_text
+from kbang_desktop.ui.shared.tables import Col, ListModel, reload_keeping_selection, table
+from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
+from kbang_desktop.ui.shared.words import LEVELS
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
 RESULTS = (("", ""), *RESULT_NAMES.items())
 
 
-class ClassDialog(QDialog):
+class ClassDialog(Dialog):
     """A new literacy class, or corrections to one: centre and phase are fixed once it is opened."""
 
     def __init__(self, parent: QWidget, today: date, centres: list[Any], villages: dict[str, list[Any]],
                  klass: Any = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Sửa lớp xóa mù chữ") if klass is not None else _("Mở lớp xóa mù chữ"))
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n") * 60)
+        super().__init__(parent, _("Sửa lớp xóa mù chữ") if klass is not None else _("Mở lớp xóa mù chữ"), width=60)
         self.villages = villages
-        form = QFormLayout(self)
+        form = self.form
         self.name = QLineEdit(klass.name if klass is not None else "")
         self.name.setObjectName("class_name")
         self.centre = QComboBox()
@@ -87,8 +74,7 @@ class ClassDialog(QDialog):
         form.addRow("", end_row)
         form.addRow(_("Nguồn kinh phí"), self.funding)
         form.addRow(self.problem)
-        self.buttons = save_cancel(self)
-        form.addRow(self.buttons)
+        self.add_buttons()
         self.phase.currentIndexChanged.connect(lambda _i: self._fill_terms())
         self.centre.currentIndexChanged.connect(lambda _i: self._fill_villages())
         self.name.textChanged.connect(lambda _t: self.check())
@@ -124,7 +110,7 @@ class ClassDialog(QDialog):
         elif self.centre.currentData() is None:
             message = _("Chưa có trung tâm học tập cộng đồng nào: thêm trung tâm trước.")
         self.problem.setText(message)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not message)
+        self.save_button.setEnabled(not message)
         return not message
 
     def values(self) -> dict[str, Any]:
@@ -138,16 +124,14 @@ class ClassDialog(QDialog):
             super().accept()
 
 
-class DropDialog(QDialog):
+class DropDialog(Dialog):
     """A learner leaves the class: the date and the reason, both required."""
 
     REASONS = (N_("Chuyển đi nơi khác"), N_("Đi làm ăn xa"), N_("Ốm đau"), N_("Bận việc gia đình"))
 
     def __init__(self, parent: QWidget, learner: str, today: date) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Cho nghỉ học"))
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n") * 50)
-        form = QFormLayout(self)
+        super().__init__(parent, _("Cho nghỉ học"), width=50)
+        form = self.form
         form.addRow(QLabel(_("Học viên: {name}").format(name=learner)))
         self.when = date_edit(today, "left_on")
         self.reason = QComboBox()
@@ -158,9 +142,7 @@ class DropDialog(QDialog):
         self.reason.setCurrentText("")
         form.addRow(_("Nghỉ từ ngày"), self.when)
         form.addRow(_("Lí do"), self.reason)
-        self.buttons = save_cancel(self, _("Cho nghỉ học"))
-        form.addRow(self.buttons)
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save = self.add_buttons(_("Cho nghỉ học")) and self.save_button
         save.setEnabled(False)
         self.reason.editTextChanged.connect(lambda text: save.setEnabled(bool(text.strip())))
 
@@ -306,14 +288,13 @@ class LiteracyArea(Area):
 
         self.tasks.run(work, done, _("Đang ghi kết quả..."))
 
-    def enrol(self, name: str | None = None) -> None:
+    def enrol(self) -> None:
         klass = self.klass()
         if klass is None:
             return
+        name = ask_text(self, _("Thêm học viên"), _("Họ và tên người học (tìm không dấu được):"), _("Thêm"))
         if name is None:
-            name, ok = QInputDialog.getText(self, _("Thêm học viên"), _("Họ và tên người học (tìm không dấu được):"))
-            if not ok or not name.strip():
-                return
+            return
         services, when = self.services, self.services.ctx.today()
 
         def work() -> Any:
@@ -327,8 +308,8 @@ class LiteracyArea(Area):
 
         self.tasks.run(work, lambda _e: self.load_sheet())
 
-    def edit_class(self, new: bool = False, fill: Any = None) -> None:
-        """Open a class (new) or correct the selected one; `fill` stands in for the user in tests."""
+    def edit_class(self, new: bool = False) -> None:
+        """Open a class (new) or correct the selected one."""
         klass = None if new else self.klass()
         if (klass is None and not new) or not self.can_write:
             return
@@ -341,7 +322,7 @@ class LiteracyArea(Area):
 
         def opened(found: tuple[list[Any], dict[str, list[Any]]]) -> None:
             dialog = ClassDialog(self, services.ctx.today(), *found, klass=klass)
-            if not confirmed(dialog, fill):
+            if not dialog.confirmed():
                 return
             values, centre = dialog.values(), dialog.centre.currentData()
             if klass is None:
@@ -365,7 +346,7 @@ class LiteracyArea(Area):
 
         self.tasks.run(load, opened)
 
-    def drop_learner(self, fill: Any = None) -> None:
+    def drop_learner(self) -> None:
         """The learner of the selected grid row leaves the class, with the date and the reason."""
         row = self.grid.currentRow()
         if not 0 <= row < len(self.sheet) or not self.can_write:
@@ -376,7 +357,7 @@ class LiteracyArea(Area):
             self.message.setText(_("{name} đã nghỉ học.").format(name=person.full_name))
             return
         dialog = DropDialog(self, person.full_name, self.services.ctx.today())
-        if not confirmed(dialog, fill):
+        if not dialog.confirmed():
             return
         services, when, reason = self.services, picked(dialog.when), dialog.reason.currentText().strip()
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.i18n import N_, _
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.widgets import date_edit, message_label, picked
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
 
 
 class ReportsArea(Area):
@@ -72,15 +72,14 @@ class ReportsArea(Area):
 
         self.tasks.run(load, fill)
 
-    def save(self, path: str | None = None) -> None:
+    def save(self) -> None:
         name, fmt = self.report.currentData(), self.format.currentData()
         if name is None:
             return
-        if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Lưu báo cáo"), f"{name}.{fmt}",
-                                                        "PDF (*.pdf)" if fmt == "pdf" else "Excel (*.xlsx)")
-            if not path:
-                return
+        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu báo cáo"), f"{name}.{fmt}",
+                                                    "PDF (*.pdf)" if fmt == "pdf" else "Excel (*.xlsx)")
+        if not path:
+            return
         target = Path(path)
         if target.suffix.lower() != "." + fmt:
             target = target.with_suffix("." + fmt)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.i18n import _
-from kbang_desktop.ui.tasks import Tasks
+from kbang_desktop.ui.shared.tasks import Tasks
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +389,7 @@ def run_setup(ask: Any = None) -> Any:
     (`ask(path)` answers instead of a dialog in tests)."""
     from kbang_desktop.paths import data_dir, portable_dir
     from kbang_desktop.services.reference import shipped_communes
-    from kbang_desktop.ui.main_window import prepared_app
+    from kbang_desktop.ui.startup import prepared_app
 
     prepared_app()
     lost = missing_database()

@@ -9,8 +9,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,24 +21,22 @@ from PySide6.QtWidgets import (
 
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.centres import ACTIVITY_NAMES
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.people import CENTRE_STATUS
-from kbang_desktop.ui.widgets import confirmed, date_edit, picked, reload_keeping_selection, save_cancel, table
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.dialogs import Dialog
+from kbang_desktop.ui.shared.tables import Col, ListModel, reload_keeping_selection, table
+from kbang_desktop.ui.shared.widgets import date_edit, picked
+from kbang_desktop.ui.shared.words import CENTRE_STATUS
 
 STAFF_ROLE_NAMES = {"director": N_("Giám đốc"), "deputy": N_("Phó Giám đốc"), "staff": N_("Cán bộ")}
 RANKING_NAMES = {"tot": N_("Tốt"), "kha": N_("Khá"), "trung_binh": N_("Trung bình"), "yeu": N_("Yếu")}
 
 
-class _Form(QDialog):
+class _Form(Dialog):
     def __init__(self, parent: QWidget, title: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("n") * 60)
-        self.form = QFormLayout(self)
+        super().__init__(parent, title, width=60)
 
     def finish(self) -> None:
-        self.form.addRow(save_cancel(self))
+        self.add_buttons()
 
 
 class CentreDialog(_Form):
@@ -129,6 +125,27 @@ class ActivityDialog(_Form):
         self.finish()
 
 
+class RankingDialog(_Form):
+    """The ranking of a centre for a year (Tốt, Khá, Trung bình, Yếu)."""
+
+    def __init__(self, parent: QWidget, centre: str, year: int) -> None:
+        super().__init__(parent, _("Xếp loại năm"))
+        self.form.addRow(QLabel(centre))
+        self.year = QSpinBox()
+        self.year.setObjectName("ranking_year")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(year)
+        self.ranking = QComboBox()
+        self.ranking.setObjectName("ranking")
+        for key, label in RANKING_NAMES.items():
+            self.ranking.addItem(_(label), key)
+        self.notes = QLineEdit()
+        self.form.addRow(_("Năm"), self.year)
+        self.form.addRow(_("Xếp loại"), self.ranking)
+        self.form.addRow(_("Ghi chú"), self.notes)
+        self.finish()
+
+
 class CentresArea(Area):
     title = N_("Trung tâm học tập cộng đồng")
 
@@ -213,16 +230,16 @@ class CentresArea(Area):
 
         self.tasks.run(load, fill)
 
-    def add_centre(self, fill: Any = None) -> None:
+    def add_centre(self) -> None:
         dialog = CentreDialog(self, self.window_.office.name.replace("UBND xã ", "").split(" (")[0],
                               self.services.ctx.today())
-        if not confirmed(dialog, fill):
+        if not dialog.confirmed():
             return
         services, values, commune = self.services, dialog.values(), dialog.commune.text().strip()
         name, decision, founded = values.pop("name"), values.pop("founding_decision"), values.pop("founded_on")
         self.tasks.run(lambda: services.centres.add(commune, name, decision, founded, **values), lambda _c: self.refresh())
 
-    def edit_centre(self, fill: Any = None) -> None:
+    def edit_centre(self) -> None:
         centre = self.centre()
         if centre is None or not self.can_write:
             return
@@ -230,7 +247,7 @@ class CentresArea(Area):
 
         def opened(commune: Any) -> None:
             dialog = CentreDialog(self, commune.name, services.ctx.today(), centre)
-            if not confirmed(dialog, fill):
+            if not dialog.confirmed():
                 return
             values = dialog.values()
             values["status"] = dialog.status.currentData()
@@ -238,12 +255,12 @@ class CentresArea(Area):
 
         self.tasks.run(lambda: services.units.get(centre.commune_id), opened)
 
-    def add_staff(self, fill: Any = None) -> None:
+    def add_staff(self) -> None:
         centre = self.centre()
         if centre is None:
             return
         dialog = StaffDialog(self, self.services.ctx.today())
-        if not confirmed(dialog, fill):
+        if not dialog.confirmed():
             return
         services = self.services
         name, role, position, since = (dialog.name.text().strip(), dialog.role.currentData(),
@@ -251,12 +268,12 @@ class CentresArea(Area):
         self.tasks.run(lambda: services.centres.add_staff(centre.id, name, role, position, since),
                        lambda _s: self.load_details())
 
-    def add_activity(self, fill: Any = None) -> None:
+    def add_activity(self) -> None:
         centre = self.centre()
         if centre is None:
             return
         dialog = ActivityDialog(self, self.services.ctx.today())
-        if not confirmed(dialog, fill):
+        if not dialog.confirmed():
             return
         services = self.services
         numbers = {key: spin.value() for key, spin in dialog.numbers.items()}
@@ -264,18 +281,13 @@ class CentresArea(Area):
         self.tasks.run(lambda: services.centres.add_activity(centre.id, kind, title, start, **numbers),
                        lambda _a: self.load_details())
 
-    def set_ranking(self, choice: tuple[int, str] | None = None) -> None:
+    def set_ranking(self) -> None:
         centre = self.centre()
         if centre is None:
             return
-        if choice is None:
-            from PySide6.QtWidgets import QInputDialog
-
-            labels = [_(label) for label in RANKING_NAMES.values()]
-            picked, ok = QInputDialog.getItem(self, _("Xếp loại năm"), _("Xếp loại năm {year}:").format(
-                year=self.services.ctx.today().year), labels, 0, False)
-            if not ok:
-                return
-            choice = (self.services.ctx.today().year, list(RANKING_NAMES)[labels.index(picked)])
-        services, (year, ranking) = self.services, choice
-        self.tasks.run(lambda: services.centres.set_ranking(centre.id, year, ranking), lambda _r: self.load_details())
+        dialog = RankingDialog(self, centre.name, self.services.ctx.today().year)
+        if not dialog.confirmed():
+            return
+        services = self.services
+        year, ranking, notes = dialog.year.value(), dialog.ranking.currentData(), dialog.notes.text().strip()
+        self.tasks.run(lambda: services.centres.set_ranking(centre.id, year, ranking, notes), lambda _r: self.load_details())

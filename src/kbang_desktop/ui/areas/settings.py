@@ -4,35 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
 
-from kbang_desktop.i18n import LANGUAGES, N_, _, translations_dir
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.prefs import prefs
-from kbang_desktop.ui.widgets import message_label
+from kbang_desktop.i18n import LANGUAGES, N_, _
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.prefs import prefs, saved_language
+from kbang_desktop.ui.shared.widgets import message_label
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-
-
-def saved_language() -> str | None:
-    """The language chosen in the settings, if any (read before the first window)."""
-    value = prefs().value("language")
-    return str(value) if value in LANGUAGES else None
-
-
-def install_qt_translations(app: QApplication, lang: str) -> bool:
-    """Qt's own buttons and dialogs in the chosen language (our Vietnamese file; Qt's for others).
-    False when the file is missing (an incomplete installation: the self-test says so)."""
-    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if lang == "vi" else QLocale.Language.English))
-    translator = QTranslator(app)
-    if lang == "vi":
-        loaded = translator.load(str(translations_dir() / "qt" / "qtbase_vi.qm"))
-    else:
-        loaded = translator.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
-    if loaded:
-        app.installTranslator(translator)
-    return loaded
 
 
 class SettingsArea(Area):

@@ -8,12 +8,10 @@ from typing import Any
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QTabWidget,
@@ -22,20 +20,20 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.i18n import N_, _, format_number
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.widgets import message_label, save_cancel, table
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.dialogs import Dialog, ask, tell
+from kbang_desktop.ui.shared.tables import Col, ListModel, table
+from kbang_desktop.ui.shared.widgets import message_label
 
 COUNT_NAMES = (("new", N_("Mới")), ("updated", N_("Cập nhật")), ("unchanged", N_("Không đổi")),
                ("conflicts", N_("Xung đột")), ("refused", N_("Từ chối")))
 
 
-class PlanDialog(QDialog):
+class PlanDialog(Dialog):
     """The plan of an import: what would change, per record type; applied only on confirmation."""
 
     def __init__(self, parent: QWidget, plan: Any) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Xem trước khi nhập"))
+        super().__init__(parent, _("Xem trước khi nhập"), form=False)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Gói từ {office}. Chưa có gì được ghi vào dữ liệu.").format(
             office=plan.from_office_name or plan.from_office)))
@@ -47,17 +45,16 @@ class PlanDialog(QDialog):
         layout.addWidget(table(model, "import_plan"))
         for warning in plan.warnings:
             layout.addWidget(QLabel(warning))
-        layout.addWidget(save_cancel(self, _("Nhập gói"), _("Không nhập"), ok=True))
+        self.add_buttons(_("Nhập gói"), _("Không nhập"), ok=True, layout=layout)
         self.resize(720, 420)
 
 
-class ConflictDialog(QDialog):
+class ConflictDialog(Dialog):
     """Both versions side by side, field by field, with a choice per field."""
 
     def __init__(self, parent: QWidget, conflict: Any) -> None:
-        super().__init__(parent)
+        super().__init__(parent, _("Xung đột dữ liệu"), form=False)
         self.conflict = conflict
-        self.setWindowTitle(_("Xung đột dữ liệu"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("{kind} {id}: hai nơi cùng sửa. Chọn bản giữ lại cho từng trường.").format(
             kind=conflict.record_type, id=conflict.record_id[:8])))
@@ -79,7 +76,7 @@ class ConflictDialog(QDialog):
                 grid.addWidget(button, row, column)
             self.groups[name] = group
         layout.addLayout(grid)
-        layout.addWidget(save_cancel(self, _("Ghi lựa chọn"), _("Để sau"), ok=True))
+        self.add_buttons(_("Ghi lựa chọn"), _("Để sau"), ok=True, layout=layout)
 
     def choice(self) -> dict[str, str]:
         return {name: group.checkedButton().property("side") for name, group in self.groups.items()}
@@ -114,7 +111,7 @@ class SyncArea(Area):
             button.setEnabled(self.can_write)
         self.message = message_label()
         layout.addWidget(self.message)
-        tabs = QTabWidget()
+        self.tabs = tabs = QTabWidget()
         self.peers = ListModel((Col(N_("Đơn vị"), lambda p: p.name), Col(N_("Gửi lần cuối"), lambda p: p.last_sent_at),
                                 Col(N_("Xác nhận lần cuối"), lambda p: p.acked_at),
                                 Col(N_("Chưa được xác nhận"), lambda p: p.unacknowledged, True),
@@ -152,15 +149,14 @@ class SyncArea(Area):
 
         self.tasks.run(load, fill)
 
-    def export(self, folder: str | None = None) -> None:
+    def export(self) -> None:
         office_id = self.peer.currentData()
         if office_id is None:
             self.message.setText(_("Chưa có đơn vị nào để gửi: hãy tham gia đơn vị đầu mối trước."))
             return
-        if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, _("Chọn thư mục hoặc USB để lưu gói"))
-            if not folder:
-                return
+        folder = QFileDialog.getExistingDirectory(self, _("Chọn thư mục hoặc USB để lưu gói"))
+        if not folder:
+            return
         services = self.services
 
         def work() -> Any:
@@ -175,11 +171,10 @@ class SyncArea(Area):
 
         self.tasks.run(work, done, _("Đang xuất gói dữ liệu..."))
 
-    def import_(self, path: str | None = None, confirm: Any = None) -> None:
-        if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Chọn gói dữ liệu"), "", _("Gói dữ liệu (*.kbb)"))
-            if not path:
-                return
+    def import_(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Chọn gói dữ liệu"), "", _("Gói dữ liệu (*.kbb)"))
+        if not path:
+            return
         services, file = self.services, Path(path)
 
         def plan() -> Any:
@@ -192,8 +187,7 @@ class SyncArea(Area):
                 self.message.setText(result.reason or _("Gói này đã được nhập trước đây."))
                 return
             dialog = PlanDialog(self, result)
-            accepted = confirm(dialog) if confirm is not None else dialog.exec() == QDialog.DialogCode.Accepted
-            if not accepted:
+            if not dialog.confirmed():
                 self.message.setText(_("Không nhập gói; dữ liệu giữ nguyên."))
                 return
 
@@ -213,13 +207,12 @@ class SyncArea(Area):
 
         self.tasks.run(plan, planned, _("Đang kiểm tra gói dữ liệu..."))
 
-    def resolve(self, row: int, choose: Any = None) -> None:
+    def resolve(self, row: int) -> None:
         conflict = self.conflicts.row_at(row)
         if conflict is None:
             return
         dialog = ConflictDialog(self, conflict)
-        accepted = choose(dialog) if choose is not None else dialog.exec() == QDialog.DialogCode.Accepted
-        if not accepted:
+        if not dialog.confirmed():
             return
         services, choice = self.services, dialog.choice()
 
@@ -236,13 +229,14 @@ class SyncArea(Area):
         if self.window_.office.kind == "hub":
             self.register_commune()
             return
-        answer = QMessageBox.question(self, _("Tham gia đơn vị đầu mối"),
-                                      _("Đã có tệp chào mừng (.kbw) từ đơn vị đầu mối chưa? Chọn Có để tin cậy tệp đó, "
-                                        "Không để tạo yêu cầu tham gia."))
+        welcome = ask(self, _("Tham gia đơn vị đầu mối"),
+                      _("Đã có tệp chào mừng (.kbw) từ đơn vị đầu mối chưa? Nếu có, chọn tệp đó để tin cậy đơn vị "
+                        "đầu mối; nếu chưa, tạo yêu cầu tham gia để mang tới đơn vị đầu mối."),
+                      _("Chọn tệp chào mừng..."), _("Tạo yêu cầu tham gia..."))
         from kbang_desktop.sync import join as joining
 
-        if answer == QMessageBox.StandardButton.Yes:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Tệp chào mừng"), "", "(*.kbw)")
+        if welcome:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Tệp chào mừng"), "", _("Tệp chào mừng (*.kbw)"))
             if path:
                 self.tasks.run(lambda: joining.trust(services, Path(path)), self._fingerprint)
         else:
@@ -253,20 +247,19 @@ class SyncArea(Area):
                                lambda file: self.message.setText(_("Đã ghi {file}; mang tệp này tới đơn vị đầu mối.")
                                                                  .format(file=file)))
 
-    def register_commune(self, request: Path | None = None, folder: Path | None = None) -> None:
+    def register_commune(self) -> None:
         """At the hub: register a commune from its join request and write the welcome file to take back;
         the fingerprint is shown large, to be read over the phone with the commune."""
         services = self.services
-        if request is None:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Yêu cầu tham gia của xã"), "", "(*.kbj)")
-            if not path:
-                return
-            request = Path(path)
-        if folder is None:
-            chosen = QFileDialog.getExistingDirectory(self, _("Lưu tệp chào mừng vào (USB của xã)"), str(request.parent))
-            if not chosen:
-                return
-            folder = Path(chosen)
+        path, _filter = QFileDialog.getOpenFileName(self, _("Yêu cầu tham gia của xã"), "",
+                                                    _("Yêu cầu tham gia (*.kbj)"))
+        if not path:
+            return
+        request = Path(path)
+        chosen = QFileDialog.getExistingDirectory(self, _("Lưu tệp chào mừng vào (USB của xã)"), str(request.parent))
+        if not chosen:
+            return
+        folder = Path(chosen)
         from kbang_desktop.sync import join as joining
 
         def done(result: Any) -> None:
@@ -276,10 +269,7 @@ class SyncArea(Area):
         self.tasks.run(lambda: joining.register(services, request, folder), done)
 
     def _fingerprint(self, result: Any) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle(_("Mã nhận diện khóa"))
-        box.setText(f"<div style='font-size:24pt; font-family:monospace'><b>{result.fingerprint}</b></div>")
-        box.setInformativeText(_("Đọc mã này qua điện thoại với đơn vị đầu mối; hai bên phải thấy cùng một mã."))
-        box.exec()
+        tell(self, _("Mã nhận diện khóa"), f"<div style='font-size:24pt; font-family:monospace'><b>{result.fingerprint}</b></div>",
+             _("Đọc mã này qua điện thoại với đơn vị đầu mối; hai bên phải thấy cùng một mã."))
         self.refresh()
 

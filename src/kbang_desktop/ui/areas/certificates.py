@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QSplitter,
@@ -24,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.i18n import N_, _
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.models import ListModel
-from kbang_desktop.ui.models_area import DECISION_COLUMNS
-from kbang_desktop.ui.widgets import table
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.dialogs import ask_text
+from kbang_desktop.ui.shared.tables import ListModel, table
+from kbang_desktop.ui.shared.words import DECISION_COLUMNS
 
 
 class CertificatesArea(Area):
@@ -63,7 +62,7 @@ class CertificatesArea(Area):
         self.print_button = QPushButton(_("In..."))
         self.print_button.setObjectName("print")
         for button, slot in ((self.save_button, self.save), (self.print_button, self.print_)):
-            button.clicked.connect(slot)
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())  # clicked passes `checked`
             button.setEnabled(False)
             buttons.addWidget(button)
         left.addLayout(buttons)
@@ -145,17 +144,15 @@ class CertificatesArea(Area):
         printed = self.services.certificates.for_decision(decision.id)
         if not printed:
             return ""
-        reason, ok = QInputDialog.getText(self, _("In lại"), _("Giấy của quyết định này đã in. Lý do in lại:"))
-        return reason if ok else None
+        return ask_text(self, _("In lại"), _("Giấy của quyết định này đã in. Lý do in lại:"), _("In lại"))
 
-    def save(self, path: str | None = None) -> None:
+    def save(self) -> None:
         reason = self._reason()
         if reason is None or self.selected() is None:
             return
-        if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Lưu PDF"), "giay-cong-nhan.pdf", "PDF (*.pdf)")
-            if not path:
-                return
+        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu PDF"), "giay-cong-nhan.pdf", "PDF (*.pdf)")
+        if not path:
+            return
         target = Path(path)
 
         def saved(result: Any) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -26,23 +25,18 @@ from PySide6.QtWidgets import (
 from kbang_desktop.core.scoring import parse_definition, score
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.services.learning_models import MODEL_NAMES
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.models import Col, ListModel
-from kbang_desktop.ui.people import DECISION_STATUS
-from kbang_desktop.ui.widgets import date_edit, message_label, picked, save_cancel, table
-
-DECISION_COLUMNS = (Col(N_("Số quyết định"), lambda d: d[0].number, width=14), Col(N_("Ngày"), lambda d: d[0].decided_on),
-                    Col(N_("Loại"), lambda d: _(MODEL_NAMES[d[0].kind]), width=24), Col(N_("Năm"), lambda d: str(d[0].year)),
-                    Col(N_("Trạng thái"), lambda d: _(DECISION_STATUS[d[0].status])),
-                    Col(N_("Số được công nhận"), lambda d: d[1], True))
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.dialogs import Dialog, ask_text
+from kbang_desktop.ui.shared.tables import Col, ListModel, table
+from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
+from kbang_desktop.ui.shared.words import DECISION_COLUMNS
 
 
-class EvaluationDialog(QDialog):
+class EvaluationDialog(Dialog):
     """The criteria set as a checklist with points; total and result worked out as the user types."""
 
     def __init__(self, parent: QWidget, criteria: Any, name: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Đánh giá: {name}").format(name=name))
+        super().__init__(parent, _("Đánh giá: {name}").format(name=name), form=False)
         self.definition = parse_definition(json.loads(criteria.definition))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{criteria.name}</b>"))
@@ -74,8 +68,7 @@ class EvaluationDialog(QDialog):
         self.total = QLabel("")
         self.total.setObjectName("total")
         layout.addWidget(self.total)
-        self.buttons = save_cancel(self, _("Lưu đánh giá"))
-        layout.addWidget(self.buttons)
+        self.add_buttons(_("Lưu đánh giá"), layout=layout)
         self.resize(720, 640)
         self.update_total()
 
@@ -90,11 +83,10 @@ class EvaluationDialog(QDialog):
             total=result.total, maximum=self.definition.max_total, verdict=verdict) + (f" ({reasons})" if reasons else ""))
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(Dialog):
     def __init__(self, parent: QWidget, commune: str, kind: str, year: int) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Quyết định công nhận mới"))
-        form = QFormLayout(self)
+        super().__init__(parent, _("Quyết định công nhận mới"))
+        form = self.form
         self.number = QLineEdit()
         self.number.setObjectName("number")
         self.number.setPlaceholderText("15/QĐ-UBND")
@@ -111,7 +103,7 @@ class DecisionDialog(QDialog):
         form.addRow(_("Chức vụ"), self.title_)
         form.addRow(_("Xã"), self.commune)
         form.addRow(_("Loại"), QLabel(_(MODEL_NAMES[kind]) + f" {year}"))
-        form.addRow(save_cancel(self, _("Lưu dự thảo")))
+        self.add_buttons(_("Lưu dự thảo"))
 
     def values(self) -> dict[str, Any]:
         return {"commune": self.commune.text().strip(), "number": self.number.text().strip(),
@@ -192,7 +184,7 @@ class ModelsArea(Area):
         rows = view.selectionModel().selectedRows()
         return model.row_at(rows[0].row()) if rows else None
 
-    def evaluate(self, fill: Any = None) -> None:
+    def evaluate(self) -> None:
         row = self._selected(self.registration_view, self.registrations)
         if row is None:
             self.message.setText(_("Chọn một đăng ký để đánh giá."))
@@ -202,8 +194,7 @@ class ModelsArea(Area):
 
         def opened(criteria: Any) -> None:
             dialog = EvaluationDialog(self, criteria, name)
-            accepted = fill(dialog) if fill is not None else dialog.exec() == QDialog.DialogCode.Accepted
-            if not accepted:
+            if not dialog.confirmed():
                 return
             scores = dialog.scores()
             self.tasks.run(lambda: services.models.evaluate(registration.id, scores, today),
@@ -213,13 +204,12 @@ class ModelsArea(Area):
 
         self.tasks.run(lambda: services.criteria.in_force(registration.model_kind, today), opened)
 
-    def new_decision(self, fill: Any = None) -> None:
+    def new_decision(self) -> None:
         row = self._selected(self.registration_view, self.registrations)
         kind = row[0].model_kind if row else "household"
         dialog = DecisionDialog(self, self.window_.office.name.replace("UBND xã ", "").split(" (")[0], kind,
                                 self.year.value())
-        accepted = fill(dialog) if fill is not None else dialog.exec() == QDialog.DialogCode.Accepted
-        if not accepted:
+        if not dialog.confirmed():
             return
         values, services, year = dialog.values(), self.services, self.year.value()
         self.tasks.run(lambda: services.models.create_decision(values["commune"], values["number"], values["decided_on"],
@@ -247,18 +237,15 @@ class ModelsArea(Area):
                        lambda d: (self.message.setText(_("Đã ban hành quyết định {number} ({n} được công nhận).").format(
                            number=d.number, n=format_number(decision[1]))), self.refresh()))
 
-    def revoke(self, reason: str | None = None) -> None:
+    def revoke(self) -> None:
         """Administrators revoke an issued decision, with the reason (its certificates then verify as revoked)."""
         decision = self._selected(self.decision_view, self.decisions)
         if decision is None:
             return
+        reason = ask_text(self, _("Thu hồi quyết định"), _("Lý do thu hồi quyết định {number}:").format(
+            number=decision[0].number), _("Thu hồi"))
         if reason is None:
-            from PySide6.QtWidgets import QInputDialog
-
-            reason, ok = QInputDialog.getText(self, _("Thu hồi quyết định"), _("Lý do thu hồi quyết định {number}:").format(
-                number=decision[0].number))
-            if not ok:
-                return
+            return
         services, today = self.services, self.services.ctx.today()
         self.tasks.run(lambda: services.models.revoke(decision[0].id, today, reason),
                        lambda d: (self.message.setText(_("Đã thu hồi quyết định {number}.").format(number=d.number)),

@@ -1,4 +1,4 @@
-"""People and households, learning centres, literacy classes, learning models."""
+"""Người dân và hộ gia đình: the list of people (searched without diacritics, page by page) and the person form."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from typing import Any
 from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,19 +18,15 @@ from PySide6.QtWidgets import (
 from kbang_desktop.core.dates import parse_birth
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_, _
-from kbang_desktop.ui.main_window import Area
-from kbang_desktop.ui.models import Col, PagedModel
-from kbang_desktop.ui.widgets import date_edit, picked, save_cancel, table
+from kbang_desktop.ui.shared.area import Area
+from kbang_desktop.ui.shared.dialogs import Dialog, ask
+from kbang_desktop.ui.shared.tables import Col, PagedModel, table
+from kbang_desktop.ui.shared.widgets import date_edit, picked
+from kbang_desktop.ui.shared.words import LEVELS, LIFE_STATUS, RELATIONS, SEXES
 
 SEARCH_LIMIT = 100
-SEXES = (("M", N_("Nam")), ("F", N_("Nữ")))
-LEVELS = (N_("Chưa biết chữ"), N_("Mức 1"), N_("Mức 2"))
-LIFE_STATUS = (("", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuyển đi")), ("deceased", N_("Đã mất")))
 STATUS_FILTER = (("present", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuyển đi")),
                  ("deceased", N_("Đã mất")), (None, N_("Mọi tình trạng")))
-RELATIONS = (N_("Chủ hộ"), N_("Vợ"), N_("Chồng"), N_("Con"), N_("Cha"), N_("Mẹ"), N_("Cháu"), N_("Khác"))
-CENTRE_STATUS = {"active": N_("Đang hoạt động"), "merged": N_("Đã sáp nhập"), "closed": N_("Đã giải thể")}
-DECISION_STATUS = {"draft": N_("Dự thảo"), "issued": N_("Đã ban hành"), "revoked": N_("Đã thu hồi")}
 
 
 PERSON_COLUMNS = (Col(N_("Họ và tên"), lambda r: r.full_name, width=30),
@@ -49,16 +41,15 @@ def _birth_text(iso: str) -> str:
     return iso if len(iso) == 4 else f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
 
 
-class PersonDialog(QDialog):
+class PersonDialog(Dialog):
     """A new person: checked as the user types, the reason beside the field; Enter saves, Escape cancels."""
 
     def __init__(self, area: "PeopleArea", person: Any = None, place: tuple[str, str, str] | None = None) -> None:
         """`place`: for an existing person, the commune, village and household number shown."""
-        super().__init__(area)
+        super().__init__(area, _("Sửa thông tin người") if person is not None else _("Thêm người"))
         self.area = area
         self.person = person  # an existing person to correct, or None for a new one
-        self.setWindowTitle(_("Sửa thông tin người") if person is not None else _("Thêm người"))
-        form = QFormLayout(self)
+        form = self.form
         self.name = QLineEdit()
         self.name.setObjectName("full_name")
         self.birth = QLineEdit()
@@ -113,8 +104,7 @@ class PersonDialog(QDialog):
             self.problems[key] = problem
             row.addWidget(problem)
             form.addRow(label, row)
-        self.buttons = save_cancel(self, on_save=self.save)
-        form.addRow(self.buttons)
+        self.add_buttons(on_save=self.save)
         self.name.textChanged.connect(self.check)
         self.birth.textChanged.connect(self.check)
         self.saved: Any = None
@@ -179,7 +169,7 @@ class PersonDialog(QDialog):
                 message = _(str(error.args[0]))
         self.problems["birth"].setText(message)
         ok &= not message
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(bool(ok) and self.area.can_write)
+        self.save_button.setEnabled(bool(ok) and self.area.can_write)
         return bool(ok)
 
     def save(self) -> None:
@@ -231,7 +221,7 @@ class PersonDialog(QDialog):
             elif isinstance(error, KbangError):
                 self.problems["commune"].setText(error.translated())
             else:
-                from kbang_desktop.ui.tasks import show_error
+                from kbang_desktop.ui.shared.tasks import show_error
 
                 show_error(self, error)
 
@@ -259,8 +249,7 @@ class PersonDialog(QDialog):
 
     def reject(self) -> None:
         if self.has_unsaved() and self.saved is None and self.isVisible():
-            answer = QMessageBox.question(self, _("Chưa lưu"), _("Bỏ những gì đã nhập?"))
-            if answer != QMessageBox.StandardButton.Yes:
+            if not ask(self, _("Chưa lưu"), _("Bỏ những gì đã nhập?"), _("Bỏ"), _("Quay lại")):
                 return
         super().reject()
 
@@ -387,7 +376,7 @@ class PeopleArea(Area):
 
     def add_person(self) -> None:
         dialog = PersonDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if dialog.confirmed() and dialog.saved is not None:
             self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
             self.refresh()
 
@@ -396,7 +385,7 @@ class PeopleArea(Area):
         folded = text.strip().lower()
         return next((code for code, name in self._groups if code == text or name.lower() == folded), text)
 
-    def edit_person(self, row: int, fill: Any = None) -> None:
+    def edit_person(self, row: int) -> None:
         """Double-click a person: the form with what is recorded, to correct it."""
         shown = self.model.row_at(row)
         if shown is None or not self.can_write:
@@ -409,8 +398,7 @@ class PeopleArea(Area):
 
         def opened(found: tuple[Any, tuple[str, str, str]]) -> None:
             dialog = PersonDialog(self, *found)
-            accepted = fill(dialog) if fill is not None else dialog.exec() == QDialog.DialogCode.Accepted
-            if accepted and dialog.saved is not None:
+            if dialog.confirmed() and dialog.saved is not None:
                 self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
                 self.refresh()
 

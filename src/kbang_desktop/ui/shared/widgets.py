@@ -1,0 +1,40 @@
+"""Small widgets every screen uses the same way: dates in the Vietnamese way, the message line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QDateEdit, QLabel
+
+
+def date_edit(when: date, name: str = "") -> QDateEdit:
+    """A date field in the Vietnamese way (dd/MM/yyyy) with a calendar."""
+    edit = QDateEdit()
+    if name:
+        edit.setObjectName(name)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setDate(QDate(when.year, when.month, when.day))
+    return edit
+
+
+def picked(edit: QDateEdit) -> date:
+    value = edit.date()
+    return date(value.year(), value.month(), value.day())
+
+
+def message_label(text: str = "") -> QLabel:
+    """The line under a screen where the result of the last action is said."""
+    label = QLabel(text)
+    label.setObjectName("message")
+    label.setWordWrap(True)
+    return label
+
+
+def app_icon() -> QIcon:
+    from kbang_desktop.paths import resource
+
+    path = resource("icons", "kbang.png")
+    return QIcon(str(path)) if path.exists() else QIcon()
