@@ -60,3 +60,8 @@ class HybridClock:
     @property
     def last(self) -> str:
         return str(Rev(self._millis, self._counter, self.site_id))
+
+
+def author_site(rev: str) -> str:
+    """The site that made a rev (what follows the millisecond and counter digits)."""
+    return rev[17:]

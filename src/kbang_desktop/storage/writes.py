@@ -19,7 +19,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from kbang_desktop.core.errors import KbangError
-from kbang_desktop.core.hlc import HybridClock
+from kbang_desktop.core.hlc import HybridClock, author_site
 from kbang_desktop.i18n import N_
 from kbang_desktop.storage.models import DERIVED, AuditEvent, Base, ChangeLog, LocalState, SyncMixin, User
 
@@ -172,7 +172,7 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
                 obj.updated_at, obj.updated_by = now, writer.actor
             else:
                 writer.clock.observe(obj.rev)
-            origin = obj.rev[17:] if writer.sync_apply else writer.site_id
+            origin = author_site(obj.rev) if writer.sync_apply else writer.site_id
             session.add(ChangeLog(record_type=table, record_id=obj.id, rev=obj.rev, origin_site_id=origin))
         chain.append(writer, ("create" if is_new else "update") + ":" + writer.action, table, obj.id, before,
                      row_state(obj), now)

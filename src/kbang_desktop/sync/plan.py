@@ -1,0 +1,250 @@
+"""Import, step 2 (DESIGN §5): what each incoming record does here: new, updated, unchanged, conflict or refused.
+
+The plan reads only. The preview (`--dry-run`, the window's import preview) and the apply
+step make the very same decisions, batch by batch, so what the user was shown is what happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kbang_desktop.core.hlc import author_site
+from kbang_desktop.i18n import N_, _
+from kbang_desktop.services.reference import REFERENCE_OFFICE_ID, REFERENCE_SITE
+from kbang_desktop.storage import changelog
+from kbang_desktop.storage.models import SYNCABLE, Conflict, Office, Site, SiteReceipt, state_columns
+from kbang_desktop.storage.states import TYPE_KEY, decode_state
+from kbang_desktop.sync import bundle as B
+from kbang_desktop.sync.export import BATCH, PUBLIC_TABLES
+from kbang_desktop.sync.verify import Verified
+
+COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "refused")
+
+
+@dataclass
+class ImportResult:
+    status: str  # applied | already-imported | rejected | dry-run
+    bundle_id: str = ""
+    from_office: str = ""
+    from_office_name: str = ""
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    per_type: dict[str, dict[str, int]] = field(default_factory=dict)
+    reason: str = ""
+    check: str = ""
+    warnings: list[str] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)
+    conflicts: list[dict[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"status": self.status, "bundle_id": self.bundle_id, "from_office": self.from_office,
+                "counts": self.counts, "reason": self.reason, "check": self.check, "warnings": self.warnings,
+                "per_type": self.per_type, "refused": self.refused[:100], "conflicts": self.conflicts[:100]}
+
+
+# --- who may write ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Offices:
+    """What this site knows of offices and sites, for the ownership rules."""
+
+    kind: dict[str, str]  # office id -> commune | hub
+    site_office: dict[str, str]  # site id -> office id
+
+    @classmethod
+    def load(cls, session: Session) -> "Offices":
+        kinds = dict(session.execute(select(Office.id, Office.kind)).all())
+        sites = dict(session.execute(select(Site.id, Site.office_id)).all())
+        sites[REFERENCE_SITE] = REFERENCE_OFFICE_ID
+        return cls(kinds, sites)
+
+    def is_hub(self, office_id: str | None) -> bool:
+        return office_id is not None and self.kind.get(office_id) == "hub"
+
+
+def may_write(offices: Offices, table: str, author_office: str | None, owner: str) -> bool:
+    """Only the owner office changes a record; the hub also keeps reference data and the site keys (revocation)."""
+    if author_office is None:
+        return False
+    if author_office == owner:
+        return True
+    return offices.is_hub(author_office) and (owner == REFERENCE_OFFICE_ID or table == "site")
+
+
+# --- the decisions ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Decision:
+    kind: str  # new | updated | unchanged | conflict | refused
+    table: str
+    values: dict[str, Any]
+    line: dict[str, Any]
+    local: dict[str, Any] | None = None
+    incoming_wins: bool = True
+    reason: str = ""
+    known_conflict: bool = False
+
+
+class Planner:
+    """Decides, batch by batch, what each incoming record does here. Reads only."""
+
+    def __init__(self, session: Session, verified: Verified) -> None:
+        self.session = session
+        self.verified = verified
+        manifest = verified.opened.manifest
+        self.sender_site = manifest["sender_site_id"]
+        self.sender_office = manifest["sender_office_id"]
+        self.offices = Offices.load(session)
+        self.sender_is_hub = self.offices.is_hub(self.sender_office)
+        receipt = session.get(SiteReceipt, self.sender_site)
+        self.acked = receipt.highest_seq if receipt else 0
+        self.sender_max_rev = (receipt.sender_max_rev if receipt else None) or ""
+        self.seen: set[tuple[str, str]] = set()
+        self.new_max_rev = self.sender_max_rev
+        self.seq_from, self.seq_to = manifest["seq_from"], manifest["seq_to"]
+
+    def batches(self, lines: Iterator[dict[str, Any]]) -> Iterator[list[Decision]]:
+        table, batch = None, []
+        for line in lines:
+            kind = line["state"].get(TYPE_KEY)
+            if batch and (kind != table or len(batch) >= BATCH):
+                yield self.decide(table or "", batch)
+                batch = []
+            table = kind
+            batch.append(line)
+        if batch:
+            yield self.decide(table or "", batch)
+
+    def _decode(self, line: dict[str, Any]) -> dict[str, Any]:
+        state = line["state"]
+        try:
+            _table, values = decode_state(state, fill_missing=self.verified.older_schema)
+            if not (self.seq_from <= line["seq"] <= self.seq_to):
+                raise ValueError("seq")
+        except (ValueError, TypeError, KeyError):
+            raise B.BundleRejected("record", N_("Gói dữ liệu có bản ghi không đúng cấu trúc: tệp hỏng hoặc do phiên bản "
+                                                "khác tạo ra. Hãy cập nhật Kbang Desktop ở cả hai nơi rồi xuất lại.")) from None
+        return values
+
+    def _check_identity(self, line: dict[str, Any], rev: str) -> None:
+        """A sequence number we acknowledged, carrying a newer edit of the sender's own: reused numbers."""
+        if author_site(rev) != self.sender_site:
+            return
+        if line["seq"] <= self.acked and self.sender_max_rev and rev > self.sender_max_rev:
+            office = self.session.get(Office, self.sender_office)
+            if self.sender_is_hub:
+                raise B.BundleRejected(
+                    "reused-sequence",
+                    N_("Đơn vị đầu mối {office} đã dùng lại số thứ tự thay đổi {seq} cho nội dung khác: cơ sở dữ liệu ở "
+                       "đó đã được khôi phục từ bản sao lưu. Gói không được nhập. Hãy xuất một gói gửi cho đơn vị đầu "
+                       "mối và nhập ở đó trước: gói đó cho họ biết những số đã dùng, rồi xin họ xuất gói mới."),
+                    office=office.name if office else self.sender_office[:8], seq=line["seq"])
+            raise B.BundleRejected(
+                "reused-sequence",
+                N_("Máy {site} của {office} đã dùng lại số thứ tự thay đổi {seq} cho nội dung khác: cơ sở dữ liệu ở máy "
+                   "đó đã được khôi phục từ bản sao lưu hoặc bị chép sang máy khác. Gói không được nhập để không trộn "
+                   "lẫn dữ liệu. Tại máy đó hãy chạy \"kbang office new-site\" rồi đăng ký lại với đơn vị đầu mối; "
+                   "không dữ liệu nào bị mất."),
+                site=self.sender_site[:8], office=office.name if office else self.sender_office[:8], seq=line["seq"])
+        self.new_max_rev = max(self.new_max_rev, rev)
+
+    def decide(self, table: str, lines: list[dict[str, Any]]) -> list[Decision]:
+        model = SYNCABLE.get(table)
+        if model is None:
+            raise B.BundleRejected("record", N_("Gói dữ liệu có bản ghi không đúng cấu trúc: tệp hỏng hoặc do phiên bản "
+                                                "khác tạo ra. Hãy cập nhật Kbang Desktop ở cả hai nơi rồi xuất lại."))
+        decoded = [self._decode(line) for line in lines]
+        for values in decoded:
+            key = (table, values["id"])
+            if key in self.seen:
+                raise B.BundleRejected("duplicate-record", N_("Gói dữ liệu chứa một bản ghi hai lần: tệp đã bị sửa. "
+                                                              "Hãy xin nơi gửi xuất lại gói."))
+            self.seen.add(key)
+        columns = model.__table__.columns  # type: ignore[attr-defined]
+        ids = [v["id"] for v in decoded]
+        keys = state_columns(table)
+        local = {row.id: {key: row._mapping[key] for key in keys} for row in
+                 self.session.execute(select(model.__table__).where(columns.id.in_(ids)))}  # type: ignore[attr-defined]
+        decisions: list[Decision] = []
+        need_history: list[str] = []
+        for line, values in zip(lines, decoded, strict=True):
+            rev = values["rev"]
+            self._check_identity(line, rev)
+            mine = local.get(values["id"])
+            decision = Decision("new", table, values, line, mine)
+            refusal = self._refusal(table, values, mine)
+            if not refusal and table in PUBLIC_TABLES:
+                self._learn(table, values)
+            if refusal:
+                decision.kind, decision.reason = "refused", refusal
+            elif mine is None:
+                decision.kind = "new"
+            elif mine["rev"] == rev:
+                decision.kind = "unchanged"
+            elif mine["rev"] in line["history"]:
+                decision.kind = "updated"
+            else:
+                decision.kind = "conflict?"
+                need_history.append(values["id"])
+            decisions.append(decision)
+        if need_history:
+            held = changelog.histories(self.session, table, need_history)
+            losers = set(self.session.execute(select(Conflict.record_id, Conflict.loser_rev)
+                                              .where(Conflict.record_id.in_(need_history))).all())
+            for decision in decisions:
+                if decision.kind != "conflict?":
+                    continue
+                rev, mine = decision.values["rev"], decision.local or {}
+                if rev in held.get(decision.values["id"], []):
+                    decision.kind = "unchanged"  # an older version of ours
+                    continue
+                decision.kind = "conflict"
+                decision.incoming_wins = rev > mine["rev"]
+                loser = mine["rev"] if decision.incoming_wins else rev
+                decision.known_conflict = (decision.values["id"], loser) in losers
+                if decision.known_conflict and not decision.incoming_wins:
+                    decision.kind = "unchanged"  # the same losing version, sent again
+        return decisions
+
+    def _learn(self, table: str, values: dict[str, Any]) -> None:
+        """Offices and sites come first in a bundle: the records after them may be theirs."""
+        if table == "office":
+            self.offices.kind.setdefault(values["id"], values["kind"])
+        else:
+            self.offices.site_office.setdefault(values["id"], values["office_id"])
+
+    def _refusal(self, table: str, values: dict[str, Any], mine: dict[str, Any] | None) -> str:
+        owner = values["owner_office_id"]
+        if mine is not None and mine["owner_office_id"] != owner:
+            return N_("Bản ghi này thuộc đơn vị khác; gói không được đổi đơn vị sở hữu.")
+        sender_is_hub = self.sender_is_hub
+        if not sender_is_hub and owner != self.sender_office:
+            return N_("Xã chỉ được gửi bản ghi của chính mình.")
+        if sender_is_hub and table in PUBLIC_TABLES:
+            return ""  # the hub vouches for the offices and site keys it registered (and revoked)
+        author = self.offices.site_office.get(author_site(values["rev"]))
+        if author is None:
+            return N_("Bản ghi do một máy không rõ danh tính sửa.")
+        if not may_write(self.offices, table, author, owner):
+            return N_("Đơn vị sửa bản ghi này không phải là đơn vị sở hữu nó.")
+        return ""
+
+
+def count(result: ImportResult, decision: Decision) -> None:
+    """Add one decision to the counts, and to the lists of refused records and conflicts."""
+    key = {"new": "new", "updated": "updated", "unchanged": "unchanged", "conflict": "conflicts",
+           "refused": "refused"}[decision.kind]
+    result.counts[key] += 1
+    per = result.per_type.setdefault(decision.table, dict.fromkeys(COUNT_KEYS, 0))
+    per[key] += 1
+    if decision.kind == "refused" and len(result.refused) < 1000:
+        result.refused.append({"type": decision.table, "id": decision.values["id"], "reason": _(decision.reason)})
+    if decision.kind == "conflict" and len(result.conflicts) < 1000:
+        result.conflicts.append({"type": decision.table, "id": decision.values["id"],
+                                 "kept": "incoming" if decision.incoming_wins else "local"})
