@@ -1,13 +1,15 @@
-"""Mô hình học tập: registrations of a year, evaluation on the criteria checklist with the total and the
-result computed live, and decisions (draft, entries, issue, revoke)."""
+"""Mô hình học tập: registrations of a year (one or many at once from a list), evaluation on the criteria
+checklist with the total and the result computed live, and decisions (draft, entries, issue, revoke)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -18,18 +20,242 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from kbang_desktop.core.scoring import parse_definition, score
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.scoring import MODEL_KINDS, parse_definition, score
+from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.shared.area import Area
-from kbang_desktop.ui.shared.dialogs import Dialog, ask_text
+from kbang_desktop.ui.shared.dialogs import Dialog, ask_text, tell
 from kbang_desktop.ui.shared.tables import Col, ListModel, table
 from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS
+
+ORGANISATION_KINDS = (("school", N_("Trường học")), ("office", N_("Cơ quan")), ("enterprise", N_("Doanh nghiệp")),
+                      ("association", N_("Hội, đoàn thể")), ("other", N_("Khác")))
+# What one subject of each kind is called in counts ("12 hộ gia đình").
+SUBJECT_WORDS = {"household": N_("hộ gia đình"), "clan": N_("dòng họ"), "village": N_("thôn, làng"),
+                 "organisation": N_("đơn vị"), "citizen": N_("người")}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One household, clan, village, organisation or person that may register for the year."""
+
+    id: str
+    name: str
+    detail: str  # household number, year of birth, kind of organisation
+    village: str
+    registered: bool
+
+
+def candidates(services: Any, commune_id: str, kind: str, year: int) -> list[Candidate]:
+    """Who may register for `year` as `kind` in the commune, with whether they already did. Reads only."""
+    done = {r.subject_id for r in services.models.registrations(year, kind) if r.status == "registered"}
+    villages = {v.id: v.name for v in services.units.villages_of(commune_id)}
+    found: list[Candidate] = []
+    if kind == "household":
+        names = {p.id: p.full_name for p in services.persons.list(services.units.get(commune_id).name)}
+        for h in services.households.list(commune_id):
+            head = names.get(h.head_person_id or "")
+            name = head or _("Hộ số {number}").format(number=h.number or "?")
+            found.append(Candidate(h.id, name, h.number, villages.get(h.village_id or "", ""), h.id in done))
+    elif kind == "citizen":
+        for p in services.persons.list(services.units.get(commune_id).name):
+            if not p.status:
+                found.append(Candidate(p.id, p.full_name, p.birth[:4], p.village, p.id in done))
+        return found  # already in the Vietnamese order of names
+    elif kind == "village":
+        found = [Candidate(v, name, "", name, v in done) for v, name in villages.items()]
+    elif kind == "clan":
+        found = [Candidate(c.id, c.name, "", "", c.id in done) for c in services.clans.list(commune_id)]
+    else:
+        kinds = dict(ORGANISATION_KINDS)
+        found = [Candidate(o.id, o.name, _(kinds.get(o.kind, N_("Khác"))), "", o.id in done)
+                 for o in services.organisations.list(commune_id)]
+    return sorted(found, key=lambda c: (fold(c.village), fold(c.name), c.detail))
+
+
+class CandidateModel(ListModel):
+    """The candidates; those already registered for the year are shown greyed and cannot be chosen."""
+
+    def flags(self, index: Any) -> Qt.ItemFlag:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is not None and row.registered:
+            return Qt.ItemFlag.NoItemFlags
+        return super().flags(index)
+
+
+class OrganisationDialog(Dialog):
+    """A new organisation of the commune (school, office, enterprise...), to register it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, _("Thêm đơn vị"), width=50)
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for code, word in ORGANISATION_KINDS:
+            self.kind.addItem(_(word), code)
+        self.form.addRow(_("Tên đơn vị"), self.name)
+        self.form.addRow(_("Loại đơn vị"), self.kind)
+        self.add_buttons()
+        self.save_button.setEnabled(False)
+        self.name.textChanged.connect(lambda text: self.save_button.setEnabled(bool(text.strip())))
+
+
+class RegisterDialog(Dialog):
+    """Register for a year: choose the kind, then one or many from the list (a village's households,
+    every person of a village...); those already registered are greyed. Clans and organisations that
+    are not yet recorded are added here."""
+
+    def __init__(self, area: "ModelsArea", kind: str, year: int) -> None:
+        super().__init__(area, _("Đăng ký mô hình học tập năm {year}").format(year=year), form=False)
+        self.area, self.year, self.commune_id = area, year, area.window_.office.unit_id
+        self.all: list[Candidate] = []
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for code in MODEL_KINDS:
+            self.kind.addItem(_(MODEL_NAMES[code]), code)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.village = QComboBox()
+        self.village.setObjectName("village")
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("Tìm theo tên, không cần dấu"))
+        self.registered_on = date_edit(area.services.ctx.today() if area.services.ctx.today().year == year
+                                       else date(year, 1, 1), "registered_on")
+        top.addRow(_("Mô hình"), self.kind)
+        top.addRow(_("Thôn/Làng"), self.village)
+        top.addRow(_("Tìm"), self.search)
+        top.addRow(_("Ngày đăng ký"), self.registered_on)
+        layout.addLayout(top)
+        self.model = CandidateModel((Col(N_("Tên"), lambda c: c.name, width=30), Col(N_("Chi tiết"), lambda c: c.detail),
+                                     Col(N_("Thôn/Làng"), lambda c: c.village, width=18),
+                                     Col(N_("Năm nay"), lambda c: _("Đã đăng ký") if c.registered else "")), (), self)
+        self.list = table(self.model, "register_candidates")
+        self.list.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+        layout.addWidget(self.list, 1)
+        bar = QHBoxLayout()
+        self.select_all = QPushButton(_("Chọn tất cả trong danh sách"))
+        self.select_all.setObjectName("select_all")
+        self.select_all.clicked.connect(lambda: self.list.selectAll())
+        self.add_subject = QPushButton("")
+        self.add_subject.setObjectName("add_subject")
+        self.add_subject.clicked.connect(lambda: self.new_subject())
+        self.count = QLabel("")
+        self.count.setObjectName("count")
+        self.count.setWordWrap(True)
+        bar.addWidget(self.select_all)
+        bar.addWidget(self.add_subject)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        layout.addWidget(self.count)
+        self.add_buttons(_("Đăng ký"), layout=layout)
+        self.kind.currentIndexChanged.connect(lambda _i: self.load())
+        self.village.currentIndexChanged.connect(lambda _i: self.show_rows())
+        self.search.textChanged.connect(lambda _t: self.show_rows())
+        self.list.selectionModel().selectionChanged.connect(lambda *_a: self.update_count())
+        self.resize(760, 620)
+        self.load()
+
+    @property
+    def chosen_kind(self) -> str:
+        return str(self.kind.currentData())
+
+    def load(self, select: str | None = None) -> None:
+        """The candidates of the kind chosen, read in the background; `select`: an id to select once in."""
+        kind, services, year, commune_id = self.chosen_kind, self.area.services, self.year, self.commune_id
+        self.add_subject.setText(_("Thêm dòng họ...") if kind == "clan" else _("Thêm đơn vị..."))
+        self.add_subject.setVisible(kind in ("clan", "organisation"))
+        self.add_subject.setEnabled(self.area.can_write)
+        self.village.setEnabled(kind in ("household", "citizen"))
+
+        def fill(found: list[Candidate]) -> None:
+            if kind != self.chosen_kind:
+                return  # the user chose another kind meanwhile
+            self.all = found
+            current = self.village.currentText() if self.village.currentIndex() > 0 else None
+            self.village.blockSignals(True)
+            self.village.clear()
+            self.village.addItem(_("Tất cả thôn, làng"), None)
+            for name in sorted({c.village for c in found if c.village}, key=fold):
+                self.village.addItem(name, name)
+            if current and self.village.findData(current) >= 0:
+                self.village.setCurrentIndex(self.village.findData(current))
+            self.village.blockSignals(False)
+            self.show_rows(select)
+
+        self.area.tasks.run(lambda: candidates(services, commune_id, kind, year), fill)
+
+    def show_rows(self, select: str | None = None) -> None:
+        village, words = self.village.currentData(), fold(self.search.text())
+        rows = [c for c in self.all if (village is None or c.village == village) and words in fold(c.name)]
+        self.model.set_rows(rows)
+        if select is not None:
+            again = next((i for i, c in enumerate(rows) if c.id == select), None)
+            if again is not None:
+                self.list.selectRow(again)
+        self.update_count()
+
+    def chosen(self) -> list[Candidate]:
+        rows = sorted(index.row() for index in self.list.selectionModel().selectedRows())
+        return [c for c in (self.model.row_at(r) for r in rows) if c is not None and not c.registered]
+
+    def update_count(self) -> None:
+        shown = self.model.rows
+        word = _(SUBJECT_WORDS[self.chosen_kind])
+        already = sum(1 for c in shown if c.registered)
+        text = _("Đã chọn {chosen} trong {shown} {what}; {already} đã đăng ký năm {year}.").format(
+            chosen=format_number(len(self.chosen())), shown=format_number(len(shown)), what=word,
+            already=format_number(already), year=self.year)
+        if not self.all:
+            text = {"clan": _("Xã chưa có dòng họ nào: bấm \"Thêm dòng họ...\"."),
+                    "organisation": _("Xã chưa có đơn vị nào: bấm \"Thêm đơn vị...\"."),
+                    "household": _("Xã chưa có hộ gia đình nào: thêm hộ ở mục \"Người dân và hộ gia đình\"."),
+                    "citizen": _("Xã chưa có người dân nào: thêm người ở mục \"Người dân và hộ gia đình\" "
+                                 "hoặc nhập từ Excel."),
+                    "village": _("Xã chưa có thôn, làng nào.")}[self.chosen_kind]
+        self.count.setText(text)
+        if self.save_button is not None:
+            self.save_button.setEnabled(bool(self.chosen()) and self.area.can_write)
+
+    def new_subject(self) -> None:
+        """Add a clan (its name) or an organisation (name and kind) of the commune, then select it."""
+        services, commune = self.area.services, self.area.window_.office.unit_id
+        if self.chosen_kind == "clan":
+            name = ask_text(self, _("Thêm dòng họ"), _("Tên dòng họ (ví dụ: Dòng họ Đinh làng Kon Lốc):"), _("Thêm"))
+            if name is None:
+                return
+            work = lambda: services.clans.add(services.units.get(commune).name, name)  # noqa: E731
+        else:
+            dialog = OrganisationDialog(self)
+            if not dialog.confirmed():
+                return
+            name, kind = dialog.name.text().strip(), dialog.kind.currentData()
+            work = lambda: services.organisations.add(services.units.get(commune).name, name, kind)  # noqa: E731
+        self.area.tasks.run(work, lambda added: self.load(select=added.id))
+
+
+def register_chosen(services: Any, year: int, kind: str, chosen: list[Candidate],
+                    registered_on: date) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
+    """Register each chosen one; those refused come back with the reason, the others are kept."""
+    done, refused = [], []
+    for candidate in chosen:
+        try:
+            services.models.register(year, kind, candidate.id, registered_on)
+        except KbangError as error:
+            refused.append((candidate, error.translated()))
+        else:
+            done.append(candidate)
+    return done, refused
 
 
 class EvaluationDialog(Dialog):
@@ -125,12 +351,17 @@ class ModelsArea(Area):
         self.year.setRange(2010, 2100)
         self.year.setValue(self.services.ctx.today().year)
         self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.register_button = QPushButton(_("Đăng ký..."))
+        self.register_button.setObjectName("register")
+        self.register_button.setToolTip(_("Đăng ký một hoặc nhiều hộ, dòng họ, thôn, đơn vị, người dân cho năm đã chọn"))
+        self.register_button.clicked.connect(lambda: self.register())
         self.evaluate_button = QPushButton(_("Đánh giá..."))
         self.evaluate_button.setObjectName("evaluate")
         self.evaluate_button.clicked.connect(lambda: self.evaluate())
         bar.addWidget(QLabel(_("Năm")))
         bar.addWidget(self.year)
         bar.addStretch(1)
+        bar.addWidget(self.register_button)
         bar.addWidget(self.evaluate_button)
         layout.addLayout(bar)
         self.registrations = ListModel((Col(N_("Đăng ký"), lambda r: r[1], width=30),
@@ -154,7 +385,7 @@ class ModelsArea(Area):
         self.revoke_button = QPushButton(_("Thu hồi..."))
         self.revoke_button.setObjectName("revoke")
         self.revoke_button.clicked.connect(lambda: self.revoke())
-        for button in (self.evaluate_button, self.new_button, self.add_button, self.issue_button):
+        for button in (self.register_button, self.evaluate_button, self.new_button, self.add_button, self.issue_button):
             button.setEnabled(self.can_write)
         self.revoke_button.setEnabled(self.is_admin)
         decisions_bar.addWidget(QLabel("<b>" + _("Quyết định công nhận") + "</b>"))
@@ -183,6 +414,30 @@ class ModelsArea(Area):
     def _selected(self, view: Any, model: Any) -> Any:
         rows = view.selectionModel().selectedRows()
         return model.row_at(rows[0].row()) if rows else None
+
+    def register(self) -> None:
+        """Register one or many of a kind for the year chosen above."""
+        if not self.window_.office or not self.window_.office.unit_id:
+            tell(self, _("Đăng ký"), _("Chỉ văn phòng của một xã mới đăng ký được mô hình học tập."))
+            return
+        row = self._selected(self.registration_view, self.registrations)
+        year = self.year.value()
+        dialog = RegisterDialog(self, row[0].model_kind if row else "household", year)
+        if not dialog.confirmed():
+            return
+        kind, chosen, when, services = dialog.chosen_kind, dialog.chosen(), picked(dialog.registered_on), self.services
+
+        def done(result: tuple[list[Candidate], list[tuple[Candidate, str]]]) -> None:
+            registered, refused = result
+            text = _("Đã đăng ký {n} {what} cho năm {year}.").format(
+                n=format_number(len(registered)), what=_(SUBJECT_WORDS[kind]), year=year)
+            if refused:
+                text += " " + _("Không đăng ký được: {list}.").format(
+                    list="; ".join(f"{c.name} ({reason})" for c, reason in refused))
+            self.message.setText(text)
+            self.refresh()
+
+        self.tasks.run(lambda: register_chosen(services, year, kind, chosen, when), done, _("Đang đăng ký..."))
 
     def evaluate(self) -> None:
         row = self._selected(self.registration_view, self.registrations)
