@@ -751,7 +751,9 @@ def test_audit_log_filtered_by_action(qtbot, window, services):
     area = window.areas[10]
     window.show_area(10)
     qtbot.waitUntil(lambda: area.events.rowCount() > 1, timeout=TIMEOUT)
-    area.action.setText("add_person")
-    area.refresh()
+    choose(area.action, "Thêm người dân")  # the action by its name, not its code
     qtbot.waitUntil(lambda: [e.action for e in area.events.rows] == ["create:add_person"] * 2, timeout=TIMEOUT)
+    column = [area.events.columns[c].label for c in range(len(area.events.columns))].index("Việc")
+    assert area.events.data(area.events.index(0, column)) == "Thêm người dân (thêm bản ghi)"
+    assert "user:" not in str(area.events.data(area.events.index(0, 2)))
     window.tasks.wait()

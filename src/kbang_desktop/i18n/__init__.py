@@ -13,7 +13,7 @@ import gettext as _gettext
 import locale as _locale
 import os
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -155,7 +155,10 @@ def format_date(value: date | datetime, fmt: str = "short") -> str:
 
 
 def format_datetime(value: datetime) -> str:
-    return _bdates.format_datetime(value, format="short", locale=babel_locale())
+    """A moment for screens: 01/12/2026 14:05 in this PC's time (the database keeps UTC, naive)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 def format_number(value: float | int) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QT
 from kbang_desktop import i18n
 from kbang_desktop.i18n import _
 from kbang_desktop.paths import guide_file
+from kbang_desktop.ui.shared.widgets import file_name
 
 
 def load_guide(browser: QTextBrowser, which: str) -> Path:
@@ -91,7 +92,8 @@ class HelpDialog(QDialog):
     def save_pdf(self, target: Path | None = None) -> Path | None:
         if target is None:
             chosen, _filter = QFileDialog.getSaveFileName(self, _("Lưu thành PDF..."),
-                                                          str(Path.home() / (self.path.stem + ".pdf")), "PDF (*.pdf)")
+                                                          str(Path.home() / file_name(self.windowTitle(), ext="pdf")),
+                                                          "PDF (*.pdf)")
             if not chosen:
                 return None
             target = Path(chosen)

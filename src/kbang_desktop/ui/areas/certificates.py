@@ -26,7 +26,8 @@ from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import ask_text
 from kbang_desktop.ui.shared.tables import ListModel, table
-from kbang_desktop.ui.shared.words import DECISION_COLUMNS
+from kbang_desktop.ui.shared.widgets import file_name
+from kbang_desktop.ui.shared.words import DECISION_COLUMNS, template_name
 
 
 class CertificatesArea(Area):
@@ -97,7 +98,7 @@ class CertificatesArea(Area):
             self.template.clear()
             for name, _built_in in templates:
                 if not name.startswith("literacy"):
-                    self.template.addItem(name, name)
+                    self.template.addItem(template_name(name), name)
             self.template.blockSignals(False)
 
         self.tasks.run(load, fill)
@@ -150,7 +151,10 @@ class CertificatesArea(Area):
         reason = self._reason()
         if reason is None or self.selected() is None:
             return
-        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu PDF"), "giay-cong-nhan.pdf", "PDF (*.pdf)")
+        decision = self.selected()
+        suggested = file_name(_("Giấy công nhận") if self.what.currentData() != "annex" else _("Danh sách kèm theo"),
+                              _("QĐ {number}").format(number=decision.number), ext="pdf")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu PDF"), suggested, "PDF (*.pdf)")
         if not path:
             return
         target = Path(path)

@@ -22,6 +22,7 @@ from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog
 from kbang_desktop.ui.shared.tables import Col, ListModel, table
 from kbang_desktop.ui.shared.widgets import message_label
+from kbang_desktop.ui.shared.words import template_name
 
 UNIT_KINDS = {"province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã"), "town": N_("Thị trấn"),
               "ward": N_("Phường"), "village": N_("Thôn, làng")}
@@ -44,7 +45,7 @@ class ReferenceArea(Area):
         self.criteria = ListModel((Col(N_("Bộ tiêu chí"), lambda c: c.name, width=40), Col(N_("Căn cứ"), lambda c: c.legal_source),
                                    Col(N_("Hiệu lực từ"), lambda c: c.effective_from), Col(N_("Phiên bản"), lambda c: c.version, True),
                                    Col(N_("Mẫu cần đối chiếu"), lambda c: c.is_template)), (), self)
-        self.templates = ListModel((Col(N_("Mẫu giấy"), lambda t: t[0]),
+        self.templates = ListModel((Col(N_("Mẫu giấy"), lambda t: template_name(t[0]), width=30),
                                     Col(N_("Có sẵn"), lambda t: t[1])), (), self)
         self.successions = ListModel((Col(N_("Đơn vị cũ"), lambda r: r[1], width=20), Col(N_("Đơn vị mới"), lambda r: r[2], width=20),
                                       Col(N_("Từ ngày"), lambda r: r[0].effective),

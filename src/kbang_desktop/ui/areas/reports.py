@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kbang_desktop.i18n import N_, _
+from kbang_desktop.i18n import N_, _, format_date
 from kbang_desktop.ui.shared.area import Area
-from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
+from kbang_desktop.ui.shared.widgets import date_edit, file_name, message_label, picked
 
 
 class ReportsArea(Area):
@@ -76,7 +76,8 @@ class ReportsArea(Area):
         name, fmt = self.report.currentData(), self.format.currentData()
         if name is None:
             return
-        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu báo cáo"), f"{name}.{fmt}",
+        suggested = file_name(self.report.currentText(), format_date(picked(self.as_of)).replace("/", "-"), ext=fmt)
+        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu báo cáo"), suggested,
                                                     "PDF (*.pdf)" if fmt == "pdf" else "Excel (*.xlsx)")
         if not path:
             return

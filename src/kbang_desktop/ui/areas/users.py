@@ -23,6 +23,7 @@ from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog
 from kbang_desktop.ui.shared.tables import Col, ListModel, table
 from kbang_desktop.ui.shared.widgets import date_edit, picked
+from kbang_desktop.ui.shared.words import ACTIONS, audit_action, audit_actor, record_kind
 
 
 class UserDialog(Dialog):
@@ -72,12 +73,15 @@ class AuditArea(Area):
         bar = QHBoxLayout()
         self.actor = QLineEdit()
         self.actor.setObjectName("actor_filter")
-        self.actor.setPlaceholderText(_("Lọc theo người làm, ví dụ user:admin"))
+        self.actor.setPlaceholderText(_("Lọc theo tên đăng nhập của người làm"))
         self.actor.returnPressed.connect(self.refresh)
-        self.action = QLineEdit()
+        self.action = QComboBox()  # the actions by their names, not their codes
         self.action.setObjectName("action_filter")
-        self.action.setPlaceholderText(_("Lọc theo việc, ví dụ add_person"))
-        self.action.returnPressed.connect(self.refresh)
+        self.action.addItem(_("Mọi việc"), None)
+        for code, name in sorted(ACTIONS.items(), key=lambda item: _(item[1])):
+            if code not in ("export_bundle", "import_bundle", "edit"):
+                self.action.addItem(_(name), code)
+        self.action.currentIndexChanged.connect(lambda _i: self.refresh())
         self.since = date_edit(self.services.ctx.today().replace(day=1), "since")
         self.since.dateChanged.connect(lambda _d: self.refresh())
         check = QPushButton(_("Kiểm tra chuỗi nhật ký"))
@@ -92,15 +96,18 @@ class AuditArea(Area):
         self.chain = QLabel("")
         self.chain.setObjectName("chain")
         box.addWidget(self.chain)
-        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at, width=20), Col(N_("Người làm"), lambda e: e.actor),
-                                 Col(N_("Việc"), lambda e: e.action, width=24), Col(N_("Loại"), lambda e: e.record_type),
+        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at, width=20), Col(N_("Người làm"), lambda e: audit_actor(e.actor)),
+                                 Col(N_("Việc"), lambda e: audit_action(e.action), width=36),
+                                 Col(N_("Loại"), lambda e: record_kind(e.record_type)),
                                  Col(N_("Bản ghi"), lambda e: e.record_id[:8])), (), self)
         box.addWidget(table(self.events, "audit"), 1)
         tabs.addTab(log, _("Nhật ký thao tác"))
         layout.addWidget(tabs, 1)
 
     def refresh(self) -> None:
-        services, actor, action = self.services, self.actor.text().strip() or None, self.action.text().strip() or None
+        typed = self.actor.text().strip()
+        actor = (typed if ":" in typed else f"user:{typed}") if typed else None  # the user's name is enough
+        services, action = self.services, self.action.currentData()
         since = datetime.combine(picked(self.since), datetime.min.time())
 
         admin = self.is_admin

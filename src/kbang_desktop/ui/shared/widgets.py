@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from PySide6.QtCore import QDate
@@ -23,6 +24,14 @@ def date_edit(when: date, name: str = "") -> QDateEdit:
 def picked(edit: QDateEdit) -> date:
     value = edit.date()
     return date(value.year(), value.month(), value.day())
+
+
+def file_name(*parts: str, ext: str) -> str:
+    """A file name to suggest in a save dialog, in the user's words: "Giấy công nhận QĐ 12-QĐ-UBND.pdf"
+    (what Windows and a USB stick refuse in a name, such as / or :, becomes -)."""
+    text = " ".join(part.strip() for part in parts if part.strip())
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .").strip("-")
+    return f"{text or 'kbang'}.{ext}"
 
 
 def message_label(text: str = "") -> QLabel:

@@ -18,3 +18,76 @@ DECISION_COLUMNS = (Col(N_("Số quyết định"), lambda d: d[0].number, width
                     Col(N_("Loại"), lambda d: _(MODEL_NAMES[d[0].kind]), width=24), Col(N_("Năm"), lambda d: str(d[0].year)),
                     Col(N_("Trạng thái"), lambda d: _(DECISION_STATUS[d[0].status])),
                     Col(N_("Số được công nhận"), lambda d: d[1], True))
+
+# The audit log's actions (services' write("...") names) as the sentences the log shows.
+ACTIONS = {
+    "add_centre": N_("Thêm trung tâm học tập cộng đồng"), "add_centre_activity": N_("Ghi hoạt động của trung tâm"),
+    "add_centre_staff": N_("Thêm cán bộ trung tâm"), "add_clan": N_("Thêm dòng họ"), "add_clan_member": N_("Thêm thành viên dòng họ"),
+    "add_criteria_set": N_("Thêm bộ tiêu chí"), "add_decision_entry": N_("Thêm vào quyết định"), "add_household": N_("Thêm hộ gia đình"),
+    "add_household_member": N_("Thêm người vào hộ"), "add_literacy_class": N_("Mở lớp xóa mù chữ"),
+    "add_organisation": N_("Thêm cơ quan, tổ chức"), "add_person": N_("Thêm người dân"), "add_succession": N_("Ghi sáp nhập, chia tách đơn vị"),
+    "add_village": N_("Thêm thôn, làng"), "correct_unit": N_("Sửa đơn vị hành chính"), "create_decision": N_("Lập quyết định công nhận"),
+    "create_user": N_("Thêm người dùng"), "demo_data": N_("Nạp dữ liệu mẫu"), "designate_unit": N_("Ghi xếp loại đơn vị"),
+    "drop_enrolment": N_("Cho học viên thôi học"), "enrol": N_("Ghi danh học viên"), "evaluate": N_("Chấm điểm đánh giá"),
+    "import_persons": N_("Nhập người dân từ Excel"), "init": N_("Tạo cơ sở dữ liệu"), "issue_decision": N_("Ban hành quyết định"),
+    "load_reference": N_("Nạp danh mục"), "login": N_("Đăng nhập"), "move_person": N_("Chuyển người sang hộ khác"),
+    "new_site": N_("Đăng ký máy mới"), "person_status": N_("Ghi chuyển đi hoặc đã mất"),
+    "print_certificates": N_("In giấy công nhận"), "record_term_result": N_("Ghi kết quả học kỳ"),
+    "register_commune": N_("Đăng ký xã"), "register_model": N_("Đăng ký danh hiệu"), "remove_person": N_("Xóa người dân"),
+    "resolve_conflict": N_("Giải quyết xung đột dữ liệu"), "revoke_decision": N_("Thu hồi quyết định"),
+    "revoke_site": N_("Thu hồi quyền của máy"), "save_certificate_template": N_("Lưu mẫu giấy công nhận"),
+    "set_active": N_("Khóa hoặc mở tài khoản"), "set_centre_ranking": N_("Xếp loại trung tâm"),
+    "set_household_head": N_("Đổi chủ hộ"), "set_literacy": N_("Ghi mức biết chữ"), "set_password": N_("Đổi mật khẩu"),
+    "set_role": N_("Đổi vai trò người dùng"), "set_setting": N_("Đổi cài đặt"), "site_keys": N_("Tạo khóa của máy"),
+    "sync_export": N_("Xuất gói đồng bộ"), "sync_import": N_("Nhận gói đồng bộ"), "trust_hub": N_("Tin cậy đơn vị đầu mối"),
+    "update_centre": N_("Sửa trung tâm"), "update_criteria_set": N_("Sửa bộ tiêu chí"),
+    "update_literacy_class": N_("Sửa lớp xóa mù chữ"), "update_person": N_("Sửa thông tin người dân"),
+    "export_bundle": N_("Xuất gói đồng bộ"), "import_bundle": N_("Nhận gói đồng bộ"), "edit": N_("Sửa dữ liệu"),
+}
+# What happened to the record: the first part of an audit action ("create:add_person").
+OPERATIONS = {"create": N_("thêm bản ghi"), "update": N_("sửa bản ghi"), "delete": N_("xóa bản ghi")}
+# The kinds of record (tables) as the log shows them.
+RECORD_KINDS = {
+    "admin_unit": N_("Đơn vị hành chính"), "admin_succession": N_("Sáp nhập, chia tách"), "unit_designation": N_("Xếp loại đơn vị"),
+    "ethnic_group": N_("Dân tộc"), "literacy_rule": N_("Quy định biết chữ"), "office": N_("Đơn vị"), "site": N_("Máy"),
+    "office_setting": N_("Cài đặt"), "household": N_("Hộ gia đình"), "person": N_("Người dân"),
+    "literacy_attainment": N_("Mức biết chữ"), "clan": N_("Dòng họ"), "clan_member": N_("Thành viên dòng họ"),
+    "organisation": N_("Cơ quan, tổ chức"), "learning_centre": N_("Trung tâm học tập cộng đồng"),
+    "centre_staff": N_("Cán bộ trung tâm"), "centre_activity": N_("Hoạt động của trung tâm"), "centre_ranking": N_("Xếp loại trung tâm"),
+    "literacy_class": N_("Lớp xóa mù chữ"), "enrolment": N_("Học viên của lớp"), "term_result": N_("Kết quả học kỳ"),
+    "criteria_set": N_("Bộ tiêu chí"), "registration": N_("Đăng ký danh hiệu"), "evaluation": N_("Đánh giá"),
+    "decision": N_("Quyết định công nhận"), "decision_entry": N_("Người, đơn vị trong quyết định"), "certificate": N_("Giấy công nhận"),
+    "certificate_print": N_("Lần in giấy công nhận"), "app_user": N_("Người dùng"), "peer": N_("Đơn vị trao đổi"),
+    "peer_site": N_("Máy của đơn vị trao đổi"), "conflict": N_("Xung đột dữ liệu"), "bundle_ledger": N_("Gói đồng bộ"),
+}
+
+
+def audit_action(action: str) -> str:
+    """"create:print_certificates" -> "In giấy công nhận (thêm bản ghi)"; an action this version does not
+    know is still shown as a sentence, with its code in brackets."""
+    operation, _sep, use = action.rpartition(":") if ":" in action else ("", "", action)
+    said = _(ACTIONS[use]) if use in ACTIONS else _("Thao tác khác ({code})").format(code=use)
+    return f"{said} ({_(OPERATIONS[operation])})" if operation in OPERATIONS else said
+
+
+def audit_actor(label: str) -> str:
+    """"user:lan" -> "lan"; "os:root" -> "tài khoản máy tính root" (the command line, without a log-in)."""
+    kind, _sep, name = label.partition(":")
+    if kind == "user":
+        return name
+    if kind == "os":
+        return _("Tài khoản máy tính {name}").format(name=name)
+    return label
+
+
+def record_kind(table: str) -> str:
+    return _(RECORD_KINDS[table]) if table in RECORD_KINDS else table
+
+# The built-in certificate templates (services.certificates.BUILT_IN) by the paper they print on.
+TEMPLATE_NAMES = {"a4-landscape": N_("Khổ A4, in ngang"), "a5-landscape": N_("Khổ A5, in ngang"),
+                  "literacy-a5-landscape": N_("Giấy chứng nhận biết chữ, khổ A5, in ngang")}
+
+
+def template_name(name: str) -> str:
+    """A template as the lists show it: the built-in ones by their paper, the office's own by its name."""
+    return _(TEMPLATE_NAMES[name]) if name in TEMPLATE_NAMES else name
