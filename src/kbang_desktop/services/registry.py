@@ -8,6 +8,7 @@ from kbang_desktop.paths import default_backups, default_database
 from kbang_desktop.services.audit import AuditService
 from kbang_desktop.services.centres import CentreService
 from kbang_desktop.services.certificates import CertificateService
+from kbang_desktop.services.changes import ChangeService
 from kbang_desktop.services.context import Actor, ServiceContext
 from kbang_desktop.services.learning_models import CriteriaService, LearningModelService
 from kbang_desktop.services.literacy import LiteracyService
@@ -44,6 +45,7 @@ class Services:
         self.person_import = PersonImportService(ctx)
         self.audit = AuditService(ctx)
         self.maintenance = MaintenanceService(ctx)
+        self.changes = ChangeService(ctx)
 
     def as_actor(self, actor: Actor) -> "Services":
         """The same services acting for another user (after log-in)."""

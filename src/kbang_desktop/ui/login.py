@@ -62,8 +62,8 @@ class LoginDialog(QDialog):
             self.status = QLabel("")
             self._ready(opened(services))
 
-    def _ready(self, opened: tuple[Any, Any]) -> None:
-        self.services, office = opened
+    def _ready(self, opened: tuple[Any, ...]) -> None:
+        self.services, office = opened[:2]
         self.title.setText(f"<h3>{office.name}</h3>")
         self.status.setText("")
         self.status.hide()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.shared.area import Area, opened
+from kbang_desktop.ui.shared.changes import Changes, ChangeWatch
 from kbang_desktop.ui.shared.dialogs import ask, tell
 from kbang_desktop.ui.shared.prefs import prefs
 from kbang_desktop.ui.shared.tasks import Tasks
@@ -140,10 +141,12 @@ class MainWindow(QMainWindow):
             self._ready(opened(services))
         self.sidebar.setCurrentRow(0)
 
-    def _ready(self, opened: tuple[Any, Any]) -> None:
+    def _ready(self, opened: tuple[Any, Any, Any]) -> None:
         from kbang_desktop.services.context import ROLE_NAMES
 
-        self.services, self.office = opened
+        self.services, self.office, mark = opened
+        self.tasks.watch = ChangeWatch(self.services, mark)
+        self.tasks.changed.connect(self.broadcast)
         self.setWindowTitle(_("Kbang Desktop - {office}").format(office=self.office.name))
         self.heading.setText(f"<b>{self.office.name}</b>")
         actor = self.services.ctx.actor
@@ -184,6 +187,12 @@ class MainWindow(QMainWindow):
             area = self.build(row)
             self.stack.setCurrentIndex(row)
             area.activate()
+
+    def broadcast(self, changes: Changes) -> None:
+        """A write changed `changes`: every area made so far refreshes what it shows (now or when next
+        shown); areas not made yet load fresh when first shown."""
+        for area in list(self.built.values()):
+            area.changed(changes)
 
     def show_area(self, row: int) -> None:
         self.sidebar.setCurrentRow(row)

@@ -148,6 +148,7 @@ class RankingDialog(_Form):
 
 class CentresArea(Area):
     title = N_("Trung tâm học tập cộng đồng")
+    shows = frozenset({"learning_centre", "centre_staff", "centre_activity", "centre_ranking", "admin_unit"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import ask_text
-from kbang_desktop.ui.shared.tables import ListModel, table
+from kbang_desktop.ui.shared.tables import ListModel, reload_keeping_selection, table
 from kbang_desktop.ui.shared.widgets import file_name
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS, template_name
 
 
 class CertificatesArea(Area):
     title = N_("Giấy công nhận")
+    shows = frozenset({"decision", "decision_entry", "office_setting"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -93,12 +94,14 @@ class CertificatesArea(Area):
 
         def fill(found: tuple[list[Any], list[tuple[str, bool]]]) -> None:
             decisions, templates = found
-            self.decisions.set_rows(decisions)
+            reload_keeping_selection(self.list, decisions)
+            chosen = self.template.currentData()
             self.template.blockSignals(True)
             self.template.clear()
             for name, _built_in in templates:
                 if not name.startswith("literacy"):
                     self.template.addItem(template_name(name), name)
+            self.template.setCurrentIndex(max(0, self.template.findData(chosen)))
             self.template.blockSignals(False)
 
         self.tasks.run(load, fill)

@@ -14,6 +14,7 @@ from kbang_desktop.ui.shared.tables import Col, ListModel, table
 
 class ExcelArea(Area):
     title = N_("Nhập Excel")
+    shows: frozenset[str] = frozenset()  # shows no records: no write refreshes it
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)

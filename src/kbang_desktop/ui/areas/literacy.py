@@ -149,6 +149,7 @@ class DropDialog(Dialog):
 
 class LiteracyArea(Area):
     title = N_("Xóa mù chữ")
+    shows = frozenset({"literacy_class", "enrolment", "term_result", "person", "literacy_attainment", "learning_centre"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)

@@ -256,6 +256,7 @@ class PersonDialog(Dialog):
 
 class PeopleArea(Area):
     title = N_("Người dân và hộ gia đình")
+    shows = frozenset({"person", "household", "admin_unit", "ethnic_group", "literacy_attainment"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -304,7 +305,9 @@ class PeopleArea(Area):
         self._groups: list[tuple[str, str]] = []
 
     def activate(self) -> None:
-        if not self.loaded:
+        if self.loaded:
+            super().activate()  # refreshes when a write made it stale
+        else:
             self.loaded = True
             services = self.services
 

@@ -30,6 +30,7 @@ UNIT_KINDS = {"province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_
 
 class ReferenceArea(Area):
     title = N_("Danh mục")
+    shows = frozenset({"admin_unit", "admin_succession", "unit_designation", "ethnic_group", "criteria_set", "office_setting"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)

@@ -23,6 +23,7 @@ from kbang_desktop.ui.shared.widgets import date_edit, file_name, message_label,
 
 class ReportsArea(Area):
     title = N_("Báo cáo")
+    shows = frozenset({"admin_unit", "office"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -63,12 +64,17 @@ class ReportsArea(Area):
 
         def fill(found: tuple[list[Any], Any, list[Any]]) -> None:
             infos, office, units = found
+            report, commune = self.report.currentData(), self.commune.currentData()  # kept across a refresh
+            self.report.clear()
+            self.commune.clear()
             for info in infos:
                 if office.kind == "hub" or not info.hub_only:
                     self.report.addItem(_(info.title), info.name)
             self.commune.addItem(_("Tất cả các xã"), None)
             for unit in units:
                 self.commune.addItem(unit.name, unit.name)
+            self.report.setCurrentIndex(max(0, self.report.findData(report)))
+            self.commune.setCurrentIndex(max(0, self.commune.findData(commune)))
 
         self.tasks.run(load, fill)
 

@@ -16,6 +16,7 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 class SettingsArea(Area):
     title = N_("Cài đặt")
+    shows = frozenset({"office_setting"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)

@@ -84,6 +84,7 @@ class ConflictDialog(Dialog):
 
 class SyncArea(Area):
     title = N_("Đồng bộ dữ liệu")
+    shows = frozenset({"peer", "peer_site", "conflict", "bundle_ledger", "site", "office"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from kbang_desktop.core.errors import KbangError, ValidationError
 from kbang_desktop.i18n import _
+from kbang_desktop.ui.shared.changes import Changes
 
 log = logging.getLogger("kbang_desktop.ui")
 SHOW_AFTER_MS = 500
@@ -49,14 +50,15 @@ class CancelToken:
 
 
 class _Signals(QObject):
-    finished = Signal(object)
-    failed = Signal(object, str)
+    finished = Signal(object, object)  # the result, the Changes
+    failed = Signal(object, str, object)  # the error, its trace, the Changes
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[..., Any], token: CancelToken | None) -> None:
+    def __init__(self, work: Callable[..., Any], token: CancelToken | None,
+                 watch: Callable[[], Changes] | None = None) -> None:
         super().__init__()
-        self.work, self.token = work, token
+        self.work, self.token, self.watch = work, token, watch
         self.signals = _Signals()
         self.setAutoDelete(False)
 
@@ -64,9 +66,13 @@ class _Job(QRunnable):
         try:
             result = self.work(self.token) if self.token is not None else self.work()
         except BaseException as error:  # reported on the main thread, never lost
-            self.signals.failed.emit(error, traceback.format_exc())
+            self.signals.failed.emit(error, traceback.format_exc(), self._changes())
         else:
-            self.signals.finished.emit(result)
+            self.signals.finished.emit(result, self._changes())
+
+    def _changes(self) -> Changes:
+        """What the work (or anyone) wrote since the window last looked; asked here, off the GUI thread."""
+        return self.watch() if self.watch is not None else Changes()
 
 
 def crash_folder() -> Path:
@@ -105,10 +111,14 @@ def show_error(parent: QWidget | None, error: BaseException, details: str = "") 
 
 
 class Tasks(QObject):
-    """Runs work off the GUI thread; one per window."""
+    """Runs work off the GUI thread; one per window. `changed` tells what each piece of work (or anyone
+    else) wrote, after its `done` ran (see ui/shared/changes.py)."""
+
+    changed = Signal(object)  # Changes
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.watch: Callable[[], Changes] | None = None  # set by the window once the database is open
         self.window = parent
         self.pool = QThreadPool.globalInstance()
         self._jobs: set[_Job] = set()
@@ -119,7 +129,7 @@ class Tasks(QObject):
         """Run `work()` (or `work(token)` when it takes one, and then the dialog can cancel)."""
         cancellable = len(inspect.signature(work).parameters) == 1
         token = CancelToken() if cancellable else None
-        job = _Job(work, token)
+        job = _Job(work, token, self.watch)
         self._jobs.add(job)
         dialog: list[QProgressDialog] = []
 
@@ -152,18 +162,22 @@ class Tasks(QObject):
                 box.deleteLater()
             return True
 
-        @Slot(object)
-        def finished(result: Any) -> None:
+        @Slot(object, object)
+        def finished(result: Any, changes: Changes) -> None:
             if not finish():
                 return
-            if done is not None:
-                done(result)
+            try:
+                if done is not None:
+                    done(result)
+            finally:
+                self._tell(changes)
 
-        @Slot(object, str)
-        def failed(error: BaseException, details: str) -> None:
+        @Slot(object, str, object)
+        def failed(error: BaseException, details: str, changes: Changes) -> None:
             if not finish():
                 log.error("background task failed after its window closed: %s", details)
                 return
+            self._tell(changes)
             if isinstance(error, Cancelled):
                 return
             if on_error is not None:
@@ -178,6 +192,10 @@ class Tasks(QObject):
         job.signals.failed.connect(failed)
         self.pool.start(job)
         return job
+
+    def _tell(self, changes: Changes) -> None:
+        if changes:
+            self.changed.emit(changes)
 
     def busy(self) -> bool:
         return bool(self._jobs)
