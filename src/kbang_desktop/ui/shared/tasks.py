@@ -54,6 +54,14 @@ class _Signals(QObject):
     failed = Signal(object, str, object)  # the error, its trace, the Changes
 
 
+# Every job until its run() has returned: the job and its signals object stay alive while a worker may
+# still emit through them, whatever happened to the window that started it (closed, logged out) and
+# to the caller's references. Without this, a result arriving after its job was collected raised
+# "RuntimeError: Signal source has been deleted" in the worker.
+_LIVE: set[_Job] = set()
+_LIVE_LOCK = threading.Lock()
+
+
 class _Job(QRunnable):
     def __init__(self, work: Callable[..., Any], token: CancelToken | None,
                  watch: Callable[[], Changes] | None = None) -> None:
@@ -62,13 +70,33 @@ class _Job(QRunnable):
         self.signals = _Signals()
         self.setAutoDelete(False)
 
+    def start(self, pool: QThreadPool) -> None:
+        with _LIVE_LOCK:
+            _LIVE.add(self)
+        pool.start(self)
+
     def run(self) -> None:
         try:
-            result = self.work(self.token) if self.token is not None else self.work()
-        except BaseException as error:  # reported on the main thread, never lost
-            self.signals.failed.emit(error, traceback.format_exc(), self._changes())
-        else:
-            self.signals.finished.emit(result, self._changes())
+            try:
+                result = self.work(self.token) if self.token is not None else self.work()
+            except BaseException as error:  # reported on the main thread, never lost
+                self._emit(self.signals.failed, error, traceback.format_exc(), self._changes())
+            else:
+                self._emit(self.signals.finished, result, self._changes())
+        finally:
+            with _LIVE_LOCK:
+                _LIVE.discard(self)
+
+    def _emit(self, signal: Any, *values: Any) -> None:
+        """Deliver to the main thread; when the signals object is gone (the application closing), the
+        result has nowhere to go and is dropped with a line in the log, never an error in the worker."""
+        try:
+            if shiboken6.isValid(self.signals):
+                signal.emit(*values)
+                return
+        except RuntimeError:  # destroyed between the check and the emit
+            pass
+        log.warning("a background result arrived after its signals object was gone; dropped")
 
     def _changes(self) -> Changes:
         """What the work (or anyone) wrote since the window last looked; asked here, off the GUI thread."""
@@ -190,7 +218,7 @@ class Tasks(QObject):
 
         job.signals.finished.connect(finished)
         job.signals.failed.connect(failed)
-        self.pool.start(job)
+        job.start(self.pool)
         return job
 
     def _tell(self, changes: Changes) -> None:
