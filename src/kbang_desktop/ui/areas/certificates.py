@@ -6,8 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QSizeF
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -22,10 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.ui.shared.area import Area
-from kbang_desktop.ui.shared.dialogs import ask_text
+from kbang_desktop.ui.shared.dialogs import ask_text, run_modal
+from kbang_desktop.ui.shared.printing import prepare, print_pdf
 from kbang_desktop.ui.shared.tables import ListModel, reload_keeping_selection, table
+from kbang_desktop.ui.shared.tasks import CancelToken
 from kbang_desktop.ui.shared.widgets import file_name
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS, template_name
 
@@ -83,6 +85,7 @@ class CertificatesArea(Area):
         layout.addWidget(split, 1)
         self.folder = Path(tempfile.mkdtemp(prefix="kbang-preview-"))
         self.preview_path: Path | None = None
+        self.previewed: tuple[Any, ...] | None = None
         self.counter = 0
 
     def refresh(self) -> None:
@@ -94,7 +97,7 @@ class CertificatesArea(Area):
 
         def fill(found: tuple[list[Any], list[tuple[str, bool]]]) -> None:
             decisions, templates = found
-            reload_keeping_selection(self.list, decisions)
+            reload_keeping_selection(self.list, decisions, key=lambda row: row[0].id)
             chosen = self.template.currentData()
             self.template.blockSignals(True)
             self.template.clear()
@@ -125,8 +128,13 @@ class CertificatesArea(Area):
         return work
 
     def preview(self) -> None:
-        if self.selected() is None:
+        decision = self.selected()
+        if decision is None:
             return
+        shown = (decision.id, self.what.currentData(), self.template.currentData())
+        if shown == self.previewed:  # the same again (the list reloaded after a write): nothing to redraw
+            return
+        self.previewed = shown
         self.counter += 1
         path = self.folder / f"xem-truoc-{self.counter}.pdf"
         self.message.setText(_("Đang dựng bản xem trước..."))
@@ -169,38 +177,38 @@ class CertificatesArea(Area):
         self.tasks.run(self._draw(target, record=True, reason=reason), saved, _("Đang lưu PDF..."))
 
     def print_(self) -> None:
+        """The PDF "Lưu PDF" would write, printed page by page off the GUI thread (progress, cancel),
+        landscape pages landscape (ui/shared/printing.py)."""
         reason = self._reason()
-        if reason is None or self.selected() is None:
+        decision = self.selected()
+        if reason is None or decision is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
+        printer.setDocName(file_name(_("Giấy công nhận"), _("QĐ {number}").format(number=decision.number), ext="pdf"))
+        width, height = (210.0, 297.0) if self.what.currentData() == "annex" else self._paper_mm()
+        prepare(printer, QSizeF(width * 72 / 25.4, height * 72 / 25.4))
+        if run_modal(QPrintDialog(printer, self)) != QPrintDialog.DialogCode.Accepted:
             return
         self.counter += 1
         path = self.folder / f"in-{self.counter}.pdf"
+        draw = self._draw(path, record=True, reason=reason)
 
-        def send(_result: Any) -> None:
-            send_pdf_to_printer(path, printer)
-            self.window_.statusBar().showMessage(_("Đã gửi tới máy in."), 8000)
+        def work(token: CancelToken) -> int:
+            draw()
+            token.check()
+            return print_pdf(path, printer, lambda: token.cancelled, token.report)
 
-        self.tasks.run(self._draw(path, record=True, reason=reason), send, _("Đang chuẩn bị in..."))
+        def sent(pages: int) -> None:
+            path.unlink(missing_ok=True)
+            text = _("Đã gửi {pages} trang tới máy in.").format(pages=pages)
+            self.window_.statusBar().showMessage(text, 8000)
+            self.message.setText(text)
 
+        self.tasks.run(work, sent, _("Đang in..."))
 
-def send_pdf_to_printer(path: Path, printer: QPrinter) -> None:
-    """Print a PDF page by page through Qt's printing (the system printer dialog chose the printer)."""
-    document = QPdfDocument()
-    document.load(str(path))
-    painter = QPainter()
-    if not painter.begin(printer):
-        return
-    try:
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            area = printer.pageRect(QPrinter.Unit.DevicePixel)
-            size = document.pagePointSize(page)
-            scale = min(area.width() / size.width(), area.height() / size.height())
-            image = document.render(page, (size * scale).toSize())
-            painter.drawImage(QRectF(QPointF(0, 0), (size * scale)), image)
-    finally:
-        painter.end()
-
+    def _paper_mm(self) -> tuple[float, float]:
+        """The chosen template's paper (width, height) in millimetres; A4 landscape if unknown."""
+        try:
+            return self.services.certificates.template(self.template.currentData() or "a4-landscape").size_mm
+        except KbangError:
+            return 297.0, 210.0

@@ -157,15 +157,16 @@ def settings_key(model: Any, name: str) -> str:
     return f"{name}-{zlib.crc32(chr(31).join(labels).encode()):08x}" if labels else name
 
 
-def reload_keeping_selection(view: QTableView, rows: list[Any]) -> None:
-    """Put new rows into the view's list model, the record that was selected (by id) still selected:
-    after a correction the details beside the list stay on the same record."""
+def reload_keeping_selection(view: QTableView, rows: list[Any],
+                             key: Callable[[Any], Any] = lambda row: getattr(row, "id", None)) -> None:
+    """Put new rows into the view's list model, the record that was selected (by `key`, its id) still
+    selected: after a correction, or a refresh after a write, the details beside the list stay."""
     model = view.model()
     selected = view.selectionModel().selectedRows()
     chosen = model.row_at(selected[0].row()) if selected else None
     model.set_rows(rows)
-    if chosen is not None:
-        again = next((i for i, r in enumerate(rows) if getattr(r, "id", None) == getattr(chosen, "id", object())), None)
+    if chosen is not None and key(chosen) is not None:
+        again = next((i for i, r in enumerate(rows) if key(r) == key(chosen)), None)
         if again is not None:
             view.selectRow(again)
 

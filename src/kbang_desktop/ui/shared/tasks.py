@@ -34,8 +34,15 @@ class Cancelled(Exception):
 
 
 class CancelToken:
+    """Given to work that can stop: it checks `cancelled` / `check()` and may say how far it is with
+    `report(done, total)` (the progress dialog shows it)."""
+
     def __init__(self) -> None:
         self._event = threading.Event()
+        self.done, self.total = 0, 0
+
+    def report(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
 
     def cancel(self) -> None:
         self._event.set()
@@ -173,6 +180,14 @@ class Tasks(QObject):
                 box.setCancelButton(None)
             box.show()
             dialog.append(box)
+            if token:  # how far the work is, read every 0.1 s (the work runs in another thread)
+                def step() -> None:
+                    if shiboken6.isValid(box) and token.total:
+                        box.setMaximum(token.total)
+                        box.setValue(token.done)
+                box_timer = QTimer(box)
+                box_timer.timeout.connect(step)
+                box_timer.start(100)
 
         timer = QTimer(self)
         timer.setSingleShot(True)
