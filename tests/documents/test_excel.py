@@ -148,7 +148,7 @@ def test_cli_import_and_export(services, db_path, tmp_path, capsys):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
     assert main(["--db", str(db_path), "import", "persons", str(broken)]) == 1
-    assert "Không đọc được tệp Excel" in capsys.readouterr().err
+    assert "không phải là bảng tính Excel" in capsys.readouterr().err
     no_header = tmp_path / "plain.xlsx"
     book = Workbook()
     book.active["A1"] = "xin chào"
