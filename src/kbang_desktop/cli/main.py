@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -112,19 +111,20 @@ def run(args: argparse.Namespace) -> int:
         services.ctx.db.close()
 
 
-def crash_report(error: BaseException) -> Path | None:
-    """Write the traceback to the log directory; return its path."""
-    from kbang_desktop.paths import data_dir
+def crash_report(error: BaseException, args: argparse.Namespace | None = None) -> Path | None:
+    """A report without personal data (kbang_desktop.crash) in the log directory; its path."""
+    from kbang_desktop import crash
 
-    try:
-        folder = data_dir() / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "kbang-cli-crash.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write("".join(traceback.format_exception(error)))
-        return path
-    except OSError:
-        return None
+    return crash.write_report(error, "kbang " + " ".join(_command_words(args)))
+
+
+def _command_words(args: argparse.Namespace | None) -> list[str]:
+    """The command's words ("persons", "add"), never its arguments (names, ID numbers)."""
+    if args is None:
+        return []
+    words = [str(getattr(args, "command", "") or "")]
+    words += [str(value) for key, value in sorted(vars(args).items()) if key.endswith("_command") and value]
+    return [w for w in words if w]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,10 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Đã dừng."), file=sys.stderr)
         return EXIT_FAILED
-    except Exception as error:  # never a traceback in front of a user
-        report = crash_report(error)
+    except Exception as error:  # never a traceback in front of a user, never its values in a file
+        report = crash_report(error, args)
         print(_("Lỗi không mong đợi: {error}. Chi tiết đã ghi vào {path}.").format(
-            error=str(error).splitlines()[0] if str(error) else type(error).__name__, path=report), file=sys.stderr)
+            error=type(error).__name__, path=report), file=sys.stderr)
         return EXIT_FAILED
 
 

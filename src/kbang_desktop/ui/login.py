@@ -75,7 +75,7 @@ class LoginDialog(QDialog):
         if isinstance(error, KbangError):
             self.status.setText(error.translated())
         else:
-            path = write_crash_report(repr(error))
+            path = write_crash_report(error, "log-in")
             self.status.setText(_("Không mở được dữ liệu. Chi tiết đã ghi vào {path}.").format(path=path))
         self.status.setStyleSheet("color: #a40000")
         self.status.setWordWrap(True)

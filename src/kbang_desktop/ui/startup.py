@@ -83,13 +83,9 @@ def run(services: "Services | Callable[[], Services]") -> int:
 
 def install_excepthook() -> None:
     """An unexpected exception in a slot writes a report and says so; it never closes the window silently."""
-    import traceback
-
-    from kbang_desktop.ui.shared.tasks import show_error, write_crash_report
+    from kbang_desktop.ui.shared.tasks import show_error
 
     def hook(kind, error, trace) -> None:
-        details = "".join(traceback.format_exception(kind, error, trace))
-        write_crash_report(details)
-        show_error(QApplication.activeWindow(), error, details)
+        show_error(QApplication.activeWindow(), error, "window")  # writes the report (no personal data)
 
     sys.excepthook = hook

@@ -12,7 +12,6 @@ from __future__ import annotations
 import inspect
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -87,7 +86,8 @@ class _Job(QRunnable):
             try:
                 result = self.work(self.token) if self.token is not None else self.work()
             except BaseException as error:  # reported on the main thread, never lost
-                self._emit(self.signals.failed, error, traceback.format_exc(), self._changes())
+                # what was being done, by the name of the work; the report is made from the error, not its values
+                self._emit(self.signals.failed, error, getattr(self.work, "__qualname__", "task"), self._changes())
             else:
                 self._emit(self.signals.finished, result, self._changes())
         finally:
@@ -118,18 +118,16 @@ def crash_folder() -> Path:
     return folder
 
 
-def write_crash_report(details: str) -> Path | None:
-    try:
-        path = crash_folder() / "kbang-desktop-errors.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(details + "\n")
-        return path
-    except OSError:
-        return None
+def write_crash_report(error: BaseException, operation: str = "window") -> Path | None:
+    """A report without personal data (kbang_desktop.crash): operation, error type, code location."""
+    from kbang_desktop import crash
+
+    return crash.write_report(error, operation, crash_folder())
 
 
-def show_error(parent: QWidget | None, error: BaseException, details: str = "") -> None:
-    """One clear sentence; the technical part under "details" and in the log for anything unexpected."""
+def show_error(parent: QWidget | None, error: BaseException, operation: str = "window") -> None:
+    """One clear sentence; for anything unexpected a report without personal data (the operation, the
+    error type, where in the code) written to the log folder and shown under "details"."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("Không làm được"))
@@ -138,10 +136,12 @@ def show_error(parent: QWidget | None, error: BaseException, details: str = "") 
     elif isinstance(error, KbangError):
         box.setText(error.translated())
     else:
-        path = write_crash_report(details or "".join(traceback.format_exception(error)))
+        from kbang_desktop import crash
+
+        path = write_crash_report(error, operation)
         box.setText(_("Đã có lỗi không mong đợi; dữ liệu đã lưu trước đó vẫn còn nguyên."))
         box.setInformativeText(_("Chi tiết đã ghi vào {path}.").format(path=path) if path else "")
-        box.setDetailedText(details or "".join(traceback.format_exception(error)))
+        box.setDetailedText(crash.describe(error, operation))
     box.exec() if parent is not None and parent.isVisible() else box.open()
 
 
@@ -216,9 +216,9 @@ class Tasks(QObject):
                 self._tell(changes)
 
         @Slot(object, str, object)
-        def failed(error: BaseException, details: str, changes: Changes) -> None:
+        def failed(error: BaseException, operation: str, changes: Changes) -> None:
             if not finish():
-                log.error("background task failed after its window closed: %s", details)
+                log.error("background task failed after its window closed: %s", type(error).__qualname__)
                 return
             self._tell(changes)
             if isinstance(error, Cancelled):
@@ -226,10 +226,10 @@ class Tasks(QObject):
             if on_error is not None:
                 on_error(error)
                 return
-            log.error("background task failed: %s", details)
+            log.error("background task failed: %s", type(error).__qualname__)
             if self.quiet:
                 raise error
-            show_error(self.window, error, details)
+            show_error(self.window, error, operation)
 
         job.signals.finished.connect(finished)
         job.signals.failed.connect(failed)

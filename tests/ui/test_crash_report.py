@@ -1,0 +1,23 @@
+"""The window's error dialog for the unexpected: a report without personal data, the same under "details"."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from kbang_desktop.ui.shared.tasks import show_error
+
+
+def test_an_unexpected_error_shows_and_writes_a_report_without_the_values(qtbot, tmp_path):
+    try:
+        raise KeyError("Đinh Thị Hmưk 064199001234")
+    except KeyError as error:
+        parent = QWidget()  # not shown: the box opens without its own event loop
+        qtbot.addWidget(parent)
+        show_error(parent, error, "PeopleArea.save.<locals>.work")
+    box = parent.findChild(QMessageBox)
+    reports = list((tmp_path / "data" / "logs").glob("kbang-crash-*.txt"))
+    assert len(reports) == 1 and str(reports[0]) in box.informativeText()
+    for text in (reports[0].read_text(encoding="utf-8"), box.detailedText()):
+        assert "operation: PeopleArea.save.<locals>.work" in text and "builtins.KeyError" in text
+        assert "Hmưk" not in text and "064199001234" not in text
+    box.close()
