@@ -52,3 +52,38 @@ def test_reports_older_than_90_days_and_old_whole_traceback_logs_are_removed(tmp
         written = crash.write_report(error, "test", folder)
     assert sorted(p.name for p in folder.iterdir()) == sorted([recent.name, written.name, "other.txt"])
     assert NAME not in written.read_text(encoding="utf-8") and "builtins.ValueError" in written.read_text()
+
+
+def test_a_closed_output_pipe_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    for args in (["--help"], ["persons", "--help"]):
+        child = subprocess.Popen([sys.executable, "-m", "kbang_desktop.cli.main", *args], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env={**os.environ, "KBANG_DATA_DIR": str(tmp_path)})
+        child.stdout.close()  # `| head` that has already gone: every write meets a closed pipe
+        err = child.stderr.read().decode()
+        assert child.wait(timeout=60) == 0 and err == "", err
+
+
+def test_check_reads_the_database_once_and_backup_on_postgresql_names_pg_dump(services, db_path, cli, monkeypatch):
+    import pytest
+
+    from kbang_desktop.core.errors import KbangError
+    from kbang_desktop.services import maintenance
+    from kbang_desktop.storage import db
+
+    real = db.quick_check
+    calls = []
+
+    def counting(path, full=True, require_table=None):
+        calls.append(full)
+        return real(path, full, require_table)
+
+    monkeypatch.setattr(db, "quick_check", counting)
+    monkeypatch.setattr(maintenance, "quick_check", counting)
+    assert cli("--db", db_path, "check").code == 0
+    assert calls == [True]  # one full quick_check, not one at open and another in the check
+    services.ctx.db.path = None  # as on PostgreSQL: no file to copy
+    with pytest.raises(KbangError, match="pg_dump"):
+        services.maintenance.backup()

@@ -31,7 +31,7 @@ from kbang_desktop.cli import (
     units,
     users,
 )
-from kbang_desktop.cli.common import EXIT_FAILED, Parser
+from kbang_desktop.cli.common import EXIT_FAILED, EXIT_OK, Parser
 from kbang_desktop.core.errors import KbangError, ValidationError
 from kbang_desktop.i18n import N_, _
 
@@ -95,7 +95,7 @@ def _name_commands(parser: argparse.ArgumentParser) -> None:
 def open_services(args: argparse.Namespace, create: bool = False) -> Any:
     from kbang_desktop.services.registry import open_services as open_
 
-    return open_(getattr(args, "db", None), create=create)
+    return open_(getattr(args, "db", None), create=create, check=getattr(args, "check_at_open", True))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,6 +128,14 @@ def _command_words(args: argparse.Namespace | None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `kbang ... | head`: the reader has what it wanted; leave quietly
+        _quiet_stdout()
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = None
     for index, value in enumerate(argv):
@@ -162,6 +170,17 @@ def main(argv: list[str] | None = None) -> int:
         print(_("Lỗi không mong đợi: {error}. Chi tiết đã ghi vào {path}.").format(
             error=type(error).__name__, path=report), file=sys.stderr)
         return EXIT_FAILED
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit does not fail a second time."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

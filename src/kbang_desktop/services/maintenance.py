@@ -49,8 +49,9 @@ class MaintenanceService:
 
     def backup(self) -> Path:
         self.ctx.require_role("officer")
+        folder = self.backup_dir  # on PostgreSQL: the sentence that says to use pg_dump
         assert self.ctx.db.path is not None
-        return backups.backup_now(self.ctx.db.path, self.backup_dir, "manual")
+        return backups.backup_now(self.ctx.db.path, folder, "manual")
 
     def daily_backup(self) -> Path | None:
         """Once a day, at start; keeps 7 daily and 4 weekly copies."""

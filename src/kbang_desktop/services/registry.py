@@ -53,14 +53,15 @@ class Services:
 
 
 def open_services(target: str | Path | None, actor: Actor | None = None, create: bool = True,
-                  backup_dir: Path | None = None) -> Services:
-    """Open (create, migrate) the database at `target` and build every service on it."""
+                  backup_dir: Path | None = None, check: bool = True) -> Services:
+    """Open (create, migrate) the database at `target` and build every service on it (`check=False`: no
+    integrity check at open, for `kbang check`, which makes the full one itself)."""
     location: str | Path = target if target is not None else default_database()
     if not isinstance(location, Path) and not is_url(str(location)):
         location = Path(location)
     if backup_dir is None and isinstance(location, Path) and location == default_database():
         backup_dir = default_backups()  # the folder chosen at set-up, for this installation's database
-    db = Database.open(location, backup_dir=backup_dir, create=create)
+    db = Database.open(location, backup_dir=backup_dir, create=create, check=check)
     return Services(ServiceContext(db, actor or Actor.os_user()))
 
 

@@ -152,7 +152,7 @@ class Database:
 
     @classmethod
     def open(cls, target: str | Path, backup_dir: Path | None = None, migrate: bool = True,
-             create: bool = True) -> "Database":
+             create: bool = True, check: bool = True) -> "Database":
         """Open (and create, migrate) a database; raise StorageError with a clear message.
 
         For a SQLite file: run quick_check first and report the newest good backup
@@ -165,7 +165,7 @@ class Database:
             if not path.exists() and not create:
                 raise StorageError(N_("Không tìm thấy cơ sở dữ liệu {path}."), path=str(path))
             path.parent.mkdir(parents=True, exist_ok=True)
-            if path.exists() and path.stat().st_size > 0:
+            if check and path.exists() and path.stat().st_size > 0:
                 problem = quick_check(path, full=path.stat().st_size <= FULL_CHECK_AT_OPEN_MAX_BYTES)
                 if problem:
                     raise damaged(path, backup_dir, problem)
