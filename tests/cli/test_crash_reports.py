@@ -87,3 +87,23 @@ def test_check_reads_the_database_once_and_backup_on_postgresql_names_pg_dump(se
     services.ctx.db.path = None  # as on PostgreSQL: no file to copy
     with pytest.raises(KbangError, match="pg_dump"):
         services.maintenance.backup()
+
+
+def test_a_database_locked_by_another_program_is_named_so(services, db_path, cli, monkeypatch):
+    import sqlite3
+
+    from kbang_desktop.storage import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+    services.ctx.db.close()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    try:
+        result = cli("--db", db_path, "persons", "add", "--name", NAME, "--sex", "F", "--birth", "1990",
+                     "--ethnic", ETHNIC, "--commune", "Kông Bơ La", "--village", "Làng A")
+    finally:
+        other.rollback()
+        other.close()
+    assert result.code == 1 and "đang được chương trình khác sử dụng" in result.err
+    assert "hỏng" not in result.err and "restore" not in result.err and "Lỗi không mong đợi" not in result.err
+    assert not list(db_path.parent.glob("data/logs/kbang-crash-*"))

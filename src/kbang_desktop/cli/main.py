@@ -166,6 +166,12 @@ def _main(argv: list[str] | None) -> int:
         print(_("Đã dừng."), file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:  # never a traceback in front of a user, never its values in a file
+        from kbang_desktop.storage.db import machine_trouble
+
+        trouble = machine_trouble(error, Path(args.db) if getattr(args, "db", None) else None)
+        if trouble is not None:  # the machine's own trouble (locked, read-only) is not a crash
+            print(trouble.translated(), file=sys.stderr)
+            return EXIT_FAILED
         report = crash_report(error, args)
         print(_("Lỗi không mong đợi: {error}. Chi tiết đã ghi vào {path}.").format(
             error=type(error).__name__, path=report), file=sys.stderr)

@@ -180,6 +180,9 @@ class Database:
             engine.dispose()
             if path is not None and "file is not a database" in str(error):
                 raise damaged(path, backup_dir, str(error)) from error
+            trouble = machine_trouble(error, path)
+            if trouble is not None:
+                raise trouble from error
             raise StorageError(N_("Không mở được cơ sở dữ liệu {path}: {error}"), path=str(path or target),
                                error=str(error).splitlines()[0]) from error
         return database
@@ -233,6 +236,23 @@ class Database:
                 rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
                 return sorted(r[0] for r in rows)
             return sorted(inspect(connection).get_table_names())
+
+
+def machine_trouble(error: BaseException, path: Path | None) -> StorageError | None:
+    """The sentence for the machine's own trouble with the database file (another program holds it, it
+    cannot be written), or None. Neither is damage: the file is never called damaged, and restoring a
+    backup is never the advice."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    where = str(path) if path is not None else ""
+    if "database is locked" in text or "database table is locked" in text:
+        return StorageError(N_("Cơ sở dữ liệu {path} đang được chương trình khác sử dụng (một cửa sổ Kbang Desktop "
+                               "khác, một lệnh kbang đang chạy, hoặc chương trình sao chép, diệt virus): hãy đóng "
+                               "chương trình đó hoặc đợi nó xong rồi thử lại; dữ liệu không bị thay đổi."), path=where)
+    if "readonly database" in text or "read-only" in text or "unable to open database file" in text:
+        return StorageError(N_("Không ghi được vào cơ sở dữ liệu {path} vì tệp hoặc thư mục chứa nó chỉ cho đọc (ổ "
+                               "USB bị khóa ghi, thư mục không có quyền ghi): hãy cho phép ghi hoặc chép tệp sang "
+                               "thư mục khác rồi mở lại; dữ liệu vẫn nguyên vẹn."), path=where)
+    return None
 
 
 def damaged(path: Path, backup_dir: Path | None, problem: str) -> StorageError:
