@@ -72,3 +72,14 @@ def test_migration_of_an_existing_database_makes_a_backup_first(tmp_path: Path):
     opened.close()
     kinds = [kind for _w, kind, _p in backup.list_backups(backup.default_backup_dir(path))]
     assert kinds == ["pre-migration"]
+
+
+def test_restore_over_a_damaged_file_keeps_the_damaged_file_aside(services, tmp_path: Path):
+    path = _db(services)
+    saved = services.maintenance.backup()
+    services.ctx.db.close()
+    damaged = b"SQLite format 3\x00" + b"\x07" * 8000  # a header, then garbage: quick_check fails
+    path.write_bytes(damaged)
+    kept = backup.restore(saved, path, backup.default_backup_dir(path))
+    assert kept is not None and kept.name.startswith("kbang.db.damaged-") and kept.read_bytes() == damaged
+    assert backup.quick_check(path) is None  # the backup is in place

@@ -96,7 +96,8 @@ def restore(args: argparse.Namespace, _services: None) -> int:
     services = open_services(args, create=False)  # migrates an older backup, refuses a newer one
     services.ctx.db.close()
     emit(args, {"restored": str(db_path), "previous_saved_as": str(safety) if safety else None},
-         _("Đã khôi phục từ {file}.").format(file=args.file))
+         _("Đã khôi phục từ {file}; tệp trước đó được giữ ở {kept}.").format(file=args.file, kept=safety) if safety
+         else _("Đã khôi phục từ {file}.").format(file=args.file))
     return EXIT_OK
 
 

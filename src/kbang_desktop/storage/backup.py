@@ -161,7 +161,8 @@ def _mark_restored(path: Path) -> None:
 
 
 def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
-    """Replace the database with a checked backup; the current file is backed up first.
+    """Replace the database with a checked backup; the current file is backed up first (a damaged one is
+    moved aside as `NAME.damaged-YYYYmmdd-HHMMSS`, with its WAL); the path of what was kept is returned.
 
     Nothing is replaced when the backup is unreadable or not a Kbang database.
     """
@@ -174,6 +175,12 @@ def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
     safety = None
     if db_path.exists() and _check(db_path) is None:
         safety = backup_now(db_path, backup_dir, "pre-restore")
+    elif db_path.exists():  # damaged: kept aside whole for a later rescue, never overwritten
+        safety = db_path.with_name(f"{db_path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(db_path, safety)
+        for suffix in ("-wal", "-shm"):
+            if Path(str(db_path) + suffix).exists():
+                os.replace(Path(str(db_path) + suffix), Path(str(safety) + suffix))
     staged = db_path.with_name(db_path.name + ".restore")
     copy_database(backup_file, staged)
     _mark_restored(staged)
