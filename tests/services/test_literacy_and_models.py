@@ -154,3 +154,41 @@ def test_class_corrections_and_a_learner_leaving_are_checked(services):
     assert services.literacy.enrolments(klass.id)[0].status != "dropped"
     left = services.literacy.drop(enrolment.id, date(2026, 3, 1), "Ốm đau")
     assert left.status == "dropped" and left.drop_reason == "Ốm đau"
+
+
+FULL = {"1.1": 15, "1.2": 10, "1.3": 5, "2.1": 10, "2.2": 10, "2.3": 10, "3.1": 10, "3.2": 10, "4.1": 10, "4.2": 10}
+
+
+def test_register_many_rows_reasons_and_decision_entries(services):
+    heads = [services.persons.add(f"Đinh Văn A{i}", "M", "1980", "13", "Kông Bơ La", "Làng A") for i in range(3)]
+    households = [services.households.add("Kông Bơ La", "Làng A", str(20 + i), h.id) for i, h in enumerate(heads)]
+    subjects = services.models.subjects(2026, "household")
+    assert {s.id for s in subjects} >= {h.id for h in households} and all(s.village == "Làng A" for s in subjects)
+    first = services.models.register_many(2026, "household", [households[0].id], date(2026, 1, 10))
+    assert len(first.registered) == 1 and not first.refused
+    many = services.models.register_many(2026, "household", [h.id for h in households], date(2026, 1, 10))
+    assert len(many.registered) == 2 and [r.name for r in many.refused] == ["Hộ ông/bà Đinh Văn A0"]
+    assert {s.id for s in services.models.subjects(2026, "household") if s.registered} == {h.id for h in households}
+    regs = {r.name: r for r in services.models.rows(2026, "household")}
+    a0, a1, a2 = (regs[f"Hộ ông/bà Đinh Văn A{i}"].registration.id for i in range(3))
+    assert regs["Hộ ông/bà Đinh Văn A0"].result == "not_evaluated"
+    passed = services.models.evaluate_explained(a0, FULL, date(2026, 11, 1))
+    assert passed.passed and passed.total == "100" and not passed.reasons
+    services.models.evaluate(a1, FULL, date(2026, 11, 1))
+    failed = services.models.evaluate_explained(a2, {**FULL, "1.1": 0}, date(2026, 11, 1))  # item not given = 0 too
+    assert not failed.passed and failed.total == "85"
+    row = next(r for r in services.models.rows(2026, village_id=subjects[0].village_id) if r.registration.id == a2)
+    assert row.result == "failed" and [p.field for p in row.reasons] == [p.field for p in failed.reasons]
+    with pytest.raises(ValidationError) as refused:
+        services.models.evaluate(a2, {"1.1": 15.5}, date(2026, 11, 2))
+    assert "1.1" in refused.value.translated()
+    decision = services.models.create_decision("Kông Bơ La", "7/QĐ-UBND", date(2026, 12, 5), "household", 2026, "X")
+    with pytest.raises(ValidationError) as refused:
+        services.models.add_entries(decision.id, [a0, a2])
+    assert "Đinh Văn A2" in refused.value.translated() and not services.models.entries(decision.id)
+    services.models.add_entries(decision.id, [a0, a1])
+    assert services.models.remove_entries(decision.id, [a0]) == 1
+    [left] = services.models.entries(decision.id)
+    assert left.registration_id == a1 and left.position == 1
+    services.models.add_entries(decision.id, [a0])
+    assert [e.registration_id for e in services.models.entries(decision.id)] == [a1, a0]

@@ -80,3 +80,17 @@ def test_set_in_force_on_the_evaluation_date():
     assert set_in_force(sets, "household", date(2025, 1, 1)).id == "new2"
     with pytest.raises(KbangError):
         set_in_force(sets, "household", date(2020, 6, 1))
+
+
+def test_failing_reasons_name_the_criterion_and_the_total():
+    from kbang_desktop.core.scoring import parse_definition, score
+
+    definition = parse_definition({"criteria": [
+        {"code": "1", "title": "Tự học", "min_points": 5, "items": [{"code": "1.1", "title": "a", "max_points": 10}]},
+        {"code": "2", "title": "Công cụ", "min_points": 5, "items": [{"code": "2.1", "title": "b", "max_points": 90}]}],
+        "pass_rule": {"min_total": 80}})
+    assert score(definition, {"1.1": 5, "2.1": 75}).passed
+    low = score(definition, {"1.1": "4.9", "2.1": 90})
+    assert not low.passed and [p.field for p in low.failing] == ["1"]
+    short = score(definition, {"1.1": 10, "2.1": "69.5"})
+    assert not short.passed and [p.field for p in short.failing] == ["total"] and "79.5" in short.failing[0].translated()

@@ -54,6 +54,7 @@ class ScoreResult:
     passed: bool
     per_criterion: dict[str, Decimal]
     reasons: tuple[str, ...]  # msgids of why it did not pass
+    failing: tuple[Problem, ...] = ()  # the same, naming the total, criterion or item that failed
 
 
 def _decimal(value: object, where: str) -> Decimal:
@@ -119,14 +120,29 @@ def score(definition: CriteriaDefinition, points: Mapping[str, object]) -> Score
         raise ValidationError(problems)
     per_criterion = {c.code: sum((clean.get(i.code, Decimal(0)) for i in c.items), Decimal(0)) for c in definition.criteria}
     total = sum(per_criterion.values(), Decimal(0))
-    reasons = []
+    reasons, failing = [], []
     if total < definition.min_total:
         reasons.append(N_("Tổng điểm thấp hơn điểm đạt."))
-    if any(per_criterion[c.code] < c.min_points for c in definition.criteria):
+        failing.append(Problem("total", N_("Tổng điểm {total} thấp hơn điểm đạt {min}."), total=_plain(total),
+                               min=_plain(definition.min_total)))
+    low = [c for c in definition.criteria if per_criterion[c.code] < c.min_points]
+    if low:
         reasons.append(N_("Có tiêu chí chưa đạt điểm tối thiểu."))
-    if any(item.required and clean.get(item.code, Decimal(0)) < item.max_points for item in items.values()):
+        failing.extend(Problem(c.code, N_("Tiêu chí {code} ({title}) được {points} điểm, dưới mức tối thiểu {min}."),
+                               code=c.code, title=c.title, points=_plain(per_criterion[c.code]),
+                               min=_plain(c.min_points)) for c in low)
+    unmet = [item for item in items.values() if item.required and clean.get(item.code, Decimal(0)) < item.max_points]
+    if unmet:
         reasons.append(N_("Có nội dung bắt buộc chưa đạt."))
-    return ScoreResult(total, not reasons, per_criterion, tuple(reasons))
+        failing.extend(Problem(i.code, N_("Nội dung bắt buộc {code} ({title}) chưa đạt."), code=i.code, title=i.title)
+                       for i in unmet)
+    return ScoreResult(total, not reasons, per_criterion, tuple(reasons), tuple(failing))
+
+
+def _plain(number: Decimal) -> str:
+    """A score as people write it: 80, 79.5 (no trailing zeros, no exponent)."""
+    text = format(number.normalize(), "f")
+    return text
 
 
 @dataclass(frozen=True, slots=True)

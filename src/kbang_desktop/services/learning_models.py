@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.errors import KbangError, Problem, ValidationError
 from kbang_desktop.core.scoring import MODEL_KINDS, CriteriaSetRef, parse_definition, score, set_in_force
 from kbang_desktop.core.text import nfc
 from kbang_desktop.i18n import N_
@@ -34,6 +35,90 @@ def subject_name(repo: Repository, kind: str, subject_id: str) -> str:
     if kind == "citizen":
         return subject.full_name
     return subject.name
+
+
+def subject_village(repo: Repository, kind: str, subject_id: str) -> E.AdminUnit | None:
+    """The village a subject belongs to (clans and organisations belong to the commune: None)."""
+    subject = repo.get(SUBJECT_ENTITY[kind], subject_id)
+    if subject is None:
+        return None
+    if kind == "village":
+        return subject
+    village_id = getattr(subject, "village_id", None)
+    return repo.get(E.AdminUnit, village_id) if village_id else None
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRow:
+    """A household, clan, village, organisation or person that may register for a year."""
+
+    id: str
+    name: str
+    village_id: str | None
+    village: str
+    registered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """One subject or registration refused in a batch, by its name, with why (a Problem to translate)."""
+
+    id: str
+    name: str
+    problem: Problem
+
+    def translated(self) -> str:
+        return f"{self.name}: {self.problem.translated()}"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterResult:
+    registered: tuple[E.Registration, ...]
+    refused: tuple[Refusal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRow:
+    """A registration as lists show it: the subject's name and village, the latest evaluation and why it failed."""
+
+    registration: E.Registration
+    name: str
+    village_id: str | None
+    village: str
+    evaluation: E.Evaluation | None
+    reasons: tuple[Problem, ...]  # empty when passed or not evaluated
+
+    @property
+    def result(self) -> str:
+        """"not_evaluated", "passed" or "failed"."""
+        if self.evaluation is None:
+            return "not_evaluated"
+        return "passed" if self.evaluation.passed else "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationResult:
+    evaluation: E.Evaluation
+    total: str
+    passed: bool
+    reasons: tuple[Problem, ...]
+
+
+def _latest(repo: Repository, registration_id: str) -> E.Evaluation | None:
+    evaluations = sorted(repo.list(E.Evaluation, registration_id=registration_id),
+                         key=lambda e: (e.evaluated_on, e.created_at))
+    return evaluations[-1] if evaluations else None
+
+
+def _reasons(repo: Repository, evaluation: E.Evaluation | None) -> tuple[Problem, ...]:
+    """Why a stored evaluation did not pass, recomputed from its scores and the set it was scored with."""
+    if evaluation is None or evaluation.passed:
+        return ()
+    criteria = repo.get(E.CriteriaSet, evaluation.criteria_set_id)
+    if criteria is None:
+        return ()
+    result = score(parse_definition(json.loads(criteria.definition)), json.loads(evaluation.scores or "{}"))
+    return result.failing
 
 
 class CriteriaService:
@@ -100,6 +185,72 @@ class LearningModelService:
             return repo.add(E.Registration, id=new_id(), year=year, model_kind=model_kind, subject_id=subject_id,
                             commune_id=commune_id, registered_on=registered_on, status="registered")
 
+    def subjects(self, year: int, model_kind: str, village_id: str | None = None) -> list[SubjectRow]:
+        """The households, clans, villages, organisations or people that may register, with their names. Reads only."""
+        if model_kind not in MODEL_KINDS:
+            raise KbangError(N_("Loại mô hình học tập không hợp lệ."))
+        with self.ctx.read() as repo:
+            taken = {r.subject_id for r in repo.list(E.Registration, year=year, model_kind=model_kind)
+                     if r.status == "registered"}
+            if model_kind == "village":
+                found = repo.list(E.AdminUnit, kind="village")
+                found = [u for u in found if u.valid_to is None or u.valid_to.year >= year]
+            else:
+                found = repo.list(SUBJECT_ENTITY[model_kind])
+            rows = []
+            for subject in found:
+                village = subject_village(repo, model_kind, subject.id)
+                if village_id and (village is None or village.id != village_id):
+                    continue
+                rows.append(SubjectRow(subject.id, subject_name(repo, model_kind, subject.id),
+                                       village.id if village else None, village.name if village else "",
+                                       subject.id in taken))
+        return sorted(rows, key=lambda r: (r.village, r.name))
+
+    def register_many(self, year: int, model_kind: str, subject_ids: list[str], registered_on: date) -> RegisterResult:
+        """Register many subjects at once (every household of a village), in one transaction; those that
+        cannot be registered (already registered, not found) are refused by name and the others kept."""
+        if model_kind not in MODEL_KINDS:
+            raise KbangError(N_("Loại mô hình học tập không hợp lệ."))
+        if registered_on.year != year:
+            raise KbangError(N_("Ngày đăng ký phải thuộc năm {year}."), year=year)
+        registered, refused = [], []
+        with self.ctx.write("register_model") as repo:
+            taken = {r.subject_id for r in repo.list(E.Registration, year=year, model_kind=model_kind)
+                     if r.status == "registered"}
+            for subject_id in dict.fromkeys(subject_ids):
+                subject = repo.get(SUBJECT_ENTITY[model_kind], subject_id)
+                if subject is None:
+                    refused.append(Refusal(subject_id, subject_id,
+                                           Problem(subject_id, N_("Không tìm thấy bản ghi {id}."), id=subject_id)))
+                    continue
+                if subject_id in taken:
+                    refused.append(Refusal(subject_id, subject_name(repo, model_kind, subject_id),
+                                           Problem(subject_id, N_("Đã đăng ký cho năm {year}."), year=year)))
+                    continue
+                commune_id = subject.parent_id if model_kind == "village" else subject.commune_id
+                registered.append(repo.add(E.Registration, id=new_id(), year=year, model_kind=model_kind,
+                                           subject_id=subject_id, commune_id=commune_id,
+                                           registered_on=registered_on, status="registered"))
+                taken.add(subject_id)
+        return RegisterResult(tuple(registered), tuple(refused))
+
+    def rows(self, year: int, model_kind: str | None = None, village_id: str | None = None) -> list[RegistrationRow]:
+        """Registrations of a year with name, village, latest evaluation and the reasons it failed. Reads only."""
+        with self.ctx.read() as repo:
+            rows = []
+            for registration in repo.list(E.Registration, year=year,
+                                          **({"model_kind": model_kind} if model_kind else {})):
+                village = subject_village(repo, registration.model_kind, registration.subject_id)
+                if village_id and (village is None or village.id != village_id):
+                    continue
+                latest = _latest(repo, registration.id)
+                rows.append(RegistrationRow(registration,
+                                            subject_name(repo, registration.model_kind, registration.subject_id),
+                                            village.id if village else None, village.name if village else "",
+                                            latest, _reasons(repo, latest)))
+        return sorted(rows, key=lambda r: (r.registration.model_kind, r.village, r.name))
+
     def registration_rows(self, year: int) -> list[tuple[E.Registration, str, E.Evaluation | None]]:
         """Registrations of a year with the subject's name and the latest evaluation. Reads only."""
         with self.ctx.read() as repo:
@@ -128,6 +279,14 @@ class LearningModelService:
             return repo.add(E.Evaluation, id=new_id(), registration_id=registration_id, criteria_set_id=criteria.id,
                             evaluated_on=evaluated_on, scores=json.dumps(clean, sort_keys=True), total=str(result.total),
                             passed=result.passed, self_assessment=self_assessment, notes=notes)
+
+    def evaluate_explained(self, registration_id: str, scores: dict[str, object], evaluated_on: date,
+                           self_assessment: bool = False, notes: str = "") -> EvaluationResult:
+        """evaluate(), returning the total, the result and the reasons naming the total, criterion or item that
+        failed (items not given score 0; a score above an item's maximum is refused naming the item)."""
+        evaluation = self.evaluate(registration_id, scores, evaluated_on, self_assessment, notes)
+        with self.ctx.read() as repo:
+            return EvaluationResult(evaluation, evaluation.total, evaluation.passed, _reasons(repo, evaluation))
 
     def evaluations(self, registration_id: str) -> list[E.Evaluation]:
         with self.ctx.read() as repo:
@@ -174,6 +333,63 @@ class LearningModelService:
             return repo.add(E.DecisionEntry, id=new_id(), decision_id=decision_id, registration_id=registration_id,
                             evaluation_id=evaluations[-1].id, position=position,
                             display_name=subject_name(repo, registration.model_kind, registration.subject_id))
+
+    def add_entries(self, decision_id: str, registration_ids: list[str]) -> list[E.DecisionEntry]:
+        """Add many registrations to a draft decision in one transaction. If any cannot be added (latest evaluation
+        not passed, other kind or year, already listed), nothing is added and each is named (ValidationError)."""
+        with self.ctx.write("add_decision_entry") as repo:
+            decision = repo.require(E.Decision, decision_id)
+            if decision.status != "draft":
+                raise KbangError(N_("Chỉ thêm được vào quyết định đang soạn thảo."))
+            listed = {e.registration_id for e in repo.list(E.DecisionEntry, decision_id=decision_id)}
+            position = len(listed)
+            problems, added = [], []
+            for registration_id in dict.fromkeys(registration_ids):
+                registration = repo.get(E.Registration, registration_id)
+                if registration is None:
+                    problems.append(Problem(registration_id, N_("Không tìm thấy bản ghi {id}."), id=registration_id))
+                    continue
+                name = subject_name(repo, registration.model_kind, registration.subject_id)
+                latest = _latest(repo, registration_id)
+                if registration.model_kind != decision.kind or registration.year != decision.year:
+                    problems.append(Problem(registration_id, N_("{name}: không cùng loại mô hình hoặc cùng năm với "
+                                                                "quyết định."), name=name))
+                elif latest is None:
+                    problems.append(Problem(registration_id, N_("{name}: chưa được đánh giá."), name=name))
+                elif not latest.passed:
+                    problems.append(Problem(registration_id, N_("{name}: lần đánh giá gần nhất chưa đạt."), name=name))
+                elif registration_id in listed:
+                    problems.append(Problem(registration_id, N_("{name}: đã có trong danh sách của quyết định này."),
+                                            name=name))
+                elif not problems:
+                    position += 1
+                    added.append(repo.add(E.DecisionEntry, id=new_id(), decision_id=decision_id,
+                                          registration_id=registration_id, evaluation_id=latest.id,
+                                          position=position, display_name=name))
+            if problems:
+                raise ValidationError(problems)  # the transaction is rolled back: nothing added
+            return added
+
+    def remove_entries(self, decision_id: str, registration_ids: list[str]) -> int:
+        """Take registrations off a draft decision; the others keep their order (renumbered 1, 2, ...)."""
+        with self.ctx.write("remove_decision_entry") as repo:
+            decision = repo.require(E.Decision, decision_id)
+            if decision.status != "draft":
+                raise KbangError(N_("Chỉ sửa được danh sách của quyết định đang soạn thảo."))
+            wanted = set(registration_ids)
+            entries = sorted(repo.list(E.DecisionEntry, decision_id=decision_id), key=lambda e: e.position)
+            missing = wanted - {e.registration_id for e in entries}
+            if missing:
+                raise KbangError(N_("Không có trong danh sách của quyết định này: {ids}."), ids=", ".join(sorted(missing)))
+            position = 0
+            for entry in entries:
+                if entry.registration_id in wanted:
+                    repo.tombstone(E.DecisionEntry, entry.id)
+                else:
+                    position += 1
+                    if entry.position != position:
+                        repo.update(E.DecisionEntry, entry.id, position=position)
+            return len(wanted)
 
     def issue(self, decision_id: str) -> E.Decision:
         with self.ctx.write("issue_decision") as repo:
