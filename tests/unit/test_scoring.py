@@ -94,3 +94,52 @@ def test_failing_reasons_name_the_criterion_and_the_total():
     assert not low.passed and [p.field for p in low.failing] == ["1"]
     short = score(definition, {"1.1": 10, "2.1": "69.5"})
     assert not short.passed and [p.field for p in short.failing] == ["total"] and "79.5" in short.failing[0].translated()
+
+
+def _shipped(kind):
+    for path in resource("criteria").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["model_kind"] == kind:
+            return data
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["household", "clan", "village", "organisation", "citizen"])
+def test_every_model_kind_ships_a_template_set_with_source_and_date(kind):
+    data = _shipped(kind)
+    assert data["is_template"] and "MẪU" in data["name"] and data["legal_source"] and data["effective_from"]
+    definition = parse_definition(data["definition"])
+    assert definition.max_total == 100 and definition.min_total == 80
+
+
+def test_citizen_set_boundaries_total_80_and_no_indicator_below_5():
+    data = _shipped("citizen")
+    definition = parse_definition(data["definition"])
+    assert len(definition.criteria) == 10 and all(c.max_points == 10 and c.min_points == 5 for c in definition.criteria)
+    assert len({c["group"] for c in data["definition"]["criteria"]}) == 3
+    codes = [item.code for c in definition.criteria for item in c.items]
+    eight = dict.fromkeys(codes, 8)
+    assert score(definition, eight).passed and score(definition, eight).total == 80
+    below = {**eight, codes[0]: "7.5"}  # 79.5
+    assert not score(definition, below).passed
+    at_five = {**dict.fromkeys(codes, 10), codes[3]: 5}
+    assert score(definition, at_five).passed
+    at_4_9 = {**at_five, codes[3]: "4.9"}
+    low = score(definition, at_4_9)
+    assert not low.passed and [p.field for p in low.failing] == ["4"]
+
+
+@pytest.mark.parametrize("kind", ["household", "clan", "village", "organisation"])
+def test_100_point_sets_pass_at_80_not_79_5(kind):
+    definition = parse_definition(_shipped(kind)["definition"])
+    items = list(definition.items().values())
+    left, off = {i.code: i.max_points for i in items}, Decimal(20)
+    for item in reversed(items):  # 20 points off the last items that are not required
+        if not item.required and off > 0:
+            cut = min(off, item.max_points)
+            left[item.code], off = item.max_points - cut, off - cut
+    at_80 = score(definition, left)
+    assert at_80.total == 80 and all(p.field != "total" for p in at_80.failing)
+    some = next(c for c, v in left.items() if v > 0 and not definition.items()[c].required)
+    at_79_5 = score(definition, {**left, some: left[some] - Decimal("0.5")})
+    assert not at_79_5.passed and at_79_5.failing[0].field == "total"
