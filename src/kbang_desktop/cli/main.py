@@ -25,9 +25,11 @@ from kbang_desktop.cli import (
     decisions,
     excel,
     literacy,
+    models,
     office,
     persons,
     reports,
+    subjects,
     units,
     users,
 )
@@ -36,7 +38,7 @@ from kbang_desktop.core.errors import KbangError, ValidationError
 from kbang_desktop.i18n import N_, _
 
 # One module per command group, in the order `kbang --help` lists them.
-COMMAND_MODULES = (database, persons, units, office, bundle, conflicts, literacy, decisions, certificates, reports,
+COMMAND_MODULES = (database, persons, units, office, bundle, conflicts, literacy, subjects, models, decisions, certificates, reports,
                    excel, users)
 
 # argparse's own words ("usage:", "options", its error messages) in the user's language: argparse

@@ -1,0 +1,135 @@
+"""`kbang criteria` and `kbang models`: the criteria sets, and the registrations and evaluations of a year."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from kbang_desktop.cli.common import EXIT_FAILED, EXIT_OK, command, date_arg, emit, group
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.scoring import MODEL_KINDS, parse_definition
+from kbang_desktop.core.text import fold
+from kbang_desktop.i18n import N_, _
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    criteria = group(sub, common, "criteria", _("bộ tiêu chí đánh giá mô hình học tập"))
+    p = command(criteria, common, "list", _("các bộ tiêu chí"), criteria_list)
+    p.add_argument("--kind", choices=MODEL_KINDS)
+    p = command(criteria, common, "show", _("một bộ tiêu chí với các nội dung và điểm tối đa"), criteria_show)
+    p.add_argument("id")
+
+    models = group(sub, common, "models", _("đăng ký và đánh giá mô hình học tập"))
+    p = command(models, common, "register", _("đăng ký một hộ, dòng họ, thôn, đơn vị hoặc người cho một năm"), register)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--kind", choices=MODEL_KINDS, required=True)
+    p.add_argument("--subject", required=True, nargs="+",
+                   help=_("mã hộ, dòng họ, thôn, đơn vị hoặc người (có thể nhiều)"))
+    p.add_argument("--date", type=date_arg, help=_("ngày đăng ký (mặc định: hôm nay, hoặc 01/01 của năm đăng ký)"))
+    p = command(models, common, "registrations", _("các đăng ký của một năm, với kết quả đánh giá gần nhất"),
+                registrations)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--kind", choices=MODEL_KINDS)
+    p.add_argument("--village", help=_("mã hoặc tên thôn, làng"))
+    p = command(models, common, "evaluate", _("chấm điểm một đăng ký theo bộ tiêu chí đang áp dụng"), evaluate)
+    p.add_argument("registration")
+    p.add_argument("--date", type=date_arg, required=True)
+    p.add_argument("--score", action="append", default=[], metavar="CODE=POINTS",
+                   help=_("điểm một nội dung, ví dụ 1.1=15 (nội dung không ghi được 0 điểm)"))
+    p.add_argument("--self-assessment", action="store_true", help=_("điểm tự đánh giá"))
+
+
+def _set_json(s: Any) -> dict:
+    return {"id": s.id, "kind": s.model_kind, "name": s.name, "template": s.is_template,
+            "valid_from": s.effective_from.isoformat(), "valid_to": s.effective_to.isoformat() if s.effective_to else None,
+            "pass_total": str(parse_definition(json.loads(s.definition)).min_total), "version": s.version,
+            "source": s.legal_source}
+
+
+def criteria_list(args: argparse.Namespace, services: Any) -> int:
+    sets = sorted(services.criteria.list(args.kind), key=lambda s: (s.model_kind, s.effective_from, s.version))
+    data = [_set_json(s) for s in sets]
+    lines = [f"{d['id']}\t{d['kind']}\t{d['valid_from']}\t{d['valid_to'] or ''}\t{d['name']}"
+             + (f"\t{_('MẪU')}" if d["template"] else "") for d in data]
+    emit(args, data, "\n".join(lines) or _("Chưa có bộ tiêu chí nào."))
+    return EXIT_OK
+
+
+def criteria_show(args: argparse.Namespace, services: Any) -> int:
+    found = next((s for s in services.criteria.list() if s.id == args.id), None)
+    if found is None:
+        raise KbangError(N_("Không tìm thấy bản ghi {id}."), id=args.id)
+    raw = json.loads(found.definition)
+    definition = parse_definition(raw)
+    data = {**_set_json(found),
+            "criteria": [{"code": c.code, "text": c.title, "max_points": str(c.max_points),
+                          "min_points": str(c.min_points)} for c in definition.criteria],
+            "items": [{"code": i.code, "text": i.title, "max_points": str(i.max_points), "required": i.required}
+                      for c in definition.criteria for i in c.items]}
+    lines = [found.name, found.legal_source, _("Đạt khi tổng điểm từ {total}.").format(total=data["pass_total"])]
+    for c in definition.criteria:
+        lines.append(f"{c.code}. {c.title} ({c.max_points})")
+        lines.extend(f"   {i.code}\t{i.max_points}\t{i.title}" + (" *" if i.required else "") for i in c.items)
+    emit(args, data, "\n".join(lines))
+    return EXIT_OK
+
+
+def register(args: argparse.Namespace, services: Any) -> int:
+    today = services.ctx.today()
+    on = args.date or (today if today.year == args.year else date(args.year, 1, 1))
+    if len(args.subject) == 1:
+        made = services.models.register(args.year, args.kind, args.subject[0], on)
+        emit(args, {"id": made.id}, _("Đã đăng ký: {id}").format(id=made.id))
+        return EXIT_OK
+    result = services.models.register_many(args.year, args.kind, args.subject, on)
+    data = {"registered": [r.id for r in result.registered],
+            "refused": [{"subject": r.id, "name": r.name, "message": r.problem.translated()} for r in result.refused]}
+    lines = [_("Đã đăng ký {n}.").format(n=len(result.registered))] + [r.translated() for r in result.refused]
+    emit(args, data, "\n".join(lines))
+    return EXIT_OK if not result.refused else EXIT_FAILED
+
+
+def registrations(args: argparse.Namespace, services: Any) -> int:
+    village_id = None
+    if args.village:
+        villages = [u for u in services.units.list(kind="village")
+                    if args.village in (u.id, u.name) or fold(args.village) == u.name_folded]
+        if not villages:
+            raise KbangError(N_("Không tìm thấy thôn, làng \"{name}\"."), name=args.village)
+        village_id = villages[0].id
+    rows = services.models.rows(args.year, args.kind, village_id)
+    data = [{"id": r.registration.id, "kind": r.registration.model_kind, "subject": r.registration.subject_id,
+             "name": r.name, "village": r.village, "registered_on": r.registration.registered_on.isoformat(),
+             "status": r.registration.status, "result": r.result,
+             "total": r.evaluation.total if r.evaluation else None,
+             "evaluated_on": r.evaluation.evaluated_on.isoformat() if r.evaluation else None,
+             "reasons": [{"code": p.field, "message": p.translated()} for p in r.reasons]} for r in rows]
+    words = {"not_evaluated": _("chưa đánh giá"), "passed": _("đạt"), "failed": _("chưa đạt")}
+    lines = [f"{d['id']}\t{d['kind']}\t{d['name']}\t{d['village']}\t{words[d['result']]}\t{d['total'] or ''}"
+             for d in data]
+    emit(args, data, "\n".join(lines) or _("Chưa có đăng ký nào."))
+    return EXIT_OK
+
+
+def parse_scores(pairs: list[str]) -> dict[str, str]:
+    """CODE=POINTS pairs; a decimal comma is read as a point (7,5 = 7.5)."""
+    scores = {}
+    for pair in pairs:
+        code, sep, points = pair.partition("=")
+        if not sep or not code.strip():
+            raise KbangError(N_("Điểm phải ghi dạng MÃ=ĐIỂM, ví dụ 1.1=15: \"{text}\"."), text=pair)
+        scores[code.strip()] = points.strip().replace(",", ".")
+    return scores
+
+
+def evaluate(args: argparse.Namespace, services: Any) -> int:
+    result = services.models.evaluate_explained(args.registration, parse_scores(args.score), args.date,
+                                                args.self_assessment)
+    data = {"id": result.evaluation.id, "total": result.total, "passed": result.passed,
+            "reasons": [{"code": p.field, "message": p.translated()} for p in result.reasons]}
+    text = (_("Tổng {total} điểm: đạt.") if result.passed else _("Tổng {total} điểm: chưa đạt.")).format(
+        total=result.total)
+    emit(args, data, "\n".join([text] + [p.translated() for p in result.reasons]))
+    return EXIT_OK
