@@ -64,3 +64,33 @@ def test_every_model_kind_from_registration_to_a_verified_certificate(tmp_path, 
         assert run(cli, db, "certificates", "print", "--decision", decision, "--out", pdf)["pages"] == 1
         verified = run(cli, db, "certificates", "verify", pdf)
         assert verified["genuine"], verified
+
+
+def test_import_scores_from_a_spreadsheet_dry_run_then_for_real(tmp_path, cli):
+    from openpyxl import Workbook
+
+    db = str(tmp_path / "cli.db")
+    cli("init", "--db", db, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La", "--unit", "kong bo la")
+    ids = [run(cli, db, "persons", "add", "--name", f"Đinh Thị C{i}", "--sex", "F", "--birth", "1990", "--ethnic",
+               "Ba Na", "--commune", "Kông Bơ La", "--village", "Làng A")["id"] for i in range(2)]
+    run(cli, db, "models", "register", "--year", "2026", "--kind", "citizen", "--subject", *ids)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["PHIẾU TỰ ĐÁNH GIÁ CÔNG DÂN HỌC TẬP NĂM 2026"])
+    sheet.append(["Mã người", "Họ và tên"] + [f"CS{i}" for i in range(1, 11)])
+    sheet.append([ids[0], "Đinh Thị C0"] + [8] * 10)
+    sheet.append([ids[1], "Đinh Thị C1"] + [10] * 9 + ["12"])
+    path = tmp_path / "diem.xlsx"
+    book.save(path)
+    code, out, _err = cli("models", "import-scores", path, "--year", "2026", "--date", "2026-11-01", "--json",
+                          "--db", db)
+    data = json.loads(out)
+    assert code == 1 and data["status"] == "rejected" and [(e["row"], e["column"]) for e in data["errors"]] == [(4, "CS10")]
+    dry = run(cli, db, "models", "import-scores", path, "--year", "2026", "--date", "2026-11-01", "--dry-run",
+              "--skip-invalid")
+    assert (dry["status"], dry["evaluated"], dry["passed"]) == ("dry-run", 1, 1)
+    assert all(r["result"] == "not_evaluated" for r in run(cli, db, "models", "registrations", "--year", "2026"))
+    done = run(cli, db, "models", "import-scores", path, "--year", "2026", "--date", "2026-11-01", "--skip-invalid")
+    assert (done["status"], done["evaluated"]) == ("imported", 1)
+    results = {r["name"]: r["result"] for r in run(cli, db, "models", "registrations", "--year", "2026")}
+    assert results == {"Đinh Thị C0": "passed", "Đinh Thị C1": "not_evaluated"}

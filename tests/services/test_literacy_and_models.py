@@ -192,3 +192,25 @@ def test_register_many_rows_reasons_and_decision_entries(services):
     assert left.registration_id == a1 and left.position == 1
     services.models.add_entries(decision.id, [a0])
     assert [e.registration_id for e in services.models.entries(decision.id)] == [a1, a0]
+
+
+def test_score_import_checks_every_row_dry_run_then_writes(services):
+    from kbang_desktop.services.score_import import ScoreRow
+
+    people = [services.persons.add(f"Đinh Thị B{i}", "F", "1990", "13", "Kông Bơ La", "Làng A") for i in range(3)]
+    services.models.register_many(2026, "citizen", [p.id for p in people[:2]], date(2026, 1, 10))
+    good = {"Mã người": people[0].id, **{f"CS{i}": 8 for i in range(1, 11)}}
+    low = {"Mã người": people[1].id, **{f"CS{i}": 10 for i in range(1, 11)}, "CS4": "4,9"}
+    rows = [ScoreRow(2, good), ScoreRow(3, low), ScoreRow(4, {**good, "Mã người": people[2].id, "CS1": 11})]
+    rejected = services.score_import.import_scores(2026, rows, date(2026, 11, 1))
+    assert rejected.status == "rejected" and [(e.row, e.column) for e in rejected.errors] == [(4, "Mã người")]
+    rows[2] = ScoreRow(4, {**good, "Mã người": people[0].id, "CS1": 11})
+    rejected = services.score_import.import_scores(2026, rows, date(2026, 11, 1))
+    assert [(e.row, e.column) for e in rejected.errors] == [(4, "Mã người")]  # the same person twice
+    dry = services.score_import.import_scores(2026, rows[:2], date(2026, 11, 1), dry_run=True)
+    assert (dry.status, dry.evaluated, dry.passed) == ("dry-run", 2, 1)
+    assert all(r.evaluation is None for r in services.models.rows(2026, "citizen"))
+    done = services.score_import.import_scores(2026, rows[:2], date(2026, 11, 1))
+    assert (done.status, done.evaluated, done.passed) == ("imported", 2, 1)
+    results = {r.name: (r.result, r.evaluation.total) for r in services.models.rows(2026, "citizen")}
+    assert results == {"Đinh Thị B0": ("passed", "80"), "Đinh Thị B1": ("failed", "94.9")}

@@ -39,6 +39,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--score", action="append", default=[], metavar="CODE=POINTS",
                    help=_("điểm một nội dung, ví dụ 1.1=15 (nội dung không ghi được 0 điểm)"))
     p.add_argument("--self-assessment", action="store_true", help=_("điểm tự đánh giá"))
+    p = command(models, common, "import-scores", _("nhập điểm tự đánh giá của nhiều người từ tệp Excel"), import_scores)
+    p.add_argument("file", help=_("tệp .xlsx: cột Mã người (hoặc Mã đăng ký) và một cột cho mỗi mã nội dung"))
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--date", type=date_arg, required=True)
+    p.add_argument("--kind", choices=MODEL_KINDS, default="citizen")
+    p.add_argument("--dry-run", action="store_true", help=_("chỉ kiểm tra, không lưu"))
+    p.add_argument("--skip-invalid", action="store_true", help=_("bỏ qua các dòng có lỗi, lưu các dòng đúng"))
 
 
 def _set_json(s: Any) -> dict:
@@ -133,3 +140,25 @@ def evaluate(args: argparse.Namespace, services: Any) -> int:
         total=result.total)
     emit(args, data, "\n".join([text] + [p.translated() for p in result.reasons]))
     return EXIT_OK
+
+
+def import_scores(args: argparse.Namespace, services: Any) -> int:
+    from pathlib import Path
+
+    from kbang_desktop.documents.scores import read_scores
+    from kbang_desktop.i18n import gettext
+
+    rows = read_scores(Path(args.file))
+    outcome = services.score_import.import_scores(args.year, rows, args.date, args.kind, args.dry_run,
+                                                  args.skip_invalid)
+    errors = [{"row": e.row, "column": e.column, "message": gettext(e.message).format(**e.params)}
+              for e in outcome.errors]
+    data = {"status": outcome.status, "rows": outcome.rows, "evaluated": outcome.evaluated,
+            "passed": outcome.passed, "errors": errors}
+    head = {"imported": _("Đã nhập điểm của {n} dòng ({passed} đạt)."),
+            "dry-run": _("Kiểm tra xong: sẽ nhập điểm của {n} dòng ({passed} đạt); chưa lưu gì."),
+            "rejected": _("Không nhập: có lỗi. Sửa tệp rồi nhập lại, hoặc dùng --skip-invalid.")}[outcome.status]
+    lines = [head.format(n=outcome.evaluated, passed=outcome.passed)]
+    lines += [_("Dòng {row}, cột {column}: {message}").format(**e) for e in errors]
+    emit(args, data, "\n".join(lines))
+    return EXIT_FAILED if outcome.status == "rejected" else EXIT_OK

@@ -18,6 +18,7 @@ from kbang_desktop.services.paperwork import PaperworkService
 from kbang_desktop.services.people import ClanService, HouseholdService, OrganisationService, PersonService
 from kbang_desktop.services.person_import import PersonImportService
 from kbang_desktop.services.reports import ReportService
+from kbang_desktop.services.score_import import ScoreImportService
 from kbang_desktop.services.units import UnitService
 from kbang_desktop.services.users import UserService
 from kbang_desktop.storage.db import Database, is_url
@@ -43,6 +44,7 @@ class Services:
         self.paperwork = PaperworkService(ctx)
         self.reports = ReportService(ctx)
         self.person_import = PersonImportService(ctx)
+        self.score_import = ScoreImportService(ctx)
         self.audit = AuditService(ctx)
         self.maintenance = MaintenanceService(ctx)
         self.changes = ChangeService(ctx)
