@@ -20,6 +20,7 @@ from kbang_desktop.core.scoring import MODEL_KINDS, parse_definition, score
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.learning_models import _in_force
+from kbang_desktop.storage.bulk import BulkLoader
 from kbang_desktop.storage.writes import new_id
 
 SUBJECT_HEADERS = ("mã đăng ký", "registration", "mã người", "mã", "id", "person", "subject")
@@ -108,9 +109,12 @@ class ScoreImportService:
         passed = sum(1 for r in ready if r[4])
         if dry_run:
             return ScoreImportOutcome("dry-run", len(rows), len(ready), passed, tuple(errors))
-        with self.ctx.write("import_scores") as repo:
-            for registration_id, set_id, points, total, ok in ready:
-                repo.add(E.Evaluation, id=new_id(), registration_id=registration_id, criteria_set_id=set_id,
-                         evaluated_on=evaluated_on, scores=json.dumps(points, sort_keys=True), total=str(total),
-                         passed=ok, self_assessment=True, notes="")
+        with self.ctx.write("import_scores") as repo:  # executemany, a rev and change-log row each, one audit event
+            loader = BulkLoader(repo.session, repo.session.info["writer"])
+            loader.insert("evaluation", [
+                {"id": new_id(), "registration_id": registration_id, "criteria_set_id": set_id,
+                 "evaluated_on": evaluated_on, "scores": json.dumps(points, sort_keys=True), "total": str(total),
+                 "passed": ok, "self_assessment": True, "notes": ""}
+                for registration_id, set_id, points, total, ok in ready])
+            loader.finish("import_scores", {"rows": len(rows), "year": year, "kind": model_kind})
         return ScoreImportOutcome("imported", len(rows), len(ready), passed, tuple(errors))
