@@ -166,3 +166,23 @@ def test_moving_within_the_commune_and_back_from_moving_away(services):
     assert back.moved_away_on is None and back.died_on is None
     with pytest.raises(ValidationError):
         services.persons.set_life_status(child.id, "deceased", None)
+
+
+def test_a_person_with_their_household_in_one_transaction(services):
+    commune = services.units.find_commune("Kông Bơ La")
+    head = services.persons.add_in_household("Đinh Văn Hmưk", "M", "1980", "Ba Na", commune.id,
+                                             new_village="Làng A", new_household="12", relation="Chủ hộ")
+    household = services.households.list(commune.id)[0]
+    assert (household.number, household.head_person_id, head.household_id) == ("12", head.id, household.id)
+    wife = services.persons.add_in_household("Đinh Thị Bŏk", "F", "1982", "Ba Na", commune.id,
+                                             village_id=head.village_id, household_id=household.id, relation="Vợ")
+    assert (wife.household_id, wife.relation_to_head) == (household.id, "Vợ")
+    people, households = services.persons.count(), len(services.households.list(commune.id))
+    with pytest.raises(ValidationError):  # a failure made nothing: no village, no household, no person
+        services.persons.add_in_household("Đinh Văn A", "M", "1850", "Ba Na", commune.id, new_village="Làng Mới",
+                                          new_household="7", relation="Chủ hộ")
+    assert services.persons.count() == people and len(services.households.list(commune.id)) == households
+    assert "Làng Mới" not in [v.name for v in services.units.villages_of(commune.id)]
+    with pytest.raises(KbangError):  # a household of another village
+        services.persons.add_in_household("Đinh Văn B", "M", "1990", "Ba Na", commune.id, new_village="Làng B",
+                                          household_id=household.id, relation="Con")

@@ -86,7 +86,15 @@ def test_add_a_person_through_the_form(qtbot, window, services, answer):
 
     def fill(dialog):
         assert not dialog.save_button.isEnabled()
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=TIMEOUT)
+        dialog.name.setText("x" * 121)
+        assert "120" in dialog.problems["full_name"].text() and not dialog.save_button.isEnabled()
+        qtbot.keyClicks(dialog.birth, "1850")
+        assert "1850" in dialog.problems["birth"].text() and not dialog.save_button.isEnabled()
+        dialog.birth.clear()
+        assert dialog.sex.currentData() == "M"
         dialog.name.setText("Đinh Thị Bŏk")  # QTest cannot type letters outside Latin-1
+        assert dialog.sex.currentData() == "F"  # "Thị": a woman's middle name
         qtbot.keyClicks(dialog.birth, "31/02/1990")
         assert "không có thật" in dialog.problems["birth"].text() and not dialog.save_button.isEnabled()
         dialog.birth.setText("1990")
@@ -262,6 +270,7 @@ def test_a_person_and_a_household_through_the_form(qtbot, window, services, answ
     _wait_idle(qtbot, window)
     for name, relation in (("Đinh Văn Hmưk", "Chủ hộ"), ("Đinh Thị Bŏk", "Vợ")):
         def fill(dialog, name=name, relation=relation):
+            qtbot.waitUntil(lambda: dialog.loaded, timeout=TIMEOUT)
             dialog.name.setText(name)
             dialog.birth.setText("1985")
             dialog.village.setCurrentText("Làng A")
@@ -273,6 +282,14 @@ def test_a_person_and_a_household_through_the_form(qtbot, window, services, answ
         answer(fill)
         press(area.add_button)
         _wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 2 and not area.model.loading, timeout=TIMEOUT)
+
+    def reopened(dialog):
+        assert dialog.relation.currentText() == "Chủ hộ" and dialog.household.text() == "12"
+        dialog.reject()
+
+    answer(reopened)
+    double_click_row(area.view, [r.full_name for r in area.model.rows].index("Đinh Văn Hmưk"))
     head = services.persons.search("dinh van hmuk")[0]
     wife = services.persons.get(services.persons.search("dinh thi bok")[0].id)
     households = services.households.list(wife.commune_id)
@@ -682,7 +699,7 @@ def test_a_person_moves_household_and_then_away(qtbot, window, services, answer)
         assert dialog.village.currentText() == "Làng A" and dialog.household.text() == ""
         dialog.village.setCurrentText("Làng B")
         dialog.household.setText("12")
-        dialog.relation.setCurrentIndex(0)  # Chủ hộ
+        dialog.relation.setCurrentIndex(dialog.relation.findData("Chủ hộ"))
         assert dialog.has_unsaved()
         save(dialog)
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)

@@ -76,36 +76,42 @@ class PersonService:
             household_id: str | None = None, relation_to_head: str = "", id_number: str | None = None,
             disability: bool = False, education: str = "", note: str = "") -> E.Person:
         """Record a person; a village not yet known in that commune is created. One transaction."""
-        today = self.ctx.today()
-        problems: list[Problem] = []
-        parsed: Birth | None = None
-        try:
-            parsed = parse_birth(birth, today)
-        except ValueError as error:
-            problems.append(Problem("birth", str(error.args[0])))
         with self.ctx.write("add_person") as repo:
-            group = ethnic_index(repo).find(ethnic) if ethnic else None
-            person = PersonInput(nfc(full_name), sex, parsed, group.code if group else (ethnic or None), literacy_level)
-            problems += [p for p in validate_person(person, today, [g.code for g in ethnic_index(repo).groups])
-                         if p.field != "birth" or parsed is not None]
-            if problems:
-                raise ValidationError(problems)
-            unit = find_commune(repo, commune, today)
+            parsed = _checked(repo, self.ctx.today(), full_name, sex, birth, ethnic, literacy_level)
+            unit = find_commune(repo, commune, self.ctx.today())
             village_unit = village_named(repo, unit, village) if village else None
             if household_id:
                 repo.require(E.Household, household_id)
-            assert parsed is not None
-            row = repo.add(E.Person, id=new_id(), full_name=person.full_name, name_folded=fold(person.full_name),
-                           sex=sex, birth_date=parsed.date, birth_year=parsed.year, ethnic_code=person.ethnic_code,
-                           household_id=household_id, relation_to_head=relation_to_head, commune_id=unit.id,
-                           village_id=village_unit.id if village_unit else None, id_number=id_number or None,
-                           disability=disability, exempt=exempt, education=education, literacy_level=literacy_level,
-                           literacy_date=literacy_date, literacy_source="survey" if literacy_level else "",
-                           moved_away_on=None, died_on=None, note=note)
-            if literacy_level:
-                repo.add(E.LiteracyAttainment, id=new_id(), person_id=row.id, level=literacy_level,
-                         attained_on=literacy_date, source="survey", source_ref=None)
-            return row
+            return _insert(repo, parsed, full_name, sex, ethnic, unit, village_unit, household_id, relation_to_head,
+                           literacy_level=literacy_level, literacy_date=literacy_date, exempt=exempt,
+                           id_number=id_number, disability=disability, education=education, note=note)
+
+    def add_in_household(self, full_name: str, sex: str, birth: object, ethnic: str, commune_id: str,
+                         village_id: str | None = None, new_village: str = "", household_id: str | None = None,
+                         new_household: str | None = None, relation: str = "") -> E.Person:
+        """A person with their village and household as the person form gives them: ids of what exists,
+        the name of a village or the number of a household not yet recorded ("" for a household without
+        a number), made here. "Chủ hộ" makes the person the household's head. One transaction: a
+        failure leaves neither a person without their household nor a household without its head."""
+        with self.ctx.write("add_person") as repo:
+            parsed = _checked(repo, self.ctx.today(), full_name, sex, birth, ethnic, 0)
+            unit = repo.require(E.AdminUnit, commune_id)
+            village_unit = (_village_of(repo, unit, village_id) if village_id
+                            else village_named(repo, unit, new_village) if nfc(new_village) else None)
+            household = repo.require(E.Household, household_id) if household_id else None
+            if household is not None and (household.commune_id, household.village_id) != (
+                    unit.id, village_unit.id if village_unit else None):
+                raise KbangError(N_("Hộ này không thuộc thôn, làng đã chọn."))
+            if household is None and new_household is not None:
+                household = repo.add(E.Household, id=new_id(), commune_id=unit.id,
+                                     village_id=village_unit.id if village_unit else None, number=nfc(new_household),
+                                     head_person_id=None, address="", residence_status="resident")
+            relation = nfc(relation) if household is not None else ""
+            person = _insert(repo, parsed, full_name, sex, ethnic, unit, village_unit,
+                             household.id if household else None, relation)
+            if household is not None and relation == HEAD:
+                repo.update(E.Household, household.id, head_person_id=person.id)
+            return person
 
     def ethnic_groups(self) -> list[E.EthnicGroup]:
         """The ethnic groups, by code. Reads only."""
@@ -255,6 +261,51 @@ class PersonService:
             candidates = queries.persons_in(repo.session, graph.predecessors_of(target.id))
             people = [p for p in candidates if graph.record_commune_on(p.commune_id, p.village_id, when) == target.id]
             return _rows(repo, people)
+
+
+def _checked(repo: Repository, today: date, full_name: str, sex: str, birth: object, ethnic: str,
+             literacy_level: int) -> Birth:
+    """The birth of a new person whose fields are valid; else ValidationError naming each problem."""
+    problems: list[Problem] = []
+    parsed: Birth | None = None
+    try:
+        parsed = parse_birth(birth, today)
+    except ValueError as error:
+        problems.append(Problem("birth", str(error.args[0])))
+    group = ethnic_index(repo).find(ethnic) if ethnic else None
+    person = PersonInput(nfc(full_name), sex, parsed, group.code if group else (ethnic or None), literacy_level)
+    problems += [p for p in validate_person(person, today, [g.code for g in ethnic_index(repo).groups])
+                 if p.field != "birth" or parsed is not None]
+    if problems:
+        raise ValidationError(problems)
+    assert parsed is not None
+    return parsed
+
+
+def _village_of(repo: Repository, commune: E.AdminUnit, village_id: str) -> E.AdminUnit:
+    village = repo.require(E.AdminUnit, village_id)
+    if village.kind != "village" or village.parent_id not in unit_graph(repo).predecessors_of(commune.id) | {commune.id}:
+        raise KbangError(N_("Thôn, làng này không thuộc xã {commune}."), commune=commune.name)
+    return village
+
+
+def _insert(repo: Repository, parsed: Birth, full_name: str, sex: str, ethnic: str, unit: E.AdminUnit,
+            village_unit: E.AdminUnit | None, household_id: str | None, relation: str, literacy_level: int = 0,
+            literacy_date: date | None = None, exempt: bool = False, id_number: str | None = None,
+            disability: bool = False, education: str = "", note: str = "") -> E.Person:
+    group = ethnic_index(repo).find(ethnic) if ethnic else None
+    name = nfc(full_name)
+    row = repo.add(E.Person, id=new_id(), full_name=name, name_folded=fold(name),
+                   sex=sex, birth_date=parsed.date, birth_year=parsed.year, ethnic_code=group.code if group else ethnic,
+                   household_id=household_id, relation_to_head=relation, commune_id=unit.id,
+                   village_id=village_unit.id if village_unit else None, id_number=id_number or None,
+                   disability=disability, exempt=exempt, education=education, literacy_level=literacy_level,
+                   literacy_date=literacy_date, literacy_source="survey" if literacy_level else "",
+                   moved_away_on=None, died_on=None, note=note)
+    if literacy_level:
+        repo.add(E.LiteracyAttainment, id=new_id(), person_id=row.id, level=literacy_level,
+                 attained_on=literacy_date, source="survey", source_ref=None)
+    return row
 
 
 def set_literacy(repo: Repository, person_id: str, level: int, attained_on: date | None, source: str,

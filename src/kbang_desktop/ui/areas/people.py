@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbang_desktop.core.dates import parse_birth
+from kbang_desktop.core.dates import parse_birth, validate_birth
 from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _
+from kbang_desktop.services.people import HEAD
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask
 from kbang_desktop.ui.shared.tables import Col, PagedModel, table
@@ -25,6 +27,7 @@ from kbang_desktop.ui.shared.widgets import date_edit, picked
 from kbang_desktop.ui.shared.words import LEVELS, LIFE_STATUS, RELATIONS, SEXES
 
 SEARCH_LIMIT = 100
+NAME_MAX = 120  # as core.validation keeps it
 STATUS_FILTER = (("present", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuyển đi")),
                  ("deceased", N_("Đã mất")), (None, N_("Mọi tình trạng")))
 
@@ -52,6 +55,7 @@ class PersonDialog(Dialog):
         form = self.form
         self.name = QLineEdit()
         self.name.setObjectName("full_name")
+        self.name.setMaxLength(NAME_MAX + 1)  # one more: the reason shows as typed, instead of a silent cut
         self.birth = QLineEdit()
         self.birth.setObjectName("birth")
         self.birth.setPlaceholderText(_("05/02/1978 hoặc 1978"))
@@ -73,6 +77,7 @@ class PersonDialog(Dialog):
         self.relation = QComboBox()
         self.relation.setObjectName("relation")
         self.relation.setEditable(True)
+        self.relation.addItem("", "")  # none until chosen: a relation is recorded only as chosen
         for relation in RELATIONS:
             self.relation.addItem(_(relation), relation)
         status_row = QWidget()
@@ -106,13 +111,73 @@ class PersonDialog(Dialog):
             form.addRow(label, row)
         self.add_buttons(on_save=self.save)
         self.name.textChanged.connect(self.check)
+        self.name.textChanged.connect(self._sex_from_name)
         self.birth.textChanged.connect(self.check)
+        self.sex.activated.connect(lambda _i: setattr(self, "sex_chosen", True))
+        self.sex_chosen = person is not None  # a sex the user chose is never changed from the name
+        self.villages: list[Any] = []  # the commune's villages and households, to pass their ids
+        self.households: list[Any] = []
+        self.loaded = person is not None  # a new person waits for the ids of the places
         self.saved: Any = None
         self.place: tuple[str, str, str, str] = ("", "", "", "")
         self._fill_choices()
         if person is not None:
             self._fill_person(person, place or ("", "", ""))
         self.check()
+        self._load_places(person.commune_id if person is not None else area.default_commune_id())
+
+    def _load_places(self, commune_id: str | None) -> None:
+        """The villages and households of the commune (Save waits for them: the form passes their ids)."""
+        services = self.area.services
+
+        def load() -> tuple[list[Any], list[Any]]:
+            if not commune_id:
+                return [], []
+            return services.units.villages_of(commune_id), services.households.list(commune_id)
+
+        def loaded(found: tuple[list[Any], list[Any]]) -> None:
+            self.villages, self.households = found
+            self.commune_id, self.loaded = commune_id, True
+            known = {self.village.itemText(i) for i in range(self.village.count())}
+            typed = self.village.currentText()
+            for village in self.villages:
+                if village.name not in known:
+                    self.village.addItem(village.name)
+            self.village.setCurrentText(typed)
+            self.check()
+
+        self.commune_id = commune_id
+        self.area.tasks.run(load, loaded)
+
+    def _sex_from_name(self, text: str) -> None:
+        """Vietnamese middle names: "Thị" is a woman's, "Văn" a man's (until the user chooses)."""
+        if self.sex_chosen:
+            return
+        words = fold(text).split()[1:-1]
+        if "thi" in words:
+            self.sex.setCurrentIndex(self.sex.findData("F"))
+        elif "van" in words:
+            self.sex.setCurrentIndex(self.sex.findData("M"))
+
+    def relation_value(self) -> str:
+        """The relation chosen (its msgid) or typed (as typed)."""
+        typed = self.relation.currentText().strip()
+        index = self.relation.findText(typed)
+        return self.relation.itemData(index) if typed and index >= 0 else typed
+
+    def place_ids(self) -> dict[str, Any]:
+        """What the form names, as ids of what is recorded and names of what is new."""
+        typed = self.village.currentText().strip()
+        village = next((v for v in self.villages if fold(v.name) == fold(typed)), None) if typed else None
+        number = self.household.text().strip()
+        relation = self.relation_value()
+        village_id = village.id if village else None
+        household = next((h for h in self.households if h.number == number and h.village_id == village_id
+                          and (number or h.head_person_id is None)), None) if village or not typed else None
+        new_household = None if household else number if number or relation == HEAD else None
+        return {"village_id": village_id, "new_village": "" if village else typed,
+                "household_id": household.id if household else None, "new_household": new_household,
+                "relation": relation}
 
     def _fill_person(self, person: Any, place: tuple[str, str, str]) -> None:
         """An existing person: corrections (name, birth, sex, ethnic group), a move to another village
@@ -152,24 +217,28 @@ class PersonDialog(Dialog):
         self.village.setCurrentText("")
 
     def check(self) -> bool:
+        """The name and the birth checked as typed, by the rules the service keeps (length, range)."""
         ok = True
         name = self.name.text().strip()
-        self.problems["full_name"].setText("" if len(name) >= 2 else _("Cần họ và tên."))
-        ok &= len(name) >= 2
+        message = _("Cần họ và tên.") if len(name) < 2 else ""
+        if len(name) > NAME_MAX:
+            message = _("Họ và tên dài quá 120 ký tự.")
+        self.problems["full_name"].setText(message)
+        ok &= not message
         text = self.birth.text().strip()
         message = ""
         if not text:
             message = _("Cần ngày sinh hoặc năm sinh.")
         else:
+            today = self.area.services.ctx.today()
             try:
-                birth = parse_birth(text, self.area.services.ctx.today())
-                if birth.year > self.area.services.ctx.today().year:
-                    message = _("Ngày sinh ở tương lai.")
+                problems = validate_birth(parse_birth(text, today), today)
+                message = problems[0].translated() if problems else ""
             except ValueError as error:
                 message = _(str(error.args[0]))
         self.problems["birth"].setText(message)
         ok &= not message
-        self.save_button.setEnabled(bool(ok) and self.area.can_write)
+        self.save_button.setEnabled(bool(ok) and self.area.can_write and self.loaded)
         return bool(ok)
 
     def save(self) -> None:
@@ -179,8 +248,9 @@ class PersonDialog(Dialog):
         values = (self.name.text().strip(), self.sex.currentData(), self.birth.text().strip(),
                   self.ethnic.currentData() or self.ethnic.currentText(), self.commune.text().strip(),
                   self.village.currentText().strip() or None)
+        place, commune_id = self.place_ids(), self.commune_id
         number = self.household.text().strip()
-        relation = self.relation.currentData() or self.relation.currentText().strip()
+        relation = self.relation_value()
         self.buttons.setEnabled(False)
 
         existing, moved, status = self.person, self.place_changed(), self.life_change()
@@ -194,17 +264,9 @@ class PersonDialog(Dialog):
                 if status is not None:
                     person = services.persons.set_life_status(existing.id, *status)
                 return person
-            person = services.persons.add(*values)
-            if number:
-                household = next((h for h in services.households.list(person.commune_id)
-                                  if h.number == number and h.village_id == person.village_id), None)
-                if household is None:
-                    household = services.households.add(values[4], values[5], number, None)
-                services.households.add_member(household.id, person.id, relation)
-                if relation == RELATIONS[0]:
-                    services.households.set_head(household.id, person.id)
-                person = services.persons.get(person.id)
-            return person
+            if not commune_id:
+                raise KbangError(N_("Chưa chọn xã."))
+            return services.persons.add_in_household(*values[:4], commune_id, **place)
 
         def done(person: Any) -> None:
             self.saved = person
@@ -364,6 +426,9 @@ class PeopleArea(Area):
         else:
             self.model.reload(lambda after, limit: services.persons.page(
                 (after.sort_key, after.id) if after is not None else None, limit, commune_id, village_id, status))
+
+    def default_commune_id(self) -> str | None:
+        return self.window_.office.unit_id or self.commune.currentData()
 
     def default_commune(self) -> str:
         unit_id = self.window_.office.unit_id
