@@ -134,3 +134,26 @@ def test_a_database_that_went_missing_is_not_replaced_without_asking(qtbot, data
     asked = []
     assert run_setup(ask=lambda path: asked.append(path) or False) is None
     assert asked == [gone] and not gone.exists()  # nothing made; the user plugs the drive in and starts again
+
+
+def test_the_commune_is_found_typed_without_diacritics(qtbot, data):
+    from tests.ui.helpers import click_row
+
+    wizard = SetupWizard(COMMUNES, data)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    office = wizard.office
+    popup = office.unit.completer().popup()
+    qtbot.keyClicks(office.unit.lineEdit(), "kon")
+    assert office.matches.stringList() == ["Kông Bơ La"]
+    office.unit.lineEdit().clear()
+    qtbot.keyClicks(office.unit.lineEdit(), "kong bo")
+    qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
+    assert office.matches.stringList() == ["Kông Bơ La"] and not office.isComplete()
+    click_row(popup, 0)  # the user picks it in the list offered
+    qtbot.waitUntil(lambda: office.unit.currentText() == "Kông Bơ La", timeout=TIMEOUT)
+    assert office.isComplete() and office.name.text() == "UBND xã Kông Bơ La"
+    office.unit.lineEdit().clear()
+    qtbot.keyClicks(office.unit.lineEdit(), "son lang")  # typed whole: the commune's own spelling
+    assert office.unit.currentText() == "Sơn Lang" and office.isComplete()

@@ -13,10 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import _
 from kbang_desktop.ui.shared.tasks import Tasks
 
@@ -111,6 +114,14 @@ class OfficePage(QWizardPage):
         self.unit.setEditable(True)  # type-ahead
         self.unit.addItems(communes)
         self.unit.setCurrentIndex(-1)
+        # Typed without diacritics ("kon", "kong bo") as everywhere else: the list offered is the
+        # communes whose folded name has every word typed at the start of one of its words.
+        self.matches = QStringListModel(communes, self)
+        completer = QCompleter(self.matches, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.unit.setCompleter(completer)
+        self.unit.lineEdit().textEdited.connect(self._offer)
         self.name = QLineEdit()
         self.name.setObjectName("office_name")
         self.problem = _Problem()
@@ -124,6 +135,17 @@ class OfficePage(QWizardPage):
         self.unit.currentTextChanged.connect(self._suggest_name)
         self.hub_kind.toggled.connect(self._kind_changed)
         self.name.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def _offer(self, typed: str) -> None:
+        words = fold(typed).split()
+        found = [name for name in self.communes
+                 if all(any(part.startswith(w) for part in fold(name).split()) for w in words)]
+        self.matches.setStringList(found)
+        if found and words:
+            self.unit.completer().complete()
+        exact = [name for name in found if fold(name) == fold(typed)]
+        if len(exact) == 1 and exact[0] != typed:  # "kong bo la": the commune's own spelling
+            self.unit.setCurrentText(exact[0])
 
     def initializePage(self) -> None:
         self.unit.setFocus()  # type the commune's first letters straight away
