@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from kbang_desktop.core.text import fold, person_sort_key
+from kbang_desktop.i18n import format_number
 from kbang_desktop.ui.main_window import MainWindow
 from kbang_desktop.ui.shared.tables import Col, ListModel, PagedModel
 from tests.ui.helpers import TIMEOUT, choose, click_row, click_tab, double_click_row, files, press, save
@@ -56,6 +57,8 @@ def test_people_load_page_by_page_and_search_folds_vietnamese(qtbot, window, ser
     window.show_area(1)
     qtbot.waitUntil(lambda: area.model.rowCount() >= PagedModel.PAGE, timeout=TIMEOUT)
     assert area.model.rowCount() == PagedModel.PAGE  # the first page only
+    living = len([r for r in services.persons.list() if not r.status])
+    qtbot.waitUntil(lambda: area.count.text() == f"500 / {format_number(living)} người", timeout=TIMEOUT)
     qtmodeltester.check(area.model)
 
     def all_loaded() -> bool:

@@ -118,10 +118,13 @@ class PersonService:
         with self.ctx.read() as repo:
             return sorted(repo.list(E.EthnicGroup), key=lambda g: g.code)
 
-    def count(self) -> int:
-        """How many people are recorded (not deleted). Reads only."""
+    def count(self, commune_id: str | None = None, village_id: str | None = None, status: str | None = None) -> int:
+        """How many people are recorded (not deleted); with the filters of `page`, how many it lists. Reads only."""
         with self.ctx.read() as repo:
-            return repo.count(E.Person)
+            if commune_id is None and village_id is None and status is None:
+                return repo.count(E.Person)
+            communes = unit_graph(repo).predecessors_of(commune_id) if commune_id else None
+            return queries.persons_count(repo.session, communes, village_id, status)
 
     def get(self, person_id: str) -> E.Person:
         with self.ctx.read() as repo:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, text
+from sqlalchemy import and_, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from kbang_desktop.core import entities as E
@@ -69,7 +69,23 @@ def persons_page(session: Session, after: tuple[str, str] | None, limit: int,
     at the millionth row as at the first (ix_person_sort, ix_person_commune_sort).
 
     `status`: "present" (neither moved away nor deceased), "moved" or "deceased"; None for all."""
-    statement = select(M.Person).where(M.Person.deleted.is_(False))
+    statement = _person_filters(select(M.Person), commune_ids, village_id, status)
+    if after is not None:
+        statement = statement.where(or_(M.Person.sort_key > after[0],
+                                        and_(M.Person.sort_key == after[0], M.Person.id > after[1])))
+    statement = statement.order_by(M.Person.sort_key, M.Person.id).limit(limit)
+    return [to_entity(r) for r in session.execute(statement).scalars()]
+
+
+def persons_count(session: Session, commune_ids: set[str] | None = None, village_id: str | None = None,
+                  status: str | None = None) -> int:
+    """How many people `persons_page` lists with the same filters (the total beside a list)."""
+    return int(session.scalar(_person_filters(select(func.count()).select_from(M.Person), commune_ids, village_id,
+                                              status)) or 0)
+
+
+def _person_filters(statement: Any, commune_ids: set[str] | None, village_id: str | None, status: str | None) -> Any:
+    statement = statement.where(M.Person.deleted.is_(False))
     if commune_ids is not None:
         statement = statement.where(M.Person.commune_id.in_(commune_ids))
     if village_id is not None:
@@ -80,11 +96,7 @@ def persons_page(session: Session, after: tuple[str, str] | None, limit: int,
         statement = statement.where(M.Person.moved_away_on.is_not(None), M.Person.died_on.is_(None))
     elif status == "deceased":
         statement = statement.where(M.Person.died_on.is_not(None))
-    if after is not None:
-        statement = statement.where(or_(M.Person.sort_key > after[0],
-                                        and_(M.Person.sort_key == after[0], M.Person.id > after[1])))
-    statement = statement.order_by(M.Person.sort_key, M.Person.id).limit(limit)
-    return [to_entity(r) for r in session.execute(statement).scalars()]
+    return statement
 
 
 def unit_names(session: Session) -> dict[str, str]:

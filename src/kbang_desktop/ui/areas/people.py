@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from kbang_desktop.core.dates import parse_birth, validate_birth
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.text import fold
-from kbang_desktop.i18n import N_, _
+from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.services.people import HEAD
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask
@@ -350,7 +350,8 @@ class PeopleArea(Area):
         layout.addLayout(bar)
         self.count = QLabel("")
         self.model = PagedModel(PERSON_COLUMNS, self.tasks, self)
-        self.model.loaded.connect(lambda n: self.count.setText(_("Đang hiện {n} người").format(n=n)))
+        self.total: int | None = None  # people the filters select (the list loads them page by page)
+        self.model.loaded.connect(lambda _n: self.show_count())
         self.view = table(self.model, "people")
         self.view.doubleClicked.connect(lambda index: self.edit_person(index.row()))
         layout.addWidget(self.view, 1)
@@ -426,6 +427,29 @@ class PeopleArea(Area):
         else:
             self.model.reload(lambda after, limit: services.persons.page(
                 (after.sort_key, after.id) if after is not None else None, limit, commune_id, village_id, status))
+        self.total = None
+
+        def counted(total: int, asked: tuple = (text, commune_id, village_id, status)) -> None:
+            if asked == (self.search.text().strip(), self.commune.currentData(), self.village.currentData(),
+                         self.status.currentData()):  # not a count for filters changed since
+                self.total = total
+                self.show_count()
+
+        if not text:
+            self.tasks.run(lambda: services.persons.count(commune_id, village_id, status), counted)
+
+    def show_count(self) -> None:
+        """"500 / 2.314 người": shown so far and how many the filters select; a search says its limit."""
+        shown = len(self.model.rows)
+        if self.search.text().strip():
+            text = _("Tìm thấy {n} người").format(n=format_number(shown))
+            if shown >= SEARCH_LIMIT:
+                text += " " + _("(chỉ hiện {n} người đầu tiên; gõ thêm để thu hẹp)").format(n=format_number(SEARCH_LIMIT))
+        elif self.total is None:
+            text = _("{shown} người").format(shown=format_number(shown))
+        else:
+            text = _("{shown} / {total} người").format(shown=format_number(shown), total=format_number(self.total))
+        self.count.setText(text)
 
     def default_commune_id(self) -> str | None:
         return self.window_.office.unit_id or self.commune.currentData()
