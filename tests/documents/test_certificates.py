@@ -229,3 +229,17 @@ def test_a_preview_draws_the_same_pages_and_records_nothing(services, tmp_path):
     assert printed.serials == preview.serials and printed.reprints == 0
     assert [flat(t) for t in pdf_pages(tmp_path / "xem.pdf")][0].split("Mã xác minh")[0] == \
         [flat(t) for t in pdf_pages(tmp_path / "in.pdf")][0].split("Mã xác minh")[0]
+
+
+def test_the_preview_shows_the_code_and_serial_that_print(services):
+    decision = issued_decision(services)
+
+    def drawn(sheets):
+        return [(s.serial, s.code, s.record) for s in sheets]
+
+    preview = services.certificates.print_decision(decision.id, drawn, record=False)
+    assert services.certificates.for_decision(decision.id) == []  # a preview records nothing
+    printed = services.certificates.print_decision(decision.id, drawn)
+    assert [p[:2] for p in printed] == [p[:2] for p in preview] and len({p[1] for p in printed}) == 3
+    assert [c.verification_code for c in services.certificates.for_decision(decision.id)] == [p[1] for p in printed]
+    assert services.certificates.verify(printed[0][2]).genuine

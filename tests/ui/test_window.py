@@ -127,8 +127,14 @@ def test_certificates_preview_then_save_records_the_print(qtbot, window, service
     press(area.save_button)
     qtbot.waitUntil(lambda: (tmp_path / "giay.pdf").exists() and not window.tasks.busy(), timeout=TIMEOUT)
     assert [c.serial for c in services.certificates.for_decision(decision.id)] == [1, 2, 3]
+    assert "Đã ghi nhận lần in: 3 giấy, số vào sổ 1–3." in area.message.text()
+    area.what.setCurrentIndex(1)  # the annex, then the certificates again: they were printed
+    qtbot.waitUntil(lambda: area.message.text().endswith("đúng như khi in.") and not window.tasks.busy(), timeout=TIMEOUT)
+    area.what.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: "Đã in 3 giấy" in area.message.text(), timeout=TIMEOUT)
     area.what.setCurrentIndex(1)  # the annex
     qtbot.waitUntil(lambda: area.document.pageCount() == 1 and not window.tasks.busy(), timeout=TIMEOUT)
+    assert area.message.text() == "Bản xem trước: 1 trang, đúng như khi in."
 
 
 def test_a_viewer_cannot_save(qtbot, services):

@@ -15,8 +15,8 @@ it offline; a PC that also holds the certificate compares it with its record.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,8 +47,13 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud 
 T = TypeVar("T")
 
 
-def new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+def code_for(keys: K.SiteKeys, entry_id: str) -> str:
+    """The verification code of an entry's certificate: the same for the preview as for the print
+    (a random code made again at each drawing differed between the two), yet unguessable by anyone
+    without this PC's key (Ed25519 signatures are deterministic: the signature of the entry's id,
+    hashed, picks the letters; 256 is a multiple of the alphabet's 32)."""
+    signature = keys.signing.sign(b"kbang certificate code\x00" + entry_id.encode("utf-8")).signature
+    raw = "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)] for byte in hashlib.sha256(signature).digest()[:12])
     return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
 
 
@@ -242,7 +247,7 @@ class CertificateService:
                 if certificate is None:
                     certificate = repo.add(E.Certificate, id=new_id(), entry_id=entry.id, office_id=office_id,
                                            year=year, serial=next_serial, issued_on=decision.decided_on,
-                                           verification_code=new_code())
+                                           verification_code=code_for(keys, entry.id))
                     next_serial += 1
                 repo.add(E.CertificatePrint, id=new_id(), certificate_id=certificate.id, printed_at=now,
                          reprint=reprint, reason=nfc(reason) if reprint else "")

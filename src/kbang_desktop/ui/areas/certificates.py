@@ -138,16 +138,40 @@ class CertificatesArea(Area):
         self.counter += 1
         path = self.folder / f"xem-truoc-{self.counter}.pdf"
         self.message.setText(_("Đang dựng bản xem trước..."))
+        draw, services = self._draw(path, record=False), self.services
 
-        def shown(_result: Any) -> None:
+        def work() -> tuple[Any, int]:
+            return draw(), len(services.certificates.for_decision(decision.id))
+
+        def shown(found: tuple[Any, int]) -> None:
             self.preview_path = path
             self.document.load(str(path))
-            self.message.setText(_("Bản xem trước: {pages} trang, đúng như khi in. Chưa ghi nhận lần in nào.").format(
-                pages=self.document.pageCount()))
+            self.message.setText(self.preview_words(self.document.pageCount(), found[1]))
             self.save_button.setEnabled(self.can_write)
             self.print_button.setEnabled(self.can_write)
 
-        self.tasks.run(self._draw(path, record=False), shown, _("Đang dựng bản xem trước..."))
+        self.tasks.run(work, shown, _("Đang dựng bản xem trước..."))
+
+    def preview_words(self, pages: int, printed: int) -> str:
+        """What the preview is, and whether this decision's certificates were printed already."""
+        if self.what.currentData() == "annex":
+            return _("Bản xem trước: {pages} trang, đúng như khi in.").format(pages=pages)
+        if printed:
+            return _("Bản xem trước: {pages} trang, đúng như khi in. Đã in {n} giấy của quyết định này; "
+                     "in nữa sẽ ghi là in lại.").format(pages=pages, n=printed)
+        return _("Bản xem trước: {pages} trang, đúng như khi in. Chưa ghi nhận lần in nào.").format(pages=pages)
+
+    def recorded_words(self, result: Any) -> str:
+        """After a print or a save: what the print log now holds."""
+        serials = getattr(result, "serials", None)
+        if not serials:
+            return ""
+        first, last = min(serials), max(serials)
+        numbers = str(first) if first == last else f"{first}–{last}"
+        text = _("Đã ghi nhận lần in: {n} giấy, số vào sổ {numbers}.").format(n=len(serials), numbers=numbers)
+        if result.reprints:
+            text += " " + _("{n} giấy là in lại.").format(n=result.reprints)
+        return text
 
     def _reason(self) -> str | None:
         decision = self.selected()
@@ -172,7 +196,8 @@ class CertificatesArea(Area):
 
         def saved(result: Any) -> None:
             self.window_.statusBar().showMessage(_("Đã lưu {path}.").format(path=target), 8000)
-            self.message.setText(_("Đã lưu {path}.").format(path=target))
+            self.message.setText(" ".join(filter(None, (_("Đã lưu {path}.").format(path=target),
+                                                        self.recorded_words(result)))))
 
         self.tasks.run(self._draw(target, record=True, reason=reason), saved, _("Đang lưu PDF..."))
 
@@ -193,16 +218,17 @@ class CertificatesArea(Area):
         path = self.folder / f"in-{self.counter}.pdf"
         draw = self._draw(path, record=True, reason=reason)
 
-        def work(token: CancelToken) -> int:
-            draw()
+        def work(token: CancelToken) -> tuple[int, Any]:
+            result = draw()
             token.check()
-            return print_pdf(path, printer, lambda: token.cancelled, token.report)
+            return print_pdf(path, printer, lambda: token.cancelled, token.report), result
 
-        def sent(pages: int) -> None:
+        def sent(found: tuple[int, Any]) -> None:
+            pages, result = found
             path.unlink(missing_ok=True)
             text = _("Đã gửi {pages} trang tới máy in.").format(pages=pages)
             self.window_.statusBar().showMessage(text, 8000)
-            self.message.setText(text)
+            self.message.setText(" ".join(filter(None, (text, self.recorded_words(result)))))
 
         self.tasks.run(work, sent, _("Đang in..."))
 
