@@ -161,6 +161,14 @@ def test_reports_and_excel_import_through_the_window(qtbot, window, services, tm
     files(monkeypatch, save=tmp_path / "bao-cao.xlsx", open_=tmp_path / "ds.xlsx")
     press(reports.save_button)
     qtbot.waitUntil(lambda: (tmp_path / "bao-cao.xlsx").exists() and not window.tasks.busy(), timeout=TIMEOUT)
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))  # a PC without a viewer
+    reports.open_after = True
+    reports.format.setCurrentIndex(0)
+    files(monkeypatch, save=tmp_path / "bao-cao.pdf")
+    press(reports.save_button)
+    qtbot.waitUntil(lambda: "chưa có chương trình mở được tệp PDF" in reports.message.text(), timeout=TIMEOUT)
     book = Workbook()
     sheet = book.active
     sheet.append(["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Làng"])

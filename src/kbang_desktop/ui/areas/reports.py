@@ -106,7 +106,9 @@ class ReportsArea(Area):
 
         def done(_pages: int) -> None:
             self.message.setText(_("Đã lưu {path}.").format(path=target))
-            if self.open_after:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+            if self.open_after and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+                self.message.setText(_("Đã lưu {path}, nhưng máy này chưa có chương trình mở được tệp {kind}. "
+                                       "Hãy cài một chương trình đọc tệp {kind}, hoặc mở tệp từ thư mục đó.").format(
+                    path=target, kind=fmt.upper()))
 
         self.tasks.run(work, done, _("Đang lập báo cáo..."))
