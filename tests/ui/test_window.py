@@ -327,6 +327,8 @@ def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, serv
     press(area.enrol_button)
     qtbot.waitUntil(lambda: area.grid.rowCount() == 1, timeout=TIMEOUT)
     assert area.grid.columnCount() == 2 + 6  # terms 1 to 3, two subjects each
+    area.grid.horizontalScrollBar().setValue(area.grid.horizontalScrollBar().maximum())
+    assert area.grid.verticalHeaderItem(0).text() == "Đinh Thị Bŏk" and area.grid.verticalHeader().isVisible()
     for _enrolment, _term, _subject, combo, _held in area.cells:
         combo.setCurrentIndex(combo.findData("hoan_thanh"))
     assert area.has_unsaved()

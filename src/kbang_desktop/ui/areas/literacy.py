@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -251,6 +252,7 @@ class LiteracyArea(Area):
                     name=person.full_name, date=enrolment.left_on.strftime("%d/%m/%Y") if enrolment.left_on else "",
                     reason=enrolment.drop_reason))
             self.grid.setItem(row, 0, name)
+            self.grid.setVerticalHeaderItem(row, QTableWidgetItem(name.text()))  # in view however far it scrolls
             self.grid.setItem(row, 1, QTableWidgetItem(_(LEVELS[person.literacy_level])))
             for column, (term, subject, _label) in enumerate(columns, 2):
                 combo = QComboBox()
@@ -261,6 +263,8 @@ class LiteracyArea(Area):
                 combo.setEnabled(self.can_write and enrolment.status != "dropped")
                 self.grid.setCellWidget(row, column, combo)
                 self.cells.append((enrolment.id, term, subject, combo, held))
+        self.grid.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.grid.setColumnHidden(0, True)  # the name is the row's header: it stays while the terms scroll by
         self.grid.resizeColumnsToContents()
         for button in (self.edit_class_button, self.enrol_button, self.drop_button, self.save_button):
             button.setEnabled(self.can_write)
