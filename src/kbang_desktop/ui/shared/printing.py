@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
@@ -28,6 +28,28 @@ def page_layout(size_pt: QSizeF) -> QPageLayout:
     landscape = size_pt.width() > size_pt.height()
     return QPageLayout(paper, QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait,
                        QMarginsF(0, 0, 0, 0))
+
+
+# Rows of the page's picture handed to the printer at a time. Each QPainter.drawImage holds Python's
+# GIL for as long as it works (a whole 300-dpi page: about 0.3 s into Qt's PDF engine), which would
+# freeze the window although the printing runs in another thread; a strip takes about 30 ms.
+STRIP_ROWS = 256
+
+
+def draw_in_strips(painter: QPainter, image: QImage, target: QRectF, cancelled: Callable[[], bool]) -> None:
+    """`image` (the rendered page, transparent where nothing is drawn) drawn on white paper over
+    `target`, STRIP_ROWS rows at a time (the strips meet exactly; no alpha channel is sent along)."""
+    scale = target.height() / image.height()
+    for top in range(0, image.height(), STRIP_ROWS):
+        rows = min(STRIP_ROWS, image.height() - top)
+        strip = QImage(image.width(), rows, QImage.Format.Format_RGB32)
+        strip.fill(0xFFFFFF)
+        paper = QPainter(strip)
+        paper.drawImage(0, 0, image, 0, top, image.width(), rows)
+        paper.end()
+        painter.drawImage(QRectF(target.x(), target.y() + top * scale, target.width(), rows * scale), strip)
+        if cancelled():
+            return
 
 
 def prepare(printer: QPrinter, first_page_pt: QSizeF) -> None:
@@ -66,7 +88,7 @@ def print_pdf(path: Path, printer: QPrinter, cancelled: Callable[[], bool] = lam
             picture = min(1.0, dpi / printer.resolution()) * scale
             image = document.render(page, QSize(round(size.width() * picture), round(size.height() * picture)))
             corner = QPointF((area.width() - target.width()) / 2, (area.height() - target.height()) / 2)
-            painter.drawImage(QRectF(corner, target), image)
+            draw_in_strips(painter, image, QRectF(corner, target), cancelled)
             del image
             printed += 1
             progress(printed, total)
