@@ -124,8 +124,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     db = work / f"print-{args.certificates}.db"
     if args.side:
-        print(json.dumps(side(db, work, args.side)))
-        return
+        print(json.dumps(side(db, work, args.side)), flush=True)
+        os._exit(0)  # PySide can abort while tearing down at exit ("deallocating None"); the figures are out
     if not db.exists():
         start = time.perf_counter()
         build(db, args.certificates)
