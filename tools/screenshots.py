@@ -30,6 +30,10 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from PySide6.QtCore import QSettings
 
+    from kbang_desktop.ui.startup import install_qt_translations
+
+    install_qt_translations(app, lang)  # Qt's own dialogs in the same language as the window
+
     # Fresh settings, not this user's: the pictures show what a new installation shows.
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp(prefix="kbang-shots-"))
@@ -78,10 +82,49 @@ def main() -> int:
         if name == "trung-tam" and area.centres.rowCount():
             area.centre_view.selectRow(0)
             settle()
+        if name == "nhat-ky":  # the log, as sentences, since the demo data was made
+            from PySide6.QtCore import QDate
+
+            area.tabs.setCurrentIndex(1)
+            area.since.setDate(QDate(2020, 1, 1))
+            settle()
         window.grab().save(str(OUT / f"{number + 1:02d}-{name}.png"))
         print(OUT / f"{number + 1:02d}-{name}.png")
+    qt_dialogs(window)
     window.tasks.wait()
     return 0
+
+
+def qt_dialogs(window) -> None:
+    """Qt's own dialogs as the window shows them: printing a certificate (A4 landscape), saving a PDF."""
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog
+
+    from kbang_desktop.ui.shared.printing import prepare
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    prepare(printer, QSizeF(841.9, 595.3))
+    printing = QPrintDialog(printer, window)
+    printing.show()
+    for button in printing.findChildren(QAbstractButton):
+        if ">>" in button.text():
+            button.click()  # the options too
+    for _ in range(10):
+        QApplication.processEvents()
+    printing.grab().save(str(OUT / "13-hop-thoai-in.png"))
+    printing.close()
+    saving = QFileDialog(window, "Lưu PDF", str(Path.home()), "PDF (*.pdf)")
+    saving.setOption(QFileDialog.Option.DontUseNativeDialog)
+    saving.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    saving.selectFile("Giấy công nhận QĐ 15-QĐ-UBND.pdf")
+    saving.resize(800, 480)
+    saving.show()
+    for _ in range(10):
+        QApplication.processEvents()
+    saving.grab().save(str(OUT / "14-luu-tep.png"))
+    saving.close()
+    print(OUT / "13-hop-thoai-in.png", OUT / "14-luu-tep.png")
 
 
 if __name__ == "__main__":

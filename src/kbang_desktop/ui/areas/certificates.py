@@ -56,6 +56,7 @@ class CertificatesArea(Area):
         self.what.currentIndexChanged.connect(lambda _i: self.preview())
         self.template = QComboBox()
         self.template.setObjectName("template")
+        self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Khổ A4, in ngang" whole
         self.template.currentIndexChanged.connect(lambda _i: self.preview())
         options.addWidget(self.what)
         options.addWidget(self.template)

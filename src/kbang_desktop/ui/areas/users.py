@@ -96,7 +96,7 @@ class AuditArea(Area):
         self.chain = QLabel("")
         self.chain.setObjectName("chain")
         box.addWidget(self.chain)
-        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at, width=20), Col(N_("Người làm"), lambda e: audit_actor(e.actor)),
+        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at, width=20), Col(N_("Người làm"), lambda e: audit_actor(e.actor), width=26),
                                  Col(N_("Việc"), lambda e: audit_action(e.action), width=36),
                                  Col(N_("Loại"), lambda e: record_kind(e.record_type)),
                                  Col(N_("Bản ghi"), lambda e: e.record_id[:8])), (), self)

@@ -61,6 +61,7 @@ RECORD_KINDS = {
     "decision": N_("Quyết định công nhận"), "decision_entry": N_("Người, đơn vị trong quyết định"), "certificate": N_("Giấy công nhận"),
     "certificate_print": N_("Lần in giấy công nhận"), "app_user": N_("Người dùng"), "peer": N_("Đơn vị trao đổi"),
     "peer_site": N_("Máy của đơn vị trao đổi"), "conflict": N_("Xung đột dữ liệu"), "bundle_ledger": N_("Gói đồng bộ"),
+    "bulk": N_("Nhiều bản ghi một lúc"),
 }
 
 
