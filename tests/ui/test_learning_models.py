@@ -8,10 +8,10 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from tests.ui import test_window
-from tests.ui.helpers import TIMEOUT, choose, click_row, press, save
+from tests.ui.helpers import TIMEOUT, button_named, choose, click_row, press, save
 
 window = test_window.window  # the fixture: the main window of the `services` commune
 
@@ -185,3 +185,150 @@ def test_cancel_registers_nobody(qtbot, window, services, answer):
     press(area.register_button)
     idle(qtbot, window)
     assert services.models.registrations(2026) == [] and area.registrations.rowCount() == 0
+
+
+FULL = {"1.1": 15, "1.2": 10, "1.3": 5, "2.1": 10, "2.2": 10, "2.3": 10, "3.1": 10, "3.2": 10, "4.1": 10, "4.2": 10}
+
+
+def registered_households(services, year=2026):
+    from datetime import date
+
+    heads = fresh_commune(services)
+    households = {h.head_person_id: h for h in services.households.list(services.units.find_commune("Kông Bơ La").id)}
+    return [services.models.register(year, "household", households[head.id].id, date(year, 1, 10)) for head in heads]
+
+
+def type_points(qtbot, field, text: str) -> None:
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def test_the_evaluation_form_refuses_above_the_maximum_names_the_failing_item_and_reopens_saved(
+        qtbot, window, services, answer):
+    registered_households(services)
+    area = open_models(qtbot, window)
+    qtbot.waitUntil(lambda: area.registrations.rowCount() == 3, timeout=TIMEOUT)
+    assert "3 đăng ký: 0 đạt, 0 không đạt, 3 chưa đánh giá" in area.counts.text()
+    names = [r.name for r in area.registrations.rows]
+    row = names.index("Hộ ông/bà Đinh Văn Hmưk")
+    click_row(area.registration_view, row)
+    seen = {}
+
+    def first(dialog):
+        assert "MẪU" in dialog.findChild(QLabel, "template_warning").text()
+        assert dialog.findChild(QLabel, "problem_1.3") is not None
+        limits = [w.text() for w in dialog.findChildren(QLabel) if w.text().startswith("/ ")]
+        assert "/ 15 điểm" in limits and "/ 5 điểm" in limits  # each item's maximum beside its field
+        for code, points in FULL.items():
+            type_points(qtbot, dialog.points[code], str(points))
+        assert dialog.total.text().startswith("<b>Tổng điểm: 100/100 - Đạt")
+        type_points(qtbot, dialog.points["1.3"], "10")  # above its maximum of 5: refused as typed
+        assert dialog.points["1.3"].text() == "10"  # not turned into "1,0"
+        assert dialog.problems["1.3"].text() == "Tối đa 5 điểm" and not dialog.save_button.isEnabled()
+        type_points(qtbot, dialog.points["1.3"], "4,5")
+        type_points(qtbot, dialog.points["1.1"], "14")
+        assert dialog.problems["1.3"].text() == "" and dialog.save_button.isEnabled()
+        seen["total"], seen["reasons"] = dialog.total.text(), dialog.reasons.text()
+        assert dialog.subtotals["1"].text() == "28,5/30 điểm (tối thiểu 15)"
+        save(dialog)
+
+    answer(first)
+    press(area.evaluate_button)
+    qtbot.waitUntil(lambda: any(r.latest for r in area.registrations.rows) and not window.tasks.busy(), timeout=TIMEOUT)
+    assert "Tổng điểm: 98,5/100 - Không đạt" in seen["total"] and "(điểm đạt: 80)" in seen["total"]
+    assert "Nội dung bắt buộc 1.1" in seen["reasons"] and "(14/15 điểm)" in seen["reasons"]
+    evaluated = next(r for r in area.registrations.rows if r.latest)
+    index = area.registrations.rows.index(evaluated)
+    assert area.registrations.index(index, 3).data() == "98,5"
+    result = area.registrations.index(index, 4).data()
+    assert result.startswith("Không đạt: Nội dung bắt buộc 1.1 \"Trẻ em trong độ tuổi đi học")
+    assert ".;" not in result and "98,5 điểm" in area.message.text()
+
+    click_row(area.registration_view, index)
+
+    def reopen(dialog):
+        assert dialog.points["1.1"].text() == "14" and dialog.points["1.3"].text() == "4,5"  # the saved scores
+        assert dialog.points["4.2"].text() == "10"
+        type_points(qtbot, dialog.points["1.1"], "15")
+        seen["again"], seen["reasons"] = dialog.total.text(), dialog.reasons.text()
+        save(dialog)
+
+    answer(reopen)
+    press(area.evaluate_button)
+    qtbot.waitUntil(lambda: any(r.latest and r.latest.passed for r in area.registrations.rows)
+                    and not window.tasks.busy(), timeout=TIMEOUT)
+    assert "Tổng điểm: 99,5/100 - Đạt" in seen["again"] and seen["reasons"] == ""
+    assert area.registrations.index(index, 4).data() == "Đạt"
+    assert "1 đạt, 0 không đạt, 2 chưa đánh giá" in area.counts.text()
+
+
+def evaluated(services, registrations, failing=()):
+    from datetime import date
+
+    for registration in registrations:
+        scores = dict(FULL, **({"1.1": 10} if registration.id in failing else {}))
+        services.models.evaluate(registration.id, scores, date(2026, 11, 20))
+
+
+def test_a_decision_from_many_passed_registrations_its_list_and_issue_after_a_question(
+        qtbot, window, services, answer):
+    registrations = registered_households(services)
+    evaluated(services, registrations, failing={registrations[1].id})  # required item 1.1 at 10 of 15
+    area = open_models(qtbot, window)
+    qtbot.waitUntil(lambda: area.registrations.rowCount() == 3, timeout=TIMEOUT)
+    failed_name = next(r.name for r in area.registrations.rows if not r.latest.passed)
+    assert failed_name == "Hộ ông/bà Rơ Châm Hlim"
+
+    def decision(dialog):
+        choose(dialog.kind, "Gia đình học tập")
+        dialog.number.setText("15/QĐ-UBND")
+        dialog.signer.setText("Nguyễn Văn Hùng")
+        save(dialog)
+
+    answer(decision)
+    press(area.new_button)
+    qtbot.waitUntil(lambda: area.decision() is not None and not window.tasks.busy(), timeout=TIMEOUT)
+    assert area.decision().number == "15/QĐ-UBND"  # the new draft is the one selected
+    assert "15/QĐ-UBND" in area.entries_title.text() and area.entries.rowCount() == 0
+    for row in range(3):  # Ctrl+click: all three at once
+        click_row(area.registration_view, row, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert len(area.chosen_rows()) == 3
+    press(area.add_button)
+    qtbot.waitUntil(lambda: area.entries.rowCount() == 2 and not window.tasks.busy(), timeout=TIMEOUT)
+    assert area.decision().number == "15/QĐ-UBND"  # still selected after the list reloaded
+    assert "Đã đưa 2 vào quyết định 15/QĐ-UBND" in area.message.text()
+    assert f"{failed_name}: Chỉ công nhận được khi lần đánh giá gần nhất đạt." in area.message.text()
+    assert failed_name not in [e.display_name for e in area.entries.rows]
+    asked = {}
+
+    def question(answer_text):
+        def respond(box):
+            asked["text"] = box.text()
+            press(button_named(box, answer_text))
+        return respond
+
+    answer(question("Hủy"))
+    press(area.issue_button)
+    idle(qtbot, window)
+    assert "15/QĐ-UBND" in asked["text"] and "2 hộ gia đình" in asked["text"]
+    assert services.models.decisions(2026)[0][0].status == "draft"  # "Hủy" issues nothing
+    answer(question("Ban hành"))
+    press(area.issue_button)
+    qtbot.waitUntil(lambda: area.decision() is not None and area.decision().status == "issued", timeout=TIMEOUT)
+    assert not area.add_button.isEnabled() and not area.issue_button.isEnabled()
+
+
+def test_demo_registrations_say_why_they_did_not_pass(qtbot, window, services):
+    from kbang_desktop.services.demo import DemoService
+
+    DemoService(services.ctx).generate(communes=1, people_per_commune=300, seed=5)
+    area = window.areas[MODELS]
+    window.show_area(MODELS)
+    assert area.year.value() == 2026  # the demo's year still to be decided
+    qtbot.waitUntil(lambda: area.registrations.rowCount() > 0 and not window.tasks.busy(), timeout=TIMEOUT)
+    failed = [i for i, r in enumerate(area.registrations.rows) if r.latest and not r.latest.passed]
+    assert failed
+    for i in failed:
+        text = area.registrations.index(i, 4).data()
+        assert text.startswith("Không đạt: ") and len(text) > len("Không đạt: ") + 10 and ".;" not in text
+    assert all("." not in area.registrations.index(i, 3).data() for i in range(area.registrations.rowCount()))

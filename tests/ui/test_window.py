@@ -351,8 +351,8 @@ def test_evaluate_issue_and_save_certificates(qtbot, window, services, tmp_path,
     seen = {}
 
     def fill(dialog):
-        for spin in dialog.points.values():
-            spin.setValue(spin.maximum())
+        for code, field in dialog.points.items():
+            field.setText(str(dialog.definition.items()[code].max_points))
         seen["total"] = dialog.total.text()
         save(dialog)
 
@@ -379,6 +379,7 @@ def test_evaluate_issue_and_save_certificates(qtbot, window, services, tmp_path,
     press(area.add_button)
     qtbot.waitUntil(lambda: area.decisions.rowCount() == 1 and area.decisions.rows[0][1] == 1, timeout=TIMEOUT)
     click_row(area.decision_view, 0)
+    answer(lambda box: press(next(b for b in box.buttons() if b.text() == "Ban hành")))
     press(area.issue_button)
     qtbot.waitUntil(lambda: area.decisions.rows and area.decisions.rows[0][0].status == "issued", timeout=TIMEOUT)
     certificates = window.areas[5]

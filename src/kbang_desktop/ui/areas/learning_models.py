@@ -6,20 +6,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,7 +33,7 @@ from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.shared.area import Area
-from kbang_desktop.ui.shared.dialogs import Dialog, ask_text, tell
+from kbang_desktop.ui.shared.dialogs import Dialog, ask, ask_text, tell
 from kbang_desktop.ui.shared.tables import Col, ListModel, table
 from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS
@@ -41,6 +43,9 @@ ORGANISATION_KINDS = (("school", N_("Trường học")), ("office", N_("Cơ quan
 # What one subject of each kind is called in counts ("12 hộ gia đình").
 SUBJECT_WORDS = {"household": N_("hộ gia đình"), "clan": N_("dòng họ"), "village": N_("thôn, làng"),
                  "organisation": N_("đơn vị"), "citizen": N_("người")}
+
+# The second column of the list of candidates, per kind (none for villages and clans).
+DETAIL_WORDS = {"household": N_("Số hộ"), "citizen": N_("Năm sinh"), "organisation": N_("Loại đơn vị")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,7 @@ class RegisterDialog(Dialog):
         top.addRow(_("Tìm"), self.search)
         top.addRow(_("Ngày đăng ký"), self.registered_on)
         layout.addLayout(top)
-        self.model = CandidateModel((Col(N_("Tên"), lambda c: c.name, width=30), Col(N_("Chi tiết"), lambda c: c.detail),
+        self.model = CandidateModel((Col(N_("Tên"), lambda c: c.name, width=30), Col(N_("Số hộ"), lambda c: c.detail),
                                      Col(N_("Thôn/Làng"), lambda c: c.village, width=18),
                                      Col(N_("Năm nay"), lambda c: _("Đã đăng ký") if c.registered else "")), (), self)
         self.list = table(self.model, "register_candidates")
@@ -177,6 +182,12 @@ class RegisterDialog(Dialog):
         self.add_subject.setVisible(kind in ("clan", "organisation"))
         self.add_subject.setEnabled(self.area.can_write)
         self.village.setEnabled(kind in ("household", "citizen"))
+        detail = DETAIL_WORDS.get(kind)
+        self.list.setColumnHidden(1, detail is None)
+        self.list.setColumnHidden(2, kind not in ("household", "citizen"))
+        if detail is not None:
+            self.model.columns[1] = Col(detail, lambda c: c.detail)
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
 
         def fill(found: list[Candidate]) -> None:
             if kind != self.chosen_kind:
@@ -258,35 +269,120 @@ def register_chosen(services: Any, year: int, kind: str, chosen: list[Candidate]
     return done, refused
 
 
-class EvaluationDialog(Dialog):
-    """The criteria set as a checklist with points; total and result worked out as the user types."""
+# --- scores ------------------------------------------------------------------------
 
-    def __init__(self, parent: QWidget, criteria: Any, name: str) -> None:
+def points_text(value: Decimal | str | None) -> str:
+    """Points the Vietnamese way: 99,5 (a comma, as the fields show them); "" for none."""
+    if value is None or value == "":
+        return ""
+    return format_number(Decimal(str(value)))
+
+
+def read_points(text: str, maximum: Decimal) -> tuple[Decimal | None, str]:
+    """The points typed in a field (9,5 or 9.5; empty = 0) and what is wrong with them, if anything."""
+    text = text.strip().replace(" ", "")
+    if not text:
+        return Decimal(0), ""
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None, _("Không phải là số")
+    if not value.is_finite() or value < 0:
+        return None, _("Không phải là số")
+    if value > maximum:
+        return None, _("Tối đa {max} điểm").format(max=points_text(maximum))
+    if value != value.quantize(Decimal("0.01")):
+        return None, _("Ghi tối đa hai chữ số sau dấu phẩy")
+    return value, ""
+
+
+def explain(definition: Any, points: dict[str, Decimal]) -> list[str]:
+    """Why a score does not pass, naming the criterion or the item (empty when it passes). The rule is
+    core.scoring.score(); this says which part of it failed, in the user's words."""
+    result = score(definition, points)
+    if result.passed:
+        return []
+    reasons = []
+    if result.total < definition.min_total:
+        reasons.append(_("Tổng điểm {total} thấp hơn điểm đạt {min}.").format(
+            total=points_text(result.total), min=points_text(definition.min_total)))
+    for criterion in definition.criteria:
+        got = result.per_criterion[criterion.code]
+        if got < criterion.min_points:
+            reasons.append(_("Tiêu chí {code} \"{title}\" được {points} điểm, dưới mức tối thiểu {min}.").format(
+                code=criterion.code, title=criterion.title, points=points_text(got), min=points_text(criterion.min_points)))
+        for item in criterion.items:
+            if item.required and points.get(item.code, Decimal(0)) < item.max_points:
+                reasons.append(_("Nội dung bắt buộc {code} \"{title}\" chưa đạt ({points}/{max} điểm).").format(
+                    code=item.code, title=item.title, points=points_text(points.get(item.code, Decimal(0))),
+                    max=points_text(item.max_points)))
+    return reasons or [_(r) for r in result.reasons]
+
+
+class EvaluationDialog(Dialog):
+    """The criteria set as a checklist: each item's field with its maximum beside it, the points typed
+    refused at once when they are not a number or above the maximum (Save waits), the total, the
+    result and what fails (naming the item) worked out as the user types. Opens on the saved scores."""
+
+    def __init__(self, parent: QWidget, criteria: Any, name: str, saved: dict[str, str] | None = None,
+                 evaluated_on: date | None = None) -> None:
         super().__init__(parent, _("Đánh giá: {name}").format(name=name), form=False)
         self.definition = parse_definition(json.loads(criteria.definition))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{criteria.name}</b>"))
+        heading = QLabel(f"<b>{name}</b><br>{criteria.name}")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         if criteria.is_template:
             warning = QLabel(_("Bộ tiêu chí này là MẪU cần đối chiếu với tiêu chí chính thức hiện hành."))
+            warning.setObjectName("template_warning")
             warning.setStyleSheet("color: #8a5a00")
+            warning.setWordWrap(True)
             layout.addWidget(warning)
+        top = QFormLayout()
+        self.evaluated_on = date_edit(evaluated_on or date.today(), "evaluated_on")
+        self.self_assessment = QCheckBox(_("Đây là kết quả tự đánh giá"))
+        self.self_assessment.setObjectName("self_assessment")
+        top.addRow(_("Ngày đánh giá"), self.evaluated_on)
+        top.addRow("", self.self_assessment)
+        layout.addLayout(top)
         body = QWidget()
-        form = QFormLayout(body)
-        self.points: dict[str, QDoubleSpinBox] = {}
+        grid = QGridLayout(body)
+        grid.setColumnStretch(0, 1)
+        self.points: dict[str, QLineEdit] = {}
+        self.problems: dict[str, QLabel] = {}
+        self.subtotals: dict[str, QLabel] = {}
+        saved = saved or {}
+        row = 0
         for criterion in self.definition.criteria:
-            limit = _("tối đa {n} điểm").format(n=criterion.max_points)
-            form.addRow(QLabel(f"<b>{criterion.code}. {criterion.title}</b> ({limit})"))
+            title = QLabel(f"<b>{criterion.code}. {criterion.title}</b>")
+            title.setWordWrap(True)
+            grid.addWidget(title, row, 0)
+            subtotal = QLabel("")
+            subtotal.setObjectName(f"criterion_{criterion.code}")
+            grid.addWidget(subtotal, row, 1, 1, 3)
+            self.subtotals[criterion.code] = subtotal
+            row += 1
             for item in criterion.items:
-                spin = QDoubleSpinBox()
-                spin.setObjectName(f"item_{item.code}")
-                spin.setDecimals(1)
-                spin.setRange(0, float(item.max_points))
-                spin.setSingleStep(0.5)
-                spin.valueChanged.connect(self.update_total)
-                label = QLabel(f"{item.code} {item.title}" + (" *" if item.required else ""))
+                label = QLabel(f"{item.code} {item.title}" + (" " + _("(bắt buộc đủ điểm)") if item.required else ""))
                 label.setWordWrap(True)
-                form.addRow(label, spin)
-                self.points[item.code] = spin
+                field = QLineEdit(points_text(saved.get(item.code)))
+                field.setObjectName(f"item_{item.code}")
+                field.setPlaceholderText("0")
+                field.setMaximumWidth(field.fontMetrics().horizontalAdvance("0000000"))
+                field.setAlignment(Qt.AlignmentFlag.AlignRight)
+                field.textChanged.connect(lambda _t: self.update_total())
+                label.setBuddy(field)
+                limit = QLabel(_("/ {max} điểm").format(max=points_text(item.max_points)))
+                problem = QLabel("")
+                problem.setObjectName(f"problem_{item.code}")
+                problem.setStyleSheet("color: #b00020")
+                grid.addWidget(label, row, 0)
+                grid.addWidget(field, row, 1)
+                grid.addWidget(limit, row, 2)
+                grid.addWidget(problem, row, 3)
+                self.points[item.code] = field
+                self.problems[item.code] = problem
+                row += 1
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -294,24 +390,106 @@ class EvaluationDialog(Dialog):
         self.total = QLabel("")
         self.total.setObjectName("total")
         layout.addWidget(self.total)
+        self.reasons = QLabel("")
+        self.reasons.setObjectName("reasons")
+        self.reasons.setWordWrap(True)
+        layout.addWidget(self.reasons)
+        self.notes = QLineEdit()
+        self.notes.setObjectName("notes")
+        self.notes.setPlaceholderText(_("Ghi chú (không bắt buộc)"))
+        layout.addWidget(self.notes)
         self.add_buttons(_("Lưu đánh giá"), layout=layout)
-        self.resize(720, 640)
+        self.resize(820, 680)
         self.update_total()
 
-    def scores(self) -> dict[str, Decimal]:
-        return {code: Decimal(str(spin.value())) for code, spin in self.points.items()}
+    def scores(self) -> dict[str, Decimal] | None:
+        """The points of every item, or None while a field holds something that is not allowed."""
+        items = self.definition.items()
+        found: dict[str, Decimal] = {}
+        for code, field in self.points.items():
+            value, _problem = read_points(field.text(), items[code].max_points)
+            if value is None:
+                return None
+            found[code] = value
+        return found
 
     def update_total(self) -> None:
-        result = score(self.definition, self.scores())
+        items, bad = self.definition.items(), 0
+        for code, field in self.points.items():
+            _value, problem = read_points(field.text(), items[code].max_points)
+            self.problems[code].setText(problem)
+            bad += bool(problem)
+        points = self.scores()
+        if self.save_button is not None:
+            self.save_button.setEnabled(points is not None)
+        if points is None:
+            for subtotal in self.subtotals.values():
+                subtotal.setText("")
+            self.total.setText(_("Có {n} ô điểm chưa đúng: sửa các ô ghi màu đỏ.").format(n=bad))
+            self.reasons.setText("")
+            return
+        result = score(self.definition, points)
+        for criterion in self.definition.criteria:
+            self.subtotals[criterion.code].setText(_("{points}/{max} điểm (tối thiểu {min})").format(
+                points=points_text(result.per_criterion[criterion.code]), max=points_text(criterion.max_points),
+                min=points_text(criterion.min_points)))
         verdict = _("Đạt") if result.passed else _("Không đạt")
-        reasons = "; ".join(_(r) for r in result.reasons)
-        self.total.setText(_("Tổng điểm: {total}/{maximum} - {verdict}").format(
-            total=result.total, maximum=self.definition.max_total, verdict=verdict) + (f" ({reasons})" if reasons else ""))
+        self.total.setText("<b>" + _("Tổng điểm: {total}/{maximum} - {verdict}").format(
+            total=points_text(result.total), maximum=points_text(self.definition.max_total), verdict=verdict)
+            + "</b> " + _("(điểm đạt: {min})").format(min=points_text(self.definition.min_total)))
+        self.reasons.setText("\n".join(explain(self.definition, points)))
+
+
+# --- the registrations of a year --------------------------------------------------------
+
+class RegistrationModel(ListModel):
+    """The registrations; a cell cut short (a long reason) is read whole in its tooltip."""
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return super().data(index, Qt.ItemDataRole.DisplayRole)
+        return super().data(index, role)
+
+
+class Row(NamedTuple):
+    """A registration as the list shows it: the subject's name, the latest evaluation, why it failed."""
+
+    registration: Any
+    name: str
+    latest: Any  # E.Evaluation | None
+    reasons: tuple[str, ...]
+
+
+def registration_list(services: Any, year: int) -> list[Row]:
+    """The registrations of `year`, each with why its latest evaluation failed (naming the item). Reads only."""
+    definitions: dict[str, Any] = {}
+    rows = []
+    for registration, name, latest in services.models.registration_rows(year):
+        reasons: tuple[str, ...] = ()
+        if latest is not None and not latest.passed:
+            if latest.criteria_set_id not in definitions:
+                found = next((c for c in services.criteria.list(registration.model_kind)
+                              if c.id == latest.criteria_set_id), None)
+                definitions[latest.criteria_set_id] = parse_definition(json.loads(found.definition)) if found else None
+            definition = definitions[latest.criteria_set_id]
+            if definition is not None:
+                saved = {k: Decimal(v) for k, v in json.loads(latest.scores).items()}
+                reasons = tuple(explain(definition, saved))
+        rows.append(Row(registration, name, latest, reasons))
+    return rows
+
+
+def result_text(row: Row) -> str:
+    if row.latest is None:
+        return _("Chưa đánh giá")
+    if row.latest.passed:
+        return _("Đạt")
+    return _("Không đạt") + (": " + " ".join(row.reasons) if row.reasons else "")
 
 
 class DecisionDialog(Dialog):
     def __init__(self, parent: QWidget, commune: str, kind: str, year: int) -> None:
-        super().__init__(parent, _("Quyết định công nhận mới"))
+        super().__init__(parent, _("Quyết định công nhận mới"), width=50)
         form = self.form
         self.number = QLineEdit()
         self.number.setObjectName("number")
@@ -320,21 +498,47 @@ class DecisionDialog(Dialog):
         self.signer = QLineEdit()
         self.signer.setObjectName("signer")
         self.title_ = QComboBox()
+        self.title_.setObjectName("signer_title")
         self.title_.addItem(_("Chủ tịch"), "chairman")
         self.title_.addItem(_("Phó Chủ tịch"), "vice_chairman")
         self.commune = QLineEdit(commune)
+        self.commune.setObjectName("commune")
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for code in MODEL_KINDS:
+            self.kind.addItem(_(MODEL_NAMES[code]), code)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        form.addRow(_("Công nhận danh hiệu"), self.kind)
+        form.addRow(_("Năm"), QLabel(str(year)))
         form.addRow(_("Số quyết định"), self.number)
         form.addRow(_("Ngày ký"), self.decided_on)
         form.addRow(_("Người ký"), self.signer)
         form.addRow(_("Chức vụ"), self.title_)
         form.addRow(_("Xã"), self.commune)
-        form.addRow(_("Loại"), QLabel(_(MODEL_NAMES[kind]) + f" {year}"))
         self.add_buttons(_("Lưu dự thảo"))
 
     def values(self) -> dict[str, Any]:
         return {"commune": self.commune.text().strip(), "number": self.number.text().strip(),
                 "decided_on": picked(self.decided_on), "signer_name": self.signer.text().strip(),
-                "signer_title": self.title_.currentData()}
+                "signer_title": self.title_.currentData(), "kind": self.kind.currentData()}
+
+
+def add_chosen(services: Any, decision_id: str, rows: list[Row]) -> tuple[list[Row], list[tuple[Row, str]]]:
+    """Put each chosen registration into the draft decision; those refused come back with the reason."""
+    done, refused = [], []
+    for row in rows:
+        try:
+            services.models.add_entry(decision_id, row.registration.id)
+        except KbangError as error:
+            refused.append((row, error.translated()))
+        else:
+            done.append(row)
+    return done, refused
+
+
+def decision_text(decision: Any) -> str:
+    return _("{number} ({model} {year})").format(number=decision.number, model=_(MODEL_NAMES[decision.kind]),
+                                                 year=decision.year)
 
 
 class ModelsArea(Area):
@@ -351,6 +555,18 @@ class ModelsArea(Area):
         self.year.setRange(2010, 2100)
         self.year.setValue(self.services.ctx.today().year)
         self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind_filter")
+        self.kind.addItem(_("Mọi mô hình"), None)
+        for code in MODEL_KINDS:
+            self.kind.addItem(_(MODEL_NAMES[code]), code)
+        self.kind.currentIndexChanged.connect(lambda _i: self.show_registrations())
+        self.shown = QComboBox()
+        self.shown.setObjectName("result_filter")
+        for text, code in ((_("Mọi kết quả"), None), (_("Đạt"), "passed"), (_("Không đạt"), "failed"),
+                           (_("Chưa đánh giá"), "none")):
+            self.shown.addItem(text, code)
+        self.shown.currentIndexChanged.connect(lambda _i: self.show_registrations())
         self.register_button = QPushButton(_("Đăng ký..."))
         self.register_button.setObjectName("register")
         self.register_button.setToolTip(_("Đăng ký một hoặc nhiều hộ, dòng họ, thôn, đơn vị, người dân cho năm đã chọn"))
@@ -360,72 +576,168 @@ class ModelsArea(Area):
         self.evaluate_button.clicked.connect(lambda: self.evaluate())
         bar.addWidget(QLabel(_("Năm")))
         bar.addWidget(self.year)
+        bar.addWidget(self.kind)
+        bar.addWidget(self.shown)
         bar.addStretch(1)
         bar.addWidget(self.register_button)
         bar.addWidget(self.evaluate_button)
         layout.addLayout(bar)
-        self.registrations = ListModel((Col(N_("Đăng ký"), lambda r: r[1], width=30),
-                                        Col(N_("Loại"), lambda r: _(MODEL_NAMES[r[0].model_kind]), width=22),
-                                        Col(N_("Ngày đăng ký"), lambda r: r[0].registered_on),
-                                        Col(N_("Điểm"), lambda r: r[2].total if r[2] else "", True),
-                                        Col(N_("Kết quả"), lambda r: (_("Đạt") if r[2].passed else _("Không đạt")) if r[2] else "")),
-                                       (), self)
+        self.all_rows: list[Row] = []
+        self.registrations = RegistrationModel((Col(N_("Đăng ký"), lambda r: r.name, width=30),
+                                        Col(N_("Loại"), lambda r: _(MODEL_NAMES[r.registration.model_kind]), width=22),
+                                        Col(N_("Ngày đăng ký"), lambda r: r.registration.registered_on),
+                                        Col(N_("Điểm"), lambda r: points_text(r.latest.total) if r.latest else "", True),
+                                        Col(N_("Kết quả"), result_text)), (), self)
         self.registration_view = table(self.registrations, "registrations")
-        layout.addWidget(self.registration_view, 2)
+        self.registration_view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+        self.registration_view.doubleClicked.connect(lambda _i: self.evaluate())
+        self.registration_view.selectionModel().selectionChanged.connect(lambda *_a: self.update_buttons())
+        layout.addWidget(self.registration_view, 3)
+        self.counts = QLabel("")
+        self.counts.setObjectName("counts")
+        layout.addWidget(self.counts)
         decisions_bar = QHBoxLayout()
         self.new_button = QPushButton(_("Quyết định mới..."))
         self.new_button.setObjectName("new_decision")
         self.new_button.clicked.connect(lambda: self.new_decision())
-        self.add_button = QPushButton(_("Đưa đăng ký đã chọn vào quyết định"))
+        self.add_button = QPushButton(_("Đưa các đăng ký đã chọn vào quyết định"))
         self.add_button.setObjectName("add_entry")
-        self.add_button.clicked.connect(self.add_entry)
-        self.issue_button = QPushButton(_("Ban hành"))
+        self.add_button.clicked.connect(lambda: self.add_entries())
+        self.issue_button = QPushButton(_("Ban hành..."))
         self.issue_button.setObjectName("issue")
-        self.issue_button.clicked.connect(self.issue)
+        self.issue_button.clicked.connect(lambda: self.issue())
         self.revoke_button = QPushButton(_("Thu hồi..."))
         self.revoke_button.setObjectName("revoke")
         self.revoke_button.clicked.connect(lambda: self.revoke())
-        for button in (self.register_button, self.evaluate_button, self.new_button, self.add_button, self.issue_button):
-            button.setEnabled(self.can_write)
-        self.revoke_button.setEnabled(self.is_admin)
         decisions_bar.addWidget(QLabel("<b>" + _("Quyết định công nhận") + "</b>"))
         decisions_bar.addStretch(1)
         for button in (self.new_button, self.add_button, self.issue_button, self.revoke_button):
             decisions_bar.addWidget(button)
         layout.addLayout(decisions_bar)
+        split = QSplitter()
         self.decisions = ListModel(DECISION_COLUMNS, (), self)
         self.decision_view = table(self.decisions, "decisions")
-        layout.addWidget(self.decision_view, 1)
+        self.decision_view.selectionModel().selectionChanged.connect(lambda *_a: self.show_entries())
+        split.addWidget(self.decision_view)
+        right = QWidget()
+        entries_layout = QVBoxLayout(right)
+        entries_layout.setContentsMargins(0, 0, 0, 0)
+        self.entries_title = QLabel(_("Chọn một quyết định để xem danh sách được công nhận."))
+        self.entries_title.setObjectName("entries_title")
+        self.entries_title.setWordWrap(True)
+        entries_layout.addWidget(self.entries_title)
+        self.entries = ListModel((Col(N_("TT"), lambda e: e.position, True), Col(N_("Được công nhận"), lambda e: e.display_name)),
+                                 (), self)
+        self.entry_view = table(self.entries, "decision_entries")
+        self.entry_view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+        self.entry_view.selectionModel().selectionChanged.connect(lambda *_a: self.update_buttons())
+        entries_layout.addWidget(self.entry_view)
+        split.addWidget(right)
+        split.setSizes([600, 400])
+        layout.addWidget(split, 2)
         self.message = message_label()
         layout.addWidget(self.message)
+        self.update_buttons()
+
+    # --- loading -------------------------------------------------------------------
 
     def refresh(self) -> None:
         services, year = self.services, self.year.value()
 
-        def load() -> tuple[Any, Any]:
-            return services.models.registration_rows(year), services.models.decisions(year)
+        def load() -> tuple[list[Row], Any]:
+            return registration_list(services, year), services.models.decisions(year)
 
-        def fill(found: tuple[Any, Any]) -> None:
-            self.registrations.set_rows(found[0])
+        def fill(found: tuple[list[Row], Any]) -> None:
+            if year != self.year.value():
+                return  # another year was chosen meanwhile
+            self.all_rows = found[0]
+            self.show_registrations()
+            chosen = self.decision()
             self.decisions.set_rows(found[1])
+            again = next((i for i, d in enumerate(found[1]) if chosen and d[0].id == chosen.id), None)
+            if again is not None:
+                self.decision_view.selectRow(again)
+            else:
+                self.show_entries()
+            self.update_buttons()
 
         self.tasks.run(load, fill)
 
-    def _selected(self, view: Any, model: Any) -> Any:
-        rows = view.selectionModel().selectedRows()
-        return model.row_at(rows[0].row()) if rows else None
+    def show_registrations(self) -> None:
+        kind, shown = self.kind.currentData(), self.shown.currentData()
+        keep = {r.registration.id for r in self.chosen_rows()}
+        rows = [r for r in self.all_rows if (kind is None or r.registration.model_kind == kind) and (
+            shown is None or (shown == "none" and r.latest is None)
+            or (r.latest is not None and shown == ("passed" if r.latest.passed else "failed")))]
+        self.registrations.set_rows(rows)
+        selection = self.registration_view.selectionModel()
+        for i, row in enumerate(rows):
+            if row.registration.id in keep:
+                selection.select(self.registrations.index(i, 0), QItemSelectionModel.SelectionFlag.Select
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+        passed = sum(1 for r in rows if r.latest is not None and r.latest.passed)
+        failed = sum(1 for r in rows if r.latest is not None and not r.latest.passed)
+        self.counts.setText(_("{n} đăng ký: {passed} đạt, {failed} không đạt, {none} chưa đánh giá.").format(
+            n=format_number(len(rows)), passed=format_number(passed), failed=format_number(failed),
+            none=format_number(len(rows) - passed - failed)) if self.all_rows else
+            _("Chưa có đăng ký nào cho năm {year}: bấm \"Đăng ký...\" để đăng ký hộ, dòng họ, thôn, đơn vị "
+              "hoặc người dân.").format(year=self.year.value()))
+
+    def show_entries(self) -> None:
+        decision = self.decision()
+        if decision is None:
+            self.entries.set_rows([])
+            self.entries_title.setText(_("Chọn một quyết định để xem danh sách được công nhận."))
+            self.update_buttons()
+            return
+        services = self.services
+
+        def fill(entries: list[Any]) -> None:
+            if self.decision() is None or self.decision().id != decision.id:
+                return
+            self.entries.set_rows(entries)
+            self.entries_title.setText("<b>" + _("Danh sách kèm theo quyết định {decision}").format(
+                decision=decision_text(decision)) + "</b><br>" + _("{n} {what} được công nhận").format(
+                n=format_number(len(entries)), what=_(SUBJECT_WORDS[decision.kind])))
+            self.update_buttons()
+
+        self.tasks.run(lambda: services.models.entries(decision.id), fill)
+
+    # --- what is chosen ----------------------------------------------------------------
+
+    def chosen_rows(self) -> list[Row]:
+        indexes = sorted(i.row() for i in self.registration_view.selectionModel().selectedRows())
+        return [r for r in (self.registrations.row_at(i) for i in indexes) if r is not None]
+
+    def decision(self) -> Any:
+        rows = self.decision_view.selectionModel().selectedRows()
+        found = self.decisions.row_at(rows[0].row()) if rows else None
+        return found[0] if found else None
+
+    def update_buttons(self) -> None:
+        decision, chosen, write = self.decision(), self.chosen_rows(), self.can_write
+        draft = decision is not None and decision.status == "draft"
+        self.register_button.setEnabled(write)
+        self.evaluate_button.setEnabled(write and len(chosen) == 1)
+        self.new_button.setEnabled(write)
+        self.add_button.setEnabled(write and draft and bool(chosen))
+        self.issue_button.setEnabled(write and draft)
+        self.revoke_button.setEnabled(self.is_admin and decision is not None and decision.status == "issued")
+
+    # --- registration and evaluation ------------------------------------------------------
 
     def register(self) -> None:
         """Register one or many of a kind for the year chosen above."""
         if not self.window_.office or not self.window_.office.unit_id:
             tell(self, _("Đăng ký"), _("Chỉ văn phòng của một xã mới đăng ký được mô hình học tập."))
             return
-        row = self._selected(self.registration_view, self.registrations)
+        chosen = self.chosen_rows()
         year = self.year.value()
-        dialog = RegisterDialog(self, row[0].model_kind if row else "household", year)
+        kind = self.kind.currentData() or (chosen[0].registration.model_kind if chosen else "household")
+        dialog = RegisterDialog(self, kind, year)
         if not dialog.confirmed():
             return
-        kind, chosen, when, services = dialog.chosen_kind, dialog.chosen(), picked(dialog.registered_on), self.services
+        kind, picked_ones, when, services = dialog.chosen_kind, dialog.chosen(), picked(dialog.registered_on), self.services
 
         def done(result: tuple[list[Candidate], list[tuple[Candidate, str]]]) -> None:
             registered, refused = result
@@ -437,71 +749,109 @@ class ModelsArea(Area):
             self.message.setText(text)
             self.refresh()
 
-        self.tasks.run(lambda: register_chosen(services, year, kind, chosen, when), done, _("Đang đăng ký..."))
+        self.tasks.run(lambda: register_chosen(services, year, kind, picked_ones, when), done, _("Đang đăng ký..."))
 
     def evaluate(self) -> None:
-        row = self._selected(self.registration_view, self.registrations)
-        if row is None:
+        chosen = self.chosen_rows()
+        if len(chosen) != 1:
             self.message.setText(_("Chọn một đăng ký để đánh giá."))
             return
-        registration, name, _latest = row
+        row = chosen[0]
         services, today = self.services, self.services.ctx.today()
+        when = row.latest.evaluated_on if row.latest else today
+        saved = json.loads(row.latest.scores) if row.latest else {}
 
         def opened(criteria: Any) -> None:
-            dialog = EvaluationDialog(self, criteria, name)
+            dialog = EvaluationDialog(self, criteria, row.name, saved, when)
             if not dialog.confirmed():
                 return
-            scores = dialog.scores()
-            self.tasks.run(lambda: services.models.evaluate(registration.id, scores, today),
-                           lambda evaluation: (self.message.setText(_("Đã lưu đánh giá: {total} điểm, {verdict}.").format(
-                               total=evaluation.total, verdict=_("đạt") if evaluation.passed else _("không đạt"))),
-                               self.refresh()))
+            scores, on = dialog.scores(), picked(dialog.evaluated_on)
+            own, notes = dialog.self_assessment.isChecked(), dialog.notes.text().strip()
+            self.tasks.run(lambda: services.models.evaluate(row.registration.id, scores, on, own, notes),
+                           lambda evaluation: (self.message.setText(_("Đã lưu đánh giá của {name}: {total} điểm, {verdict}.").format(
+                               name=row.name, total=points_text(evaluation.total),
+                               verdict=_("đạt") if evaluation.passed else _("không đạt"))), self.refresh()))
 
-        self.tasks.run(lambda: services.criteria.in_force(registration.model_kind, today), opened)
+        self.tasks.run(lambda: services.criteria.in_force(row.registration.model_kind, when), opened)
+
+    # --- decisions -----------------------------------------------------------------------
 
     def new_decision(self) -> None:
-        row = self._selected(self.registration_view, self.registrations)
-        kind = row[0].model_kind if row else "household"
+        chosen = self.chosen_rows()
+        kind = self.kind.currentData() or (chosen[0].registration.model_kind if chosen else "household")
         dialog = DecisionDialog(self, self.window_.office.name.replace("UBND xã ", "").split(" (")[0], kind,
                                 self.year.value())
         if not dialog.confirmed():
             return
         values, services, year = dialog.values(), self.services, self.year.value()
-        self.tasks.run(lambda: services.models.create_decision(values["commune"], values["number"], values["decided_on"],
-                                                               kind, year, values["signer_name"], values["signer_title"]),
-                       lambda d: (self.message.setText(_("Đã lưu dự thảo quyết định {number}.").format(number=d.number)),
-                                  self.refresh()))
 
-    def add_entry(self) -> None:
-        row = self._selected(self.registration_view, self.registrations)
-        decision = self._selected(self.decision_view, self.decisions)
-        if row is None or decision is None:
-            self.message.setText(_("Chọn một đăng ký đã đạt và một quyết định dự thảo."))
+        def done(decision: Any) -> None:
+            self.message.setText(_("Đã lưu dự thảo quyết định {number}. Chọn các đăng ký đã đạt rồi bấm "
+                                   "\"Đưa các đăng ký đã chọn vào quyết định\".").format(number=decision.number))
+            self.refresh_selecting(decision.id)
+
+        self.tasks.run(lambda: services.models.create_decision(values["commune"], values["number"], values["decided_on"],
+                                                               values["kind"], year, values["signer_name"],
+                                                               values["signer_title"]), done)
+
+    def refresh_selecting(self, decision_id: str) -> None:
+        """Load again with this decision selected (a new draft is the one the user works on next)."""
+        services, year = self.services, self.year.value()
+
+        def select(found: Any) -> None:
+            self.decisions.set_rows(found)
+            again = next((i for i, d in enumerate(found) if d[0].id == decision_id), None)
+            if again is not None:
+                self.decision_view.selectRow(again)
+            self.refresh()
+
+        self.tasks.run(lambda: services.models.decisions(year), select)
+
+    def add_entries(self) -> None:
+        decision, chosen = self.decision(), self.chosen_rows()
+        if decision is None or not chosen:
+            self.message.setText(_("Chọn các đăng ký đã đạt và một quyết định dự thảo."))
             return
         services = self.services
-        self.tasks.run(lambda: services.models.add_entry(decision[0].id, row[0].id),
-                       lambda _e: (self.message.setText(_("Đã đưa {name} vào quyết định {number}.").format(
-                           name=row[1], number=decision[0].number)), self.refresh()))
+
+        def done(result: tuple[list[Row], list[tuple[Row, str]]]) -> None:
+            added, refused = result
+            text = _("Đã đưa {n} vào quyết định {number}.").format(n=format_number(len(added)), number=decision.number)
+            if refused:
+                text += " " + _("Không đưa vào được: {list}").format(
+                    list=" ".join(_("{name}: {reason}").format(name=r.name, reason=reason) for r, reason in refused))
+            self.message.setText(text)
+            self.refresh()
+
+        self.tasks.run(lambda: add_chosen(services, decision.id, chosen), done, _("Đang đưa vào quyết định..."))
 
     def issue(self) -> None:
-        decision = self._selected(self.decision_view, self.decisions)
+        decision = self.decision()
         if decision is None:
             return
+        count = next((n for d, n in self.decisions.rows if d.id == decision.id), 0)
+        if not ask(self, _("Ban hành quyết định"),
+                   _("Ban hành quyết định {number} công nhận {n} {what} đạt danh hiệu \"{model}\" năm {year}?").format(
+                       number=decision.number, n=format_number(count), what=_(SUBJECT_WORDS[decision.kind]),
+                       model=_(MODEL_NAMES[decision.kind]), year=decision.year),
+                   _("Ban hành"), _("Hủy"),
+                   detail=_("Sau khi ban hành, danh sách không sửa được nữa; chỉ quản trị viên thu hồi được quyết định.")):
+            return
         services = self.services
-        self.tasks.run(lambda: services.models.issue(decision[0].id),
+        self.tasks.run(lambda: services.models.issue(decision.id),
                        lambda d: (self.message.setText(_("Đã ban hành quyết định {number} ({n} được công nhận).").format(
-                           number=d.number, n=format_number(decision[1]))), self.refresh()))
+                           number=d.number, n=format_number(count))), self.refresh()))
 
     def revoke(self) -> None:
         """Administrators revoke an issued decision, with the reason (its certificates then verify as revoked)."""
-        decision = self._selected(self.decision_view, self.decisions)
+        decision = self.decision()
         if decision is None:
             return
         reason = ask_text(self, _("Thu hồi quyết định"), _("Lý do thu hồi quyết định {number}:").format(
-            number=decision[0].number), _("Thu hồi"))
+            number=decision.number), _("Thu hồi"))
         if reason is None:
             return
         services, today = self.services, self.services.ctx.today()
-        self.tasks.run(lambda: services.models.revoke(decision[0].id, today, reason),
+        self.tasks.run(lambda: services.models.revoke(decision.id, today, reason),
                        lambda d: (self.message.setText(_("Đã thu hồi quyết định {number}.").format(number=d.number)),
                                   self.refresh()))
