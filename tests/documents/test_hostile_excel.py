@@ -153,3 +153,16 @@ def test_a_lying_dimension_and_a_stray_far_cell_do_not_change_what_is_read(tmp_p
     rows, headers = read_sheet(path)
     assert [r.cells["full_name"][0] for r in rows] == ["Đinh Văn Hmưk", "Rơ Châm Hlim"]
     assert headers == {"full_name": "Họ và tên", "birth": "Năm sinh"}
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_the_score_reader_refuses_them_too(kind, tmp_path):
+    from kbang_desktop.documents.scores import read_scores
+
+    make, words = HOSTILE[kind]
+    path = tmp_path / "diem.xlsx"
+    path.write_bytes(make())
+    with pytest.raises(excel.KbangError) as refused:
+        read_scores(path)
+    message = refused.value.translated()
+    assert words in message and "\n" not in message and "root:" not in message

@@ -42,6 +42,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .xls (or any OLE file
 # Whatever openpyxl raises on a file that is cut short, damaged or not what it claims to be.
 _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, TypeError, IndexError,
            AttributeError, ParseError, InvalidFileException)
+BROKEN = _BROKEN  # for the other readers of workbooks (documents/scores.py)
 
 
 def read_sheet(path: Path, mapping: dict[str, str] | None = None) -> tuple[list[SheetRow], dict[str, str]]:
@@ -52,15 +53,7 @@ def read_sheet(path: Path, mapping: dict[str, str] | None = None) -> tuple[list[
     than MAX_ROWS rows is refused with one sentence. The sheets are streamed (read-only mode), so a
     sheet above the limit is refused when the limit is passed, without loading it.
     """
-    if path.suffix.lower() == ".xls":
-        raise KbangError(OLD_XLS, path=str(path))
-    if not path.is_file():
-        raise KbangError(N_("Không tìm thấy tệp {path}."), path=str(path))
-    _vet(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except _BROKEN as error:
-        raise _broken(path, error) from None
+    book = open_workbook(path)
     try:
         for sheet in book.worksheets:
             if not hasattr(sheet, "iter_rows"):
@@ -79,6 +72,26 @@ def read_sheet(path: Path, mapping: dict[str, str] | None = None) -> tuple[list[
     finally:
         book.close()
     raise KbangError(N_("Không tìm thấy dòng tiêu đề có cột \"Họ và tên\" trong tệp {path}."), path=str(path))
+
+
+def open_workbook(path: Path) -> Any:
+    """The workbook at path in read-only (streaming) mode, after the checks of read_sheet: a file that
+    is missing, not a workbook, an old .xls, damaged or hostile is refused with one sentence. The
+    caller closes it."""
+    if path.suffix.lower() == ".xls":
+        raise KbangError(OLD_XLS, path=str(path))
+    if not path.is_file():
+        raise KbangError(N_("Không tìm thấy tệp {path}."), path=str(path))
+    _vet(path)
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except _BROKEN as error:
+        raise _broken(path, error) from None
+
+
+def broken(path: Path, error: BaseException) -> KbangError:
+    """The sentence for a workbook that failed while being read."""
+    return _broken(path, error)
 
 
 def _too_many(path: Path, sheet: Any) -> KbangError:

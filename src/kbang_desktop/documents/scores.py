@@ -3,12 +3,10 @@ column per item code of the criteria set (CS1 ... CS10); title rows above the he
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from kbang_desktop.core.errors import KbangError
+from kbang_desktop.documents.excel import BROKEN, broken, open_workbook
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.score_import import SUBJECT_HEADERS, ScoreRow
 
@@ -17,15 +15,9 @@ MAX_ROWS = 200_000
 
 
 def read_scores(path: Path) -> list[ScoreRow]:
-    if path.suffix.lower() != ".xlsx":
+    if path.suffix.lower() not in (".xlsx", ".xls"):
         raise KbangError(N_("Tệp điểm phải là tệp Excel .xlsx: {path}"), path=str(path))
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise KbangError(N_("Không tìm thấy tệp {path}."), path=str(path)) from None
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as error:
-        raise KbangError(N_("Không đọc được tệp Excel {path} ({error}). Hãy kiểm tra tệp là .xlsx và không bị hỏng."),
-                         path=str(path), error=type(error).__name__) from None
+    book = open_workbook(path)
     try:
         headers: list[str] | None = None
         rows: list[ScoreRow] = []
@@ -42,6 +34,10 @@ def read_scores(path: Path) -> list[ScoreRow]:
             if len(rows) >= MAX_ROWS:
                 raise KbangError(N_("Tệp có quá {n} dòng."), n=MAX_ROWS)
             rows.append(ScoreRow(number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+    except KbangError:
+        raise
+    except BROKEN as error:
+        raise broken(path, error) from None
     finally:
         book.close()
     if headers is None:
