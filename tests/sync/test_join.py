@@ -40,6 +40,32 @@ def test_site_keys_are_private_files_and_public_halves_are_recorded(commune):
     assert private.encode() not in commune.ctx.db.path.read_bytes()
 
 
+def test_two_first_uses_at_once_end_with_one_key(tmp_path, monkeypatch):
+    """The preview and the printing of a first certificate ask for the keys at the same moment: both
+    get the same keys, the one in the file (nothing signed with a key that is then lost)."""
+    import threading
+
+    path = tmp_path / "keys" / "site-1.key"
+    start = threading.Barrier(8)
+    made = []
+    real = K.generate
+
+    def slow_generate(site_id):
+        start.wait()  # every thread has found no file before any writes one
+        return real(site_id)
+
+    monkeypatch.setattr(K, "generate", slow_generate)
+    threads = [threading.Thread(target=lambda: made.append(K.load_or_create("site-1", path))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    on_disk = K.load(path).signing_public
+    assert len(made) == 8 and {keys.signing_public for keys in made} == {on_disk}
+    assert sorted(p.name for p in path.parent.iterdir()) == ["site-1.key"]  # no temporary left
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
 def test_join_register_trust_show_the_same_fingerprint(commune, hub, tmp_path):
     request = join.join_request(commune, tmp_path / "usb")
     registered = join.register(hub, request, tmp_path / "usb")

@@ -17,11 +17,7 @@ def site_keys(ctx: ServiceContext) -> K.SiteKeys:
     """This site's keys; made (and their public halves recorded) on first use."""
     site_id, _office_id = ctx.require_identity()
     path = K.key_file(ctx.db.path, site_id)
-    if path.exists():
-        keys = K.load(path)
-    else:
-        keys = K.generate(site_id)
-        K.save(keys, path)
+    keys = K.load_or_create(site_id, path)
     with ctx.read() as repo:
         site = repo.require(E.Site, site_id)
     if site.signing_key != keys.signing_public or site.encryption_key != keys.encryption_public:

@@ -8,6 +8,7 @@ never leaves a file that looks valid but is not.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from kbang_desktop.core.errors import KbangError
@@ -26,7 +27,7 @@ def fsync_dir(directory: Path) -> None:
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write `data` to `path` all or nothing; raise KbangError with a clear sentence on failure."""
-    temporary = path.with_name(path.name + ".part")
+    temporary = _temporary(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
@@ -45,3 +46,39 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
             pass  # the folder itself is the problem; nothing was written there
         raise KbangError(N_("Không ghi được tệp {path}: {error}. Kiểm tra USB còn chỗ trống và không bị khóa ghi."),
                          path=str(path), error=error.strerror or str(error)) from error
+
+
+def _temporary(path: Path) -> Path:
+    """A temporary name beside `path` that no other writer uses at the same time (two threads or two
+    programs writing the same file each write their own, and the last rename wins whole)."""
+    return path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+
+
+def write_new(path: Path, data: bytes, mode: int = 0o600) -> bool:
+    """Write `data` to `path` only if no file is there, all or nothing: False (and nothing changed) when
+    another writer, in this program or another, made the file first. The file appears whole or not
+    at all (written aside, fsynced, read back, then linked into place, which fails if the name exists)."""
+    temporary = _temporary(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if temporary.read_bytes() != data:
+            raise OSError("read-back mismatch")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        fsync_dir(path.parent)
+        return True
+    except OSError as error:
+        raise KbangError(N_("Không ghi được tệp {path}: {error}. Kiểm tra USB còn chỗ trống và không bị khóa ghi."),
+                         path=str(path), error=error.strerror or str(error)) from error
+    finally:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -19,7 +19,7 @@ from nacl.signing import SigningKey, VerifyKey
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
 from kbang_desktop.paths import data_dir
-from kbang_desktop.storage.files import write_atomic
+from kbang_desktop.storage.files import write_atomic, write_new
 
 
 def b64(data: bytes) -> str:
@@ -62,9 +62,23 @@ def key_file(db_path: Path | None, site_id: str) -> Path:
 
 def save(keys: SiteKeys, path: Path) -> None:
     """Write the private keys atomically with owner-only permissions."""
-    data = json.dumps({"site_id": keys.site_id, "signing": b64(bytes(keys.signing)),
-                       "encryption": b64(bytes(keys.encryption))})
-    write_atomic(path, data.encode("utf-8"), mode=0o600)
+    write_atomic(path, _serialised(keys), mode=0o600)
+
+
+def load_or_create(site_id: str, path: Path) -> SiteKeys:
+    """The keys in `path`, made and saved first if there are none. Two makers at once (the preview and
+    the printing of a first certificate, the window and a command) end with the same keys: the first
+    file written wins and the other maker reads it, so nothing is ever signed with a key that is lost."""
+    if not path.exists():
+        keys = generate(site_id)
+        if write_new(path, _serialised(keys), mode=0o600):
+            return keys
+    return load(path)
+
+
+def _serialised(keys: SiteKeys) -> bytes:
+    return json.dumps({"site_id": keys.site_id, "signing": b64(bytes(keys.signing)),
+                       "encryption": b64(bytes(keys.encryption))}).encode("utf-8")
 
 
 def load(path: Path) -> SiteKeys:
