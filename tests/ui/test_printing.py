@@ -49,3 +49,48 @@ def test_print_sends_every_certificate_landscape(qtbot, window, services, tmp_pa
         assert width > height and abs(width - 841.9) < 3 and abs(height - 595.3) < 3  # A4 landscape, whole
     assert [c.serial for c in services.certificates.for_decision(decision.id)] == [1, 2, 3]  # recorded
     window.tasks.wait()
+
+
+def test_a_print_cancelled_while_drawing_records_nothing(qtbot, window, services, tmp_path, answer, monkeypatch):
+    """Hủy pressed while the pages are drawn: no print-log line, no serial used, nothing sent."""
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from kbang_desktop.documents import certificates as drawing
+
+    decision = issued_decision(services)
+    area = window.areas[5]
+    window.show_area(5)
+    qtbot.waitUntil(lambda: area.decisions.rowCount() == 1, timeout=TIMEOUT)
+    click_row(area.list, 0)
+    qtbot.waitUntil(lambda: area.document.pageCount() == 3 and area.print_button.isEnabled(), timeout=TIMEOUT)
+    go = threading.Event()
+    real = drawing.draw_certificate
+
+    def held(*args, **kwargs):
+        go.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(drawing, "draw_certificate", held)
+    out = tmp_path / "may-in.pdf"
+
+    def choose_file_printer(dialog):
+        dialog.findChild(QLineEdit, "filename").setText(str(out))
+        box = dialog.findChild(QDialogButtonBox)
+        press(next(b for b in box.buttons() if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole))
+
+    answer(choose_file_printer)
+    press(area.print_button)
+
+    def progress():
+        return next((d for d in window.findChildren(QProgressDialog) if d.isVisible()), None)
+
+    qtbot.waitUntil(lambda: progress() is not None, timeout=TIMEOUT)
+    press(progress().findChild(QPushButton))  # Hủy
+    go.set()
+    window.tasks.wait()
+    qtbot.wait(50)
+    assert services.certificates.for_decision(decision.id) == []  # no serial used, nothing in the log
+    assert not out.exists()
+    assert "Đã gửi" not in area.message.text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,14 +104,17 @@ def records_in_image(path: Path) -> list[str]:
     return [code.text for code in found if code.valid and code.text.startswith(RECORD_PREFIX.strip())]
 
 
-def render(template: CertificateTemplate, sheets: list[CertificateSheet], out: Path) -> int:
-    """Draw the sheets into one PDF at `out` (written all or nothing); return the number of pages."""
+def render(template: CertificateTemplate, sheets: list[CertificateSheet], out: Path,
+           check: Callable[[], None] = lambda: None) -> int:
+    """Draw the sheets into one PDF at `out` (written all or nothing); return the number of pages.
+    `check()` is called before each sheet and may raise to stop (nothing is written then)."""
     fonts = family(template.font)
     background = ImageReader(io.BytesIO(template.background)) if template.background else None
     width_mm, height_mm = template.size_mm
 
     def draw(c: pdfcanvas.Canvas) -> None:
         for sheet in sheets:
+            check()
             draw_certificate(c, template, sheet, background)
 
     records = [s for s in sheets if s.record]
@@ -119,8 +123,10 @@ def render(template: CertificateTemplate, sheets: list[CertificateSheet], out: P
 
 
 def print_decision(certificates: CertificateService, decision_id: str, out: Path, template_name: str = "a4-landscape",
-                   reason: str = "", record: bool = True) -> PrintResult:
-    """Print the certificates of a decision into `out`; the print log is kept only if the file was written."""
+                   reason: str = "", record: bool = True, check: Callable[[], None] = lambda: None) -> PrintResult:
+    """Print the certificates of a decision into `out`; the print log is kept only if the file was written.
+    `check()` may raise to stop (a cancel): it is called while the pages are drawn and once more before
+    the print log is kept, so a cancelled print leaves no line in the log and no serial used."""
     if out.suffix.lower() != ".pdf":
         raise KbangError(N_("Tệp in phải có đuôi .pdf: {path}"), path=str(out))
     template = certificates.template(template_name)
@@ -128,7 +134,8 @@ def print_decision(certificates: CertificateService, decision_id: str, out: Path
         raise KbangError(N_("Mẫu {name} không phải mẫu giấy công nhận."), name=template_name)
 
     def draw(sheets: list[CertificateSheet]) -> PrintResult:
-        pages = render(template, sheets, out)
+        pages = render(template, sheets, out, check)
+        check()
         return PrintResult(out, pages, [s.serial for s in sheets], sum(s.reprint for s in sheets))
 
     return certificates.print_decision(decision_id, draw, reason=reason, record=record)

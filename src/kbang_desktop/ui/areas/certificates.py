@@ -115,17 +115,21 @@ class CertificatesArea(Area):
         return self.decisions.row_at(rows[0].row())[0] if rows else None
 
     def _draw(self, out: Path, record: bool, reason: str = "") -> Any:
+        """The work that draws the chosen paper into `out` (any thread); given a CancelToken, it stops
+        when the user cancels, recording nothing (no print log line, no serial used)."""
         decision = self.selected()
         services, what, template = self.services, self.what.currentData(), self.template.currentData() or "a4-landscape"
 
-        def work() -> Any:
+        def work(token: CancelToken | None = None) -> Any:
+            check = token.check if token is not None else (lambda: None)
             if what == "annex":
                 from kbang_desktop.documents.lists import annex_pdf
 
                 return annex_pdf(services.paperwork.annex(decision.id), out)
             from kbang_desktop.documents.certificates import print_decision
 
-            return print_decision(services.certificates, decision.id, out, template, reason, record=record)
+            return print_decision(services.certificates, decision.id, out, template, reason, record=record,
+                                  check=check)
         return work
 
     def preview(self) -> None:
@@ -220,8 +224,7 @@ class CertificatesArea(Area):
         draw = self._draw(path, record=True, reason=reason)
 
         def work(token: CancelToken) -> tuple[int, Any]:
-            result = draw()
-            token.check()
+            result = draw(token)  # cancelled while drawing: nothing recorded
             return print_pdf(path, printer, lambda: token.cancelled, token.report), result
 
         def sent(found: tuple[int, Any]) -> None:
