@@ -60,6 +60,11 @@ def _uid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
+# The note on every demo village, household and unit: stored data, in the records' language (as the
+# reference data's notes are), so the village list says what the rows are instead of "demo".
+DEMO_NOTE = "Dữ liệu mẫu để tập dùng chương trình"
+
+
 class CommuneGenerator:
     """All demo rows of one commune, table by table (nothing written here)."""
 
@@ -309,7 +314,7 @@ def demo_communes(repo: Repository, office: E.Office, count: int, rng: random.Ra
         name = f"Xã Mẫu {index + 1:03d}"
         yield E.AdminUnit(id=_uid(rng), key=None, kind="commune", name=name, name_folded=fold(name),
                           parent_id=province, code=None, valid_from=date(2025, 7, 1), valid_to=None,
-                          note="demo", is_demo=True, owner_office_id="", rev="", prev_rev=None, deleted=False,
+                          note=DEMO_NOTE, is_demo=True, owner_office_id="", rev="", prev_rev=None, deleted=False,
                           created_at=None, created_by="", updated_at=None, updated_by="")  # type: ignore[arg-type]
 
 
@@ -336,11 +341,11 @@ class DemoService:
                 extra["admin_unit"] = [{"id": commune.id, "key": None, "kind": "commune", "name": commune.name,
                                         "name_folded": commune.name_folded, "parent_id": commune.parent_id,
                                         "code": None, "valid_from": commune.valid_from, "valid_to": None,
-                                        "note": "demo", "is_demo": True}]
+                                        "note": DEMO_NOTE, "is_demo": True}]
             predecessors = [units[p] for p in graph.predecessors_of(commune.id)
                             if p in units and units[p].kind in COMMUNE_KINDS and p != commune.id]
             predecessors = sorted(predecessors, key=lambda u: u.name) or [commune]
-            generator = CommuneGenerator(rng, commune, predecessors, criteria, people_per_commune, "demo")
+            generator = CommuneGenerator(rng, commune, predecessors, criteria, people_per_commune, DEMO_NOTE)
             rows = generator.generate()
             if extra:
                 rows["admin_unit"] = extra["admin_unit"] + rows["admin_unit"]
