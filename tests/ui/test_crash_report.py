@@ -21,3 +21,22 @@ def test_an_unexpected_error_shows_and_writes_a_report_without_the_values(qtbot,
         assert "operation: PeopleArea.save.<locals>.work" in text and "builtins.KeyError" in text
         assert "Hmưk" not in text and "064199001234" not in text
     box.close()
+
+
+def test_an_error_box_without_a_window_stays_until_it_is_closed(qtbot):
+    """At start-up (no window yet) the box has no parent: it must not vanish when Python collects it."""
+    import gc
+
+    from PySide6.QtWidgets import QApplication
+
+    from kbang_desktop.core.errors import KbangError
+    from kbang_desktop.i18n import N_
+
+    show_error(None, KbangError(N_("Không tìm thấy tệp {path}."), path="x.xlsx"), "window")
+    gc.collect()
+    qtbot.wait(20)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1 and "x.xlsx" in boxes[0].text()
+    ok = boxes[0].buttons()[0]
+    ok.click()
+    qtbot.waitUntil(lambda: not boxes[0].isVisible())

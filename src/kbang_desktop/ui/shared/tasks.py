@@ -142,7 +142,15 @@ def show_error(parent: QWidget | None, error: BaseException, operation: str = "w
         box.setText(_("Đã có lỗi không mong đợi; dữ liệu đã lưu trước đó vẫn còn nguyên."))
         box.setInformativeText(_("Chi tiết đã ghi vào {path}.").format(path=path) if path else "")
         box.setDetailedText(crash.describe(error, operation))
-    box.exec() if parent is not None and parent.isVisible() else box.open()
+    if parent is not None and parent.isVisible():
+        box.exec()
+    else:  # no window to sit on (yet): shown without waiting, and kept alive until it is closed
+        _OPEN_BOXES.add(box)
+        box.finished.connect(lambda _result: _OPEN_BOXES.discard(box))
+        box.open()
+
+
+_OPEN_BOXES: set[QMessageBox] = set()  # error boxes without a parent window (else Python would delete them)
 
 
 class Tasks(QObject):
