@@ -270,6 +270,48 @@ def test_a_hub_registers_a_commune_from_the_window(qtbot, tmp_path, monkeypatch,
         net.close()
 
 
+@pytest.mark.parametrize("same", [True, False])
+def test_a_commune_trusts_the_hub_only_when_the_officer_confirms_the_fingerprint(qtbot, tmp_path, monkeypatch,
+                                                                                  answer, same):
+    """At the commune the welcome file's fingerprint is shown first; the hub is trusted only on "the same"."""
+    from kbang_desktop.core import entities as E
+    from kbang_desktop.sync import join as joining
+    from tests.sync.net import Net, _open
+    from tests.ui.helpers import button_named
+
+    net = Net(tmp_path / "net")
+    try:
+        net.hub()
+        commune = net.sites["kbl"] = _open(tmp_path / "net" / "kbl" / "kbang.db", "kbl")
+        commune.offices.initialise("commune", "UBND xã Kông Bơ La", "Kông Bơ La")
+        usb = tmp_path / "usb"
+        registered = joining.register(net.sites["hub"], joining.join_request(commune, usb), usb)
+        win = MainWindow(commune)
+        win.tasks.quiet = True
+        qtbot.addWidget(win)
+        area = win.areas[6]
+        win.show()
+        win.show_area(6)
+        _wait_idle(qtbot, win)
+        files(monkeypatch, open_=registered.file)
+        shown = []
+        answer(lambda box: press(button_named(box, "Chọn tệp chào mừng...")),
+               lambda box: (shown.append(box.text()),
+                            press(button_named(box, "Hai mã giống nhau: tin cậy" if same
+                                               else "Khác nhau: không tin cậy"))))
+        press(area.findChild(QPushButton, "join"))
+        qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
+        _wait_idle(qtbot, win)
+        assert registered.fingerprint in shown[0]
+        _site, office = commune.ctx.require_identity()
+        with commune.ctx.read() as repo:
+            hub_of = repo.require(E.Office, office).hub_office_id
+        assert (hub_of is not None) is same
+        assert ("Đã tin cậy" if same else "Chưa tin cậy") in area.message.text()
+    finally:
+        net.close()
+
+
 def test_overview_shows_figures_and_charts(qtbot, window, services):
     services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
     area = window.areas[0]

@@ -45,3 +45,12 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
             pass  # the folder itself is the problem; nothing was written there
         raise KbangError(N_("Không ghi được tệp {path}: {error}. Kiểm tra USB còn chỗ trống và không bị khóa ghi."),
                          path=str(path), error=error.strerror or str(error)) from error
+
+
+def unused_path(path: Path) -> Path:
+    """`path`, or `name-2.ext`, `name-3.ext`...: the first that does not exist yet (never overwrite another's file)."""
+    candidate, number = path, 1
+    while candidate.exists() or candidate.with_name(candidate.name + ".part").exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate

@@ -239,14 +239,31 @@ class SyncArea(Area):
         if welcome:
             path, _filter = QFileDialog.getOpenFileName(self, _("Tệp chào mừng"), "", _("Tệp chào mừng (*.kbw)"))
             if path:
-                self.tasks.run(lambda: joining.trust(services, Path(path)), self._fingerprint)
+                self.tasks.run(lambda: joining.welcome_fingerprint(services, Path(path)),
+                               lambda found: self._confirm_trust(Path(path), found.fingerprint))
         else:
             folder = QFileDialog.getExistingDirectory(self, _("Lưu yêu cầu tham gia vào"))
             if folder:
-                target = Path(folder) / "yeu-cau-tham-gia.kbj"
+                target = Path(folder)  # a name of its own per PC: a second PC never overwrites the first's
                 self.tasks.run(lambda: joining.join_request(services, target),
                                lambda file: self.message.setText(_("Đã ghi {file}; mang tệp này tới đơn vị đầu mối.")
                                                                  .format(file=file)))
+
+    def _confirm_trust(self, path: Path, fingerprint: str) -> None:
+        """Trust the hub only when the officer says the code read over the phone is the one shown."""
+        if not ask(self, _("Mã nhận diện khóa"),
+                   f"<div style='font-size:24pt; font-family:monospace'><b>{fingerprint}</b></div>",
+                   _("Hai mã giống nhau: tin cậy"), _("Khác nhau: không tin cậy"),
+                   _("Gọi điện cho đơn vị đầu mối và nghe họ đọc mã của họ. Chỉ tin cậy khi hai mã giống hệt nhau; "
+                     "nếu khác, tệp đã bị đổi trên đường mang về.")):
+            self.message.setText(_("Chưa tin cậy đơn vị đầu mối."))
+            return
+        from kbang_desktop.sync import join as joining
+
+        services = self.services
+        self.tasks.run(lambda: joining.trust(services, path, fingerprint),
+                       lambda _done: (self.message.setText(_("Đã tin cậy đơn vị đầu mối; từ nay có thể trao đổi "
+                                                             "gói dữ liệu.")), self.refresh()))
 
     def register_commune(self) -> None:
         """At the hub: register a commune from its join request and write the welcome file to take back;
