@@ -312,6 +312,29 @@ def test_a_commune_trusts_the_hub_only_when_the_officer_confirms_the_fingerprint
         net.close()
 
 
+def test_a_pc_whose_clock_is_far_wrong_is_told_at_start(qtbot, services):
+    """This PC already holds a change three days later than its clock: the window says so on top."""
+    import time
+
+    from kbang_desktop.core.hlc import Rev
+    from kbang_desktop.storage.repo import Repository
+
+    with services.ctx.db.session() as session:
+        Repository(session).set_local("hlc_last", str(Rev(int((time.time() + 3 * 86400) * 1000), 0, "x")))
+    win = MainWindow(services)
+    win.tasks.quiet = True
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.clock_warning.isVisible(), timeout=TIMEOUT)
+    assert "đồng hồ" in win.clock_warning.text()
+    win.tasks.wait()
+
+
+def test_a_pc_with_a_right_clock_shows_no_warning(qtbot, window):
+    _wait_idle(qtbot, window)
+    assert not window.clock_warning.isVisible()
+
+
 def test_overview_shows_figures_and_charts(qtbot, window, services):
     services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
     area = window.areas[0]

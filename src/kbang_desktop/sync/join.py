@@ -18,6 +18,7 @@ from sqlalchemy import delete
 
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.hlc import rev_problem, wall_millis
 from kbang_desktop.i18n import N_
 from kbang_desktop.services import signing
 from kbang_desktop.services.registry import Services
@@ -41,6 +42,8 @@ def _apply_if_newer(repo: Any, state: dict[str, Any]) -> None:
     model = {"office": E.Office, "site": E.Site}.get(str(state.get("_type")))
     if model is None:
         raise ValueError("type")
+    if rev_problem(state.get("rev"), wall_millis()):  # a rev far ahead would drag this site's clock along
+        raise ValueError("rev")
     held = repo.get(model, str(state.get("id")), include_deleted=True)
     if held is None or str(state.get("rev", "")) > held.rev:
         apply_state(repo.session, state)

@@ -43,6 +43,14 @@ class PlanDialog(Dialog):
                            *(Col(label, lambda r, i=i: r[i + 1], True) for i, (_k, label) in enumerate(COUNT_NAMES))),
                           rows, self)
         layout.addWidget(table(model, "import_plan"))
+        reasons: dict[str, int] = {}
+        for refused in plan.refused:  # each reason once, with how many records it refuses
+            reasons[refused["reason"]] = reasons.get(refused["reason"], 0) + 1
+        for reason, n in reasons.items():
+            label = QLabel(_("Từ chối {n} bản ghi: {reason}").format(n=format_number(n), reason=reason))
+            label.setWordWrap(True)
+            label.setObjectName("refused")
+            layout.addWidget(label)
         for warning in plan.warnings:
             layout.addWidget(QLabel(warning))
         self.add_buttons(_("Nhập gói"), _("Không nhập"), ok=True, layout=layout)
