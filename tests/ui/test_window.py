@@ -312,6 +312,45 @@ def test_a_commune_trusts_the_hub_only_when_the_officer_confirms_the_fingerprint
         net.close()
 
 
+def test_the_import_preview_lists_records_refused_for_a_rev_far_ahead(qtbot, tmp_path, monkeypatch, answer):
+    """A commune's record carries rev 99999999999999999<site>: the hub's preview says why it is refused."""
+    from PySide6.QtWidgets import QLabel
+    from sqlalchemy import text
+
+    from tests.sync.net import Net
+
+    net = Net(tmp_path / "net")
+    try:
+        net.hub()
+        a = net.commune("kbl", "Kông Bơ La")
+        person = a.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng Lợk")
+        with a.ctx.db.session() as session:
+            session.execute(text("UPDATE person SET rev = :rev WHERE id = :id"),
+                            {"rev": "99999999999999999" + a.ctx.require_identity()[0], "id": person.id})
+        bundle = net.send("kbl", "hub")
+        hub = MainWindow(net.sites["hub"])
+        hub.tasks.quiet = True
+        qtbot.addWidget(hub)
+        hub_sync = hub.areas[6]
+        hub.show()
+        hub.show_area(6)
+        _wait_idle(qtbot, hub)
+        files(monkeypatch, open_=bundle)
+        shown = []
+
+        def look(dialog):
+            shown.extend(label.text() for label in dialog.findChildren(QLabel, "refused"))
+            press(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+
+        answer(look)
+        press(hub_sync.import_button)
+        qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
+        assert len(shown) == 1 and "Từ chối 1 bản ghi" in shown[0] and "hơn một ngày" in shown[0]
+        _wait_idle(qtbot, hub)
+    finally:
+        net.close()
+
+
 def test_a_pc_whose_clock_is_far_wrong_is_told_at_start(qtbot, services):
     """This PC already holds a change three days later than its clock: the window says so on top."""
     import time
