@@ -33,7 +33,7 @@ def offices(tmp_path, js, cli):
     request = js("office", "join-request", "--out", usb / "join.kbj", "--db", commune)["file"]
     registered = js("office", "register", request, "--out", usb, "--db", hub)
     assert set(registered) == {"office_id", "fingerprint", "file"}
-    trusted = js("office", "trust", registered["file"], "--db", commune)
+    trusted = js("office", "trust", registered["file"], "--fingerprint", registered["fingerprint"], "--db", commune)
     assert trusted["fingerprint"] == registered["fingerprint"]
     return {"hub": hub, "commune": commune, "usb": usb, "commune_id": registered["office_id"],
             "hub_id": trusted["office_id"]}
@@ -49,6 +49,10 @@ def test_export_import_replay_and_status(offices, js, cli):
     assert set(exported) == {"file", "records", "bytes"}
     assert exported["records"] >= 1 and Path(exported["file"]).stat().st_size == exported["bytes"]
     assert Path(exported["file"]).suffix == ".kbb"
+    # "Phòng GD&ĐT Kbang": no "&" nor any other character awkward on Windows or in a shell
+    name = Path(exported["file"]).name
+    assert name.startswith("xa-kong-bo-la_gui_phong-gd-dt-kbang_"), name
+    assert set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
     assert not list(o["usb"].glob("*.part"))
     dry = js("bundle", "import", exported["file"], "--dry-run", "--db", o["hub"])
     assert dry["status"] == "dry-run" and dry["counts"]["new"] >= 1
@@ -115,11 +119,12 @@ def test_conflicts_list_and_resolve(offices, js, cli, tmp_path):
     second.parent.mkdir()
     shutil.copy(o["commune"], second)
     request = js("office", "new-site", "--out", o["usb"] / "second.kbj", "--db", second)["file"]
-    welcome = js("office", "register", request, "--out", o["usb"], "--db", o["hub"])["file"]
-    js("office", "trust", welcome, "--db", second)
-    for path, note in ((o["commune"], "Chuyển đến làng B"), (second, "Đi làm ăn xa")):
+    registered = js("office", "register", request, "--out", o["usb"], "--db", o["hub"])
+    js("office", "trust", registered["file"], "--fingerprint", registered["fingerprint"].lower().replace("-", ""),
+       "--db", second)
+    for path, note, school in ((o["commune"], "Chuyển đến làng B", "Lớp 5"), (second, "Đi làm ăn xa", "Lớp 9")):
         services = open_test_services(path)
-        services.persons.update(added["id"], note=note)
+        services.persons.update(added["id"], note=note, education=school)
         services.ctx.db.close()
     for source, target, to in ((o["commune"], o["hub"], "hub"), (second, o["hub"], "hub"),
                                (o["hub"], o["commune"], o["commune_id"])):
@@ -127,18 +132,23 @@ def test_conflicts_list_and_resolve(offices, js, cli, tmp_path):
         assert js("bundle", "import", file, "--db", target)["status"] == "applied"
     listed = js("conflicts", "list", "--db", o["commune"])
     assert len(listed) == 1 and listed[0]["record_id"] == added["id"]
-    assert set(listed[0]["fields"]) == {"note"}
+    assert set(listed[0]["fields"]) == {"note", "education"}
     assert listed[0]["fields"]["note"]["local"] == "Chuyển đến làng B"
     code, _out, err = cli("conflicts", "resolve", listed[0]["id"], "--take", "name=sideways", "--db",
                           o["commune"])
     assert code == 1 and "local" in err
-    resolved = js("conflicts", "resolve", listed[0]["id"][:8], "--take", "note=local", "--db", o["commune"])
+    code, _out, err = cli("conflicts", "resolve", listed[0]["id"], "--take", "local", "incoming", "--db", o["commune"])
+    assert code == 1 and "incoming" in err  # one side for all fields, not two
+    # one side for every field, another for the fields named
+    resolved = js("conflicts", "resolve", listed[0]["id"][:8], "--take", "incoming", "note=local", "--db",
+                  o["commune"])
     assert resolved["status"] == "resolved"
     assert js("conflicts", "list", "--db", o["commune"]) == []
     person = js("persons", "search", "hmuk", "--db", o["commune"])[0]
     assert person["id"] == added["id"]
     services = open_test_services(o["commune"])
-    assert services.persons.get(added["id"]).note == "Chuyển đến làng B"
+    kept = services.persons.get(added["id"])
+    assert kept.note == "Chuyển đến làng B" and kept.education == listed[0]["fields"]["education"]["incoming"]
     services.ctx.db.close()
 
 

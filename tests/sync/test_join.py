@@ -129,6 +129,91 @@ def test_cli_join_flow_prints_the_same_fingerprint(tmp_path, capsys):
                  "--json", "--db", hub_db]) == 0
     registered = json.loads(capsys.readouterr().out)
     assert set(registered) == {"office_id", "fingerprint", "file"}
-    assert main(["office", "trust", registered["file"], "--json", "--db", commune_db]) == 0
+    assert main(["office", "trust", registered["file"], "--fingerprint", registered["fingerprint"], "--json",
+                 "--db", commune_db]) == 0
     trusted = json.loads(capsys.readouterr().out)
     assert trusted["fingerprint"] == registered["fingerprint"]
+
+
+@pytest.fixture
+def registered_cli(tmp_path, capsys):
+    """A hub and a commune at the command line; the commune holds the hub's welcome file, not trusted yet."""
+    from kbang_desktop.cli.main import main
+
+    hub_db, commune_db = str(tmp_path / "h.db"), str(tmp_path / "c.db")
+    assert main(["init", "--db", hub_db, "--office-kind", "hub", "--office-name", "Sở GD&ĐT Gia Lai"]) == 0
+    assert main(["init", "--db", commune_db, "--office-kind", "commune", "--office-name", "UBND xã Krong",
+                 "--unit", "krong"]) == 0
+    assert main(["office", "join-request", "--out", str(tmp_path / "usb"), "--db", commune_db]) == 0
+    request = next((tmp_path / "usb").glob("*.kbj"))
+    capsys.readouterr()
+    assert main(["office", "register", str(request), "--out", str(tmp_path / "usb"), "--json", "--db", hub_db]) == 0
+    return commune_db, json.loads(capsys.readouterr().out)
+
+
+def _hub_of(commune_db):
+    services = open_services(commune_db, Actor("os:t", "admin"))
+    try:
+        _site, office = services.ctx.require_identity()
+        with services.ctx.read() as repo:
+            return repo.require(E.Office, office).hub_office_id
+    finally:
+        services.ctx.db.close()
+
+
+def test_cli_trust_with_a_wrong_fingerprint_trusts_nothing(registered_cli, capsys):
+    from kbang_desktop.cli.main import main
+
+    commune_db, registered = registered_cli
+    assert main(["office", "trust", registered["file"], "--fingerprint", "AAAA-BBBB-CCCC-DDDD", "--db", commune_db]) == 1
+    err = capsys.readouterr().err
+    assert "không khớp" in err and registered["fingerprint"] in err and "Traceback" not in err
+    assert _hub_of(commune_db) is None
+
+
+def test_cli_trust_without_fingerprint_and_no_terminal_asks_for_it(registered_cli, capsys, monkeypatch):
+    from kbang_desktop.cli.main import main
+
+    commune_db, registered = registered_cli
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["office", "trust", registered["file"], "--db", commune_db]) == 1
+    assert "--fingerprint" in capsys.readouterr().err
+    assert _hub_of(commune_db) is None
+
+
+@pytest.mark.parametrize("typed, trusted", [(None, True), ("AAAA-BBBB-CCCC-DDDD", False)])
+def test_cli_trust_at_a_terminal_asks_for_the_code_read_by_phone(registered_cli, capsys, monkeypatch, typed, trusted):
+    from kbang_desktop.cli.main import main
+
+    commune_db, registered = registered_cli
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    answer = typed or registered["fingerprint"].lower().replace("-", " ")
+    monkeypatch.setattr("builtins.input", lambda prompt: answer)
+    assert main(["office", "trust", registered["file"], "--db", commune_db]) == (0 if trusted else 1)
+    out = capsys.readouterr().out
+    assert registered["fingerprint"] in out
+    assert (_hub_of(commune_db) is not None) is trusted
+
+
+def test_a_second_pc_of_an_office_gets_its_own_welcome_file(tmp_path):
+    """Two PCs of one commune register with the same stick: the second's welcome file is not written
+    over the first's, nor is a PC's file when it registers again."""
+    from tests.sync.net import Net
+
+    net = Net(tmp_path / "net")
+    try:
+        hub = net.hub()
+        commune = net.sites["a"] = open_services(tmp_path / "net" / "a" / "kbang.db", Actor("os:a", "admin"))
+        commune.offices.initialise("commune", "UBND xã Đak Rong", "Đak Rong")
+        usb = net.root / "usb"
+        request = join.join_request(commune, usb)
+        first = join.register(hub, request, usb).file
+        first_bytes = first.read_bytes()
+        net.second_pc("b", "a")  # registers and trusts through the same usb folder
+        assert len(list(usb.glob("*.kbw"))) == 2 and first.read_bytes() == first_bytes
+        again = join.register(hub, request, usb).file  # the same PC once more: a name of its own again
+        assert again != first and first.read_bytes() == first_bytes
+        assert join.trust(net.sites["a"], first, join.welcome_fingerprint(net.sites["a"], first).fingerprint)
+        assert all(set(p.name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-.") for p in usb.iterdir())
+    finally:
+        net.close()

@@ -270,6 +270,110 @@ def test_a_hub_registers_a_commune_from_the_window(qtbot, tmp_path, monkeypatch,
         net.close()
 
 
+@pytest.mark.parametrize("same", [True, False])
+def test_a_commune_trusts_the_hub_only_when_the_officer_confirms_the_fingerprint(qtbot, tmp_path, monkeypatch,
+                                                                                  answer, same):
+    """At the commune the welcome file's fingerprint is shown first; the hub is trusted only on "the same"."""
+    from kbang_desktop.core import entities as E
+    from kbang_desktop.sync import join as joining
+    from tests.sync.net import Net, _open
+    from tests.ui.helpers import button_named
+
+    net = Net(tmp_path / "net")
+    try:
+        net.hub()
+        commune = net.sites["kbl"] = _open(tmp_path / "net" / "kbl" / "kbang.db", "kbl")
+        commune.offices.initialise("commune", "UBND xã Kông Bơ La", "Kông Bơ La")
+        usb = tmp_path / "usb"
+        registered = joining.register(net.sites["hub"], joining.join_request(commune, usb), usb)
+        win = MainWindow(commune)
+        win.tasks.quiet = True
+        qtbot.addWidget(win)
+        area = win.areas[6]
+        win.show()
+        win.show_area(6)
+        _wait_idle(qtbot, win)
+        files(monkeypatch, open_=registered.file)
+        shown = []
+        answer(lambda box: press(button_named(box, "Chọn tệp chào mừng...")),
+               lambda box: (shown.append(box.text()),
+                            press(button_named(box, "Hai mã giống nhau: tin cậy" if same
+                                               else "Khác nhau: không tin cậy"))))
+        press(area.findChild(QPushButton, "join"))
+        qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
+        _wait_idle(qtbot, win)
+        assert registered.fingerprint in shown[0]
+        _site, office = commune.ctx.require_identity()
+        with commune.ctx.read() as repo:
+            hub_of = repo.require(E.Office, office).hub_office_id
+        assert (hub_of is not None) is same
+        assert ("Đã tin cậy" if same else "Chưa tin cậy") in area.message.text()
+    finally:
+        net.close()
+
+
+def test_the_import_preview_lists_records_refused_for_a_rev_far_ahead(qtbot, tmp_path, monkeypatch, answer):
+    """A commune's record carries rev 99999999999999999<site>: the hub's preview says why it is refused."""
+    from PySide6.QtWidgets import QLabel
+    from sqlalchemy import text
+
+    from tests.sync.net import Net
+
+    net = Net(tmp_path / "net")
+    try:
+        net.hub()
+        a = net.commune("kbl", "Kông Bơ La")
+        person = a.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng Lợk")
+        with a.ctx.db.session() as session:
+            session.execute(text("UPDATE person SET rev = :rev WHERE id = :id"),
+                            {"rev": "99999999999999999" + a.ctx.require_identity()[0], "id": person.id})
+        bundle = net.send("kbl", "hub")
+        hub = MainWindow(net.sites["hub"])
+        hub.tasks.quiet = True
+        qtbot.addWidget(hub)
+        hub_sync = hub.areas[6]
+        hub.show()
+        hub.show_area(6)
+        _wait_idle(qtbot, hub)
+        files(monkeypatch, open_=bundle)
+        shown = []
+
+        def look(dialog):
+            shown.extend(label.text() for label in dialog.findChildren(QLabel, "refused"))
+            press(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+
+        answer(look)
+        press(hub_sync.import_button)
+        qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
+        assert len(shown) == 1 and "Từ chối 1 bản ghi" in shown[0] and "hơn một ngày" in shown[0]
+        _wait_idle(qtbot, hub)
+    finally:
+        net.close()
+
+
+def test_a_pc_whose_clock_is_far_wrong_is_told_at_start(qtbot, services):
+    """This PC already holds a change three days later than its clock: the window says so on top."""
+    import time
+
+    from kbang_desktop.core.hlc import Rev
+    from kbang_desktop.storage.repo import Repository
+
+    with services.ctx.db.session() as session:
+        Repository(session).set_local("hlc_last", str(Rev(int((time.time() + 3 * 86400) * 1000), 0, "x")))
+    win = MainWindow(services)
+    win.tasks.quiet = True
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.clock_warning.isVisible(), timeout=TIMEOUT)
+    assert "đồng hồ" in win.clock_warning.text()
+    win.tasks.wait()
+
+
+def test_a_pc_with_a_right_clock_shows_no_warning(qtbot, window):
+    _wait_idle(qtbot, window)
+    assert not window.clock_warning.isVisible()
+
+
 def test_overview_shows_figures_and_charts(qtbot, window, services):
     services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
     area = window.areas[0]

@@ -44,8 +44,7 @@ def print_(args: argparse.Namespace, services: Any) -> int:
 def verify(args: argparse.Namespace, services: Any) -> int:
     texts = verification_inputs(args.code)
     results = [services.certificates.verify(text) for text in texts]
-    data = [{"status": r.status, "genuine": r.genuine, "message": _(r.message).format(code=r.details.get("code")),
-             **r.details} for r in results]
+    data = [{"status": r.status, "genuine": r.genuine, "message": r.text(), **r.details} for r in results]
     lines = []
     for r, item in zip(results, data, strict=True):
         line = item["message"]

@@ -108,6 +108,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if getattr(args, "daily_backup", True) and services.ctx.identity() is not None:
             services.maintenance.daily_backup()  # once a day, whichever command comes first
+        from kbang_desktop.services.clock import clock_warning
+
+        wrong = clock_warning(services.ctx)
+        if wrong is not None:  # at every start: every change is stamped with this PC's time
+            print(_("Cảnh báo: {problem}").format(problem=wrong.translated()), file=sys.stderr)
         return args.handler(args, services)
     finally:
         services.ctx.db.close()

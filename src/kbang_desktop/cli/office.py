@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 from kbang_desktop.cli.common import EXIT_OK, command, emit, group
-from kbang_desktop.i18n import _
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.i18n import N_, _
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -19,6 +21,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True)
     p = command(office, common, "trust", _("tin cậy đơn vị đầu mối (tại xã)"), trust)
     p.add_argument("file")
+    p.add_argument("--fingerprint", metavar="XXXX-XXXX-XXXX-XXXX",
+                   help=_("mã nhận diện khóa mà đơn vị đầu mối đọc qua điện thoại (không có thì hỏi)"))
     p = command(office, common, "new-site", _("tạo khóa máy mới khi mất khóa hoặc sau khi khôi phục (tại xã)"),
                 new_site)
     p.add_argument("--out", required=True)
@@ -62,9 +66,23 @@ def register(args: argparse.Namespace, services: Any) -> int:
 
 
 def trust(args: argparse.Namespace, services: Any) -> int:
+    """Trust the hub only once the fingerprint is confirmed: given with --fingerprint, or typed at the terminal."""
     from kbang_desktop.sync import join
 
-    return _fingerprint(args, join.trust(services, Path(args.file)))
+    fingerprint = args.fingerprint
+    if fingerprint is None:
+        found = join.welcome_fingerprint(services, Path(args.file))
+        if getattr(args, "json", False) or not sys.stdin.isatty():
+            raise KbangError(N_("Hãy gọi điện cho đơn vị đầu mối, nghe họ đọc mã nhận diện khóa rồi chạy lại lệnh với "
+                                "--fingerprint XXXX-XXXX-XXXX-XXXX. Chưa tin cậy đơn vị đầu mối."))
+        print(_("Mã nhận diện khóa của tệp này: {fingerprint}").format(fingerprint=found.fingerprint))
+        try:
+            fingerprint = input(_("Gõ mã mà đơn vị đầu mối đọc qua điện thoại: "))
+        except EOFError:
+            fingerprint = ""
+        if not fingerprint.strip():
+            raise KbangError(N_("Chưa nhập mã nhận diện khóa. Chưa tin cậy đơn vị đầu mối."))
+    return _fingerprint(args, join.trust(services, Path(args.file), fingerprint))
 
 
 def revoke(args: argparse.Namespace, services: Any) -> int:

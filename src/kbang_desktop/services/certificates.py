@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
+from sqlalchemy import func
+
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.dates import document_date_phrase
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.templates import CertificateTemplate, load_template, parse_template
 from kbang_desktop.core.text import nfc
-from kbang_desktop.i18n import N_
+from kbang_desktop.i18n import N_, _
 from kbang_desktop.paths import resource
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.learning_models import SUBJECT_ENTITY
@@ -80,8 +82,16 @@ class CertificateSheet:
 @dataclass(frozen=True, slots=True)
 class Verification:
     status: str  # genuine | revoked | not-genuine | unknown-issuer | not-found | malformed
-    message: str  # msgid
+    message: str  # msgid: the reason for the status
     details: dict[str, Any]
+    params: dict[str, Any] = field(default_factory=dict)  # the message's placeholders (besides {code})
+
+    def text(self) -> str:
+        """The reason in the current language, its placeholders filled."""
+        try:
+            return _(self.message).format(**{"code": self.details.get("code"), **self.params})
+        except (KeyError, IndexError, ValueError):
+            return _(self.message)
 
     @property
     def genuine(self) -> bool:
@@ -315,7 +325,14 @@ class CertificateService:
     # --- verification -------------------------------------------------------------
 
     def verify(self, text: str) -> Verification:
-        """Check a scanned verification record, or look up a typed code. Reads only; works offline."""
+        """Check a scanned verification record, or look up a typed code. Reads only; works offline.
+
+        A record is genuine only if every one of these holds, and the first that fails is the reason
+        given: the signing PC is known here (else unknown-issuer); the signature is its own; the PC
+        belongs to the office the record names and that office is the issuer written on it (a commune
+        key cannot vouch for the Sở GD&ĐT); the PC's key was not revoked before the record's date;
+        and, when this PC holds the certificate, the name, decision, code and serial are the ones kept.
+        """
         text = nfc(text.strip())
         if text.startswith(RECORD_PREFIX.strip()):
             return self._verify_record(text)
@@ -323,7 +340,7 @@ class CertificateService:
         if len(code) != 14:
             return Verification("malformed", N_("Không đọc được mã xác minh."), {})
         with self.ctx.read() as repo:
-            certificate = repo.first(E.Certificate, verification_code=code)
+            certificate = _by_code(repo, code)
             if certificate is None:
                 return Verification("not-found", N_("Không có giấy công nhận nào mang mã {code} trong dữ liệu của máy "
                                                      "này. Nếu giấy có mã QR, hãy quét mã QR để kiểm tra."),
@@ -342,30 +359,51 @@ class CertificateService:
         except (ValueError, KeyError, TypeError):
             return Verification("malformed", N_("Không đọc được mã xác minh."), {})
         with self.ctx.read() as repo:
+            details = self._details(payload)
             site = repo.get(E.Site, site_id, include_deleted=True)
             if site is None or not site.signing_key:
                 return Verification("unknown-issuer", N_("Máy cấp giấy này chưa được biết ở đây; hãy nhận gói dữ liệu "
-                                                          "mới nhất từ đơn vị đầu mối rồi kiểm tra lại."),
-                                    self._details(payload))
+                                                          "mới nhất từ đơn vị đầu mối rồi kiểm tra lại."), details)
             if message.decode("utf-8") != body or not K.verify(site.signing_key, message, base64.b64encode(sig).decode()):
                 return Verification("not-genuine", N_("Giấy công nhận không phải giấy thật: chữ ký số không khớp."),
-                                    self._details(payload))
+                                    details)
+            office = repo.get(E.Office, site.office_id, include_deleted=True)
+            office_name = office.name if office else site.office_id[:8]
             if site.office_id != payload.get("o"):
-                return Verification("not-genuine", N_("Giấy công nhận không phải giấy thật: chữ ký số không khớp."),
-                                    self._details(payload))
-            certificate = repo.first(E.Certificate, verification_code=str(payload.get("c")))
-            return self._judge(repo, certificate, payload)
+                return Verification("not-genuine", N_("Giấy công nhận không phải giấy thật: máy ký giấy thuộc {office}, "
+                                                      "không phải đơn vị ghi trên giấy."), details,
+                                    {"office": office_name})
+            if payload.get("u") not in _issuer_names(repo, office):
+                return Verification("not-genuine", N_("Giấy công nhận không phải giấy thật: giấy ghi nơi cấp là "
+                                                      "\"{issuer}\", nhưng máy ký giấy thuộc {office}, không có quyền "
+                                                      "cấp giấy thay nơi đó."), details,
+                                    {"issuer": str(payload.get("u")), "office": office_name})
+            revoked = _revoked_before(site, payload.get("dd"))
+            if revoked:
+                details["signer_revoked_on"] = site.revoked_at.date().isoformat() if site.revoked_at else None
+                return Verification("not-genuine", N_("Giấy công nhận không phải giấy thật: giấy ghi ngày {date} nhưng "
+                                                      "được ký bằng khóa của một máy đã bị thu hồi từ {revoked} "
+                                                      "({reason})."), details,
+                                    {"date": str(payload.get("dd")), "revoked": revoked,
+                                     "reason": site.revoke_reason or "-"})
+            if site.revoked_at is not None:
+                details["signer_revoked_on"] = site.revoked_at.date().isoformat()
+            certificate = _by_code(repo, normalise_code(str(payload.get("c", ""))))
+            return self._judge(repo, certificate, payload, details)
 
     def _details(self, payload: dict[str, Any]) -> dict[str, Any]:
         return {"code": payload.get("c"), "serial": payload.get("n"), "year": payload.get("y"),
                 "recognised": payload.get("t"), "model": payload.get("k"), "model_year": payload.get("m"),
                 "decision": {"number": payload.get("d"), "date": payload.get("dd")}, "issuer": payload.get("u")}
 
-    def _judge(self, repo: Repository, certificate: E.Certificate | None, payload: dict[str, Any] | None) -> Verification:
+    def _judge(self, repo: Repository, certificate: E.Certificate | None, payload: dict[str, Any] | None,
+               signed: dict[str, Any] | None = None) -> Verification:
         if certificate is None:
-            # Signed by a known PC, but this PC does not hold the record (not yet received): the signature is enough.
+            # Signed by a known, unrevoked PC of the issuing office, but this PC does not hold the record
+            # (not received yet): what the signature says is all there is to check.
             assert payload is not None
-            return Verification("genuine", N_("Giấy công nhận thật (chữ ký số hợp lệ)."), self._details(payload))
+            return Verification("genuine", N_("Giấy công nhận thật (chữ ký số hợp lệ, đúng nơi cấp). Máy này chưa có "
+                                              "hồ sơ của giấy để đối chiếu thêm."), signed or self._details(payload))
         entry = repo.require(E.DecisionEntry, certificate.entry_id)
         decision = repo.require(E.Decision, entry.decision_id)
         registration = repo.require(E.Registration, entry.registration_id)
@@ -376,9 +414,58 @@ class CertificateService:
                 "o": certificate.office_id, "t": subject["name"], "u": issuer_of(repo, decision.issuer_unit_id)[1],
                 "y": certificate.year}
         details = self._details(held)
-        if payload is not None and any(payload.get(k) != v for k, v in held.items() if k != "t"):
-            return Verification("not-genuine", N_("Giấy công nhận không khớp với hồ sơ đã lưu."), details)
+        if signed and "signer_revoked_on" in signed:
+            details["signer_revoked_on"] = signed["signer_revoked_on"]
+        if payload is not None:
+            differing = [key for key, value in held.items() if not _same(key, payload.get(key), value)]
+            if differing:
+                details["differing"] = differing
+                return Verification("not-genuine", N_("Giấy công nhận không khớp với hồ sơ đã lưu ({fields})."),
+                                    details, {"fields": ", ".join(_(FIELD_NAMES[k]) for k in differing)})
         if decision.status == "revoked" or certificate.deleted:
             details["revoked_on"] = decision.revoked_on.isoformat() if decision.revoked_on else None
             return Verification("revoked", N_("Giấy công nhận thật nhưng quyết định công nhận đã bị thu hồi."), details)
         return Verification("genuine", N_("Giấy công nhận thật (chữ ký số hợp lệ)."), details)
+
+
+FIELD_NAMES = {"c": N_("mã xác minh"), "d": N_("số quyết định"), "dd": N_("ngày quyết định"),
+               "k": N_("loại mô hình"), "m": N_("năm công nhận"), "n": N_("số vào sổ"), "o": N_("đơn vị cấp"),
+               "t": N_("tên người hoặc nơi được công nhận"), "u": N_("nơi cấp"), "y": N_("năm vào sổ")}
+
+
+def _same(key: str, signed: Any, held: Any) -> bool:
+    if key == "c":
+        return normalise_code(str(signed or "")) == normalise_code(str(held))
+    if key == "t":  # the same letters and marks; spaces and Unicode form do not matter
+        return isinstance(signed, str) and " ".join(nfc(signed).split()) == " ".join(nfc(str(held)).split())
+    return bool(signed == held)
+
+
+def _by_code(repo: Repository, code: str) -> E.Certificate | None:
+    """The certificate with this code, typed with or without dashes, in any case (`code` normalised)."""
+    found = repo.first(E.Certificate, verification_code=code, include_deleted=True)
+    if found is None:  # a code kept in another form (without dashes, lower case)
+        bare = code.replace("-", "")
+        column = repo.column(E.Certificate, "verification_code")
+        found = next(iter(repo.list(E.Certificate, func.upper(func.replace(column, "-", "")) == bare,
+                                    include_deleted=True, limit=1)), None)
+    return found
+
+
+def _issuer_names(repo: Repository, office: E.Office | None) -> set[str]:
+    """The issuers an office may sign for: its own commune as named on any date, and the units merged into it."""
+    if office is None or not office.unit_id or repo.get(E.AdminUnit, office.unit_id) is None:
+        return set()
+    units = unit_graph(repo).predecessors_of(office.unit_id)
+    return {issuer_of(repo, unit_id)[1] for unit_id in units if repo.get(E.AdminUnit, unit_id) is not None}
+
+
+def _revoked_before(site: E.Site, record_date: Any) -> str:
+    """The day the site's key was revoked, if that was before the record's date (else "")."""
+    if site.revoked_at is None:
+        return ""
+    try:
+        when = date.fromisoformat(str(record_date))
+    except ValueError:
+        return site.revoked_at.date().isoformat()  # no date to go by: a revoked key vouches for nothing
+    return site.revoked_at.date().isoformat() if site.revoked_at.date() < when else ""

@@ -84,3 +84,52 @@ def leap_past(session: Session, acknowledged: int) -> None:
                                                     "rev": "-", "origin_site_id": "-"}])
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT setval(pg_get_serial_sequence('change_log', 'seq'), :n)"), {"n": acknowledged})
+
+
+def latest_summary(session: Session, start: int, seq_to: int, cuts: list[int], known_owner: dict[str, str]
+                   ) -> list[tuple[str, str, str | None, int, int]]:
+    """One pass over the change log after `start` (up to `seq_to`): the latest change of every record, summed up.
+
+    For the sync status of many peers at once (one scan instead of one per peer and record type).
+    Returns rows (record type, the site the latest change came from, the record's owner, bucket, how
+    many), where bucket is how many of `cuts` (ascending) lie below the latest change's number: a
+    peer that acknowledged up to cut j counts the rows of bucket > j.
+
+    `known_owner` (site -> office): sites whose changes are known to be their own office's records;
+    for them the owner is not looked up (None in the row; the caller maps the site). The write
+    policy guarantees it for another commune's PC: the plan stores from a commune only records that
+    commune owns, authored by its own PCs. Every other change has its owner read from its record.
+    Reads only.
+    """
+    params: dict[str, Any] = {"start": start, "seq_to": seq_to}
+    types = [name for name in SYNCABLE if name.isidentifier()]
+    lookup = " ".join(f"WHEN '{name}' THEN (SELECT owner_office_id FROM {name} WHERE id = latest.record_id)"
+                      for name in types)
+    sites = list(known_owner) or ["-"]
+    params.update({f"site{i}": site for i, site in enumerate(sites)})
+    site_list = ", ".join(f":site{i}" for i in range(len(sites)))
+    params.update({f"cut{i}": int(cut) for i, cut in enumerate(cuts)})
+
+    def bucket(low: int, high: int) -> str:  # how many cuts lie below seq, by halving: log2(len(cuts)) tests a row
+        if low >= high:
+            return str(low)
+        middle = (low + high) // 2
+        return f"(CASE WHEN latest.seq > :cut{middle} THEN {bucket(middle + 1, high)} ELSE {bucket(low, middle)} END)"
+
+    sql = f"""
+        WITH repeated AS MATERIALIZED (
+            SELECT record_id FROM change_log WHERE seq > :start AND seq <= :seq_to
+            GROUP BY record_id HAVING COUNT(*) > 1),
+        latest AS (
+            SELECT c.record_type, c.record_id, c.seq, c.origin_site_id FROM change_log c
+            WHERE c.seq > :start AND c.seq <= :seq_to
+              AND (c.record_id NOT IN (SELECT record_id FROM repeated)
+                   OR NOT EXISTS (SELECT 1 FROM change_log later WHERE later.record_id = c.record_id
+                                  AND later.record_type = c.record_type AND later.seq > c.seq
+                                  AND later.seq <= :seq_to)))
+        SELECT latest.record_type, latest.origin_site_id,
+               CASE WHEN latest.origin_site_id IN ({site_list}) THEN NULL
+                    ELSE CASE latest.record_type {lookup} END END AS owner,
+               {bucket(0, len(cuts))} AS bucket, COUNT(*) AS n
+        FROM latest GROUP BY 1, 2, 3, 4"""
+    return [(row[0], row[1], row[2], int(row[3]), int(row[4])) for row in session.execute(text(sql), params)]

@@ -82,3 +82,12 @@ def write_new(path: Path, data: bytes, mode: int = 0o600) -> bool:
             temporary.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def unused_path(path: Path) -> Path:
+    """`path`, or `name-2.ext`, `name-3.ext`...: the first that does not exist yet (never overwrite another's file)."""
+    candidate, number = path, 1
+    while candidate.exists() or candidate.with_name(candidate.name + ".part").exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate

@@ -113,6 +113,14 @@ def fingerprint(*signing_publics: str) -> str:
     return "-".join(text[i:i + 4] for i in range(0, 16, 4))
 
 
+def same_fingerprint(typed: str, fingerprint: str) -> bool:
+    """Whether a fingerprint as typed (any case, with or without dashes or spaces) is `fingerprint`."""
+    def bare(text: str) -> str:
+        return "".join(ch for ch in text.upper() if ch.isalnum())
+
+    return bool(bare(typed)) and bare(typed) == bare(fingerprint)
+
+
 def canonical(data: dict) -> bytes:
     """The exact bytes that are signed: sorted keys, no spaces, UTF-8."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

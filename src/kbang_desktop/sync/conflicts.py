@@ -65,14 +65,21 @@ def list_conflicts(services: Services, status: str | None = "open") -> list[Conf
         return [_view(row) for row in repo.session.execute(query).scalars()]
 
 
+ALL_FIELDS = "*"  # in a choice: the side of every differing field not named
+
+
 def parse_choice(words: list[str]) -> str | dict[str, str]:
-    """`local`, `incoming`, or FIELD=local|incoming words."""
+    """`local`, `incoming`, FIELD=local|incoming words, or one side for all fields and words for the
+    exceptions (`local note=incoming`)."""
     if len(words) == 1 and words[0] in SIDES:
         return words[0]
     choice: dict[str, str] = {}
     for word in words:
+        if word in SIDES and ALL_FIELDS not in choice:
+            choice[ALL_FIELDS] = word
+            continue
         field, _sep, side = word.partition("=")
-        if not field or side not in SIDES:
+        if not field or field == ALL_FIELDS or side not in SIDES:
             raise KbangError(N_("Cách chọn \"{word}\" không hợp lệ: dùng local, incoming hoặc TÊN_TRƯỜNG=local|incoming."),
                              word=word)
         choice[field] = side
@@ -100,16 +107,18 @@ def resolve(services: Services, conflict_id: str, choice: str | dict[str, str]) 
             raise NotFound(N_("Không tìm thấy bản ghi {id}."), id=row.record_id)
         if current.owner_office_id != office_id:
             raise KbangError(N_("Bản ghi này thuộc đơn vị khác; chỉ đơn vị sở hữu mới xử lý được xung đột này."))
-        if isinstance(choice, str):
-            fields = dict.fromkeys(view.differing, choice)
-            if (view.local if choice == "local" else view.incoming).get("deleted") != current.deleted:
-                fields["deleted"] = choice
-        else:
-            unknown = [f for f in choice if f not in view.differing and f != "deleted"]
-            if unknown:
-                raise KbangError(N_("Trường {field} không khác nhau giữa hai phiên bản (các trường khác nhau: "
-                                    "{fields})."), field=unknown[0], fields=", ".join(view.differing) or "-")
-            fields = choice
+        named = {} if isinstance(choice, str) else {f: s for f, s in choice.items() if f != ALL_FIELDS}
+        default = choice if isinstance(choice, str) else choice.get(ALL_FIELDS)
+        unknown = [f for f in named if f not in view.differing and f != "deleted"]
+        if unknown:
+            raise KbangError(N_("Trường {field} không khác nhau giữa hai phiên bản (các trường khác nhau: "
+                                "{fields})."), field=unknown[0], fields=", ".join(view.differing) or "-")
+        fields: dict[str, str] = {}
+        if default is not None:
+            fields = dict.fromkeys(view.differing, default)
+            if (view.local if default == "local" else view.incoming).get("deleted") != current.deleted:
+                fields["deleted"] = default
+        fields.update(named)
         chosen = {}
         for field, side in fields.items():
             state = view.local if side == "local" else view.incoming

@@ -14,10 +14,12 @@ The change log's SQL is in `storage/changelog.py`.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import DataError, IntegrityError
 
+from kbang_desktop.core.hlc import MAX_AHEAD_MS
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.registry import Services
 from kbang_desktop.storage.models import BundleLedger, Office
@@ -31,6 +33,15 @@ from kbang_desktop.sync.verify import verify
 
 __all__ = ["TABLE_ORDER", "ExportResult", "ImportResult", "PeerStatus", "export_bundle", "import_bundle",
            "resolve_peer", "status"]
+
+
+def _made_far_ahead(manifest: dict) -> bool:
+    """Whether the sender's clock said, when it made the bundle, more than a day later than ours says now."""
+    try:
+        made = datetime.fromisoformat(str(manifest.get("created_at", "")).rstrip("Z")).replace(tzinfo=UTC)
+    except ValueError:
+        return False
+    return (made - datetime.now(UTC)).total_seconds() * 1000 > MAX_AHEAD_MS
 
 
 def import_bundle(services: Services, path: Path, dry_run: bool = False) -> ImportResult:
@@ -49,6 +60,10 @@ def import_bundle(services: Services, path: Path, dry_run: bool = False) -> Impo
             if not verified.opened.encrypted:
                 result.warnings.append(_("Gói này không được mã hóa (chỉ dùng để kiểm tra lỗi). Đừng gửi dữ liệu thật "
                                          "theo cách này."))
+            if _made_far_ahead(verified.opened.manifest):
+                result.warnings.append(_(N_("Gói này được tạo lúc {at} theo đồng hồ của máy gửi, muộn hơn giờ của máy "
+                                            "này quá một ngày: đồng hồ của một trong hai máy sai. Hãy kiểm tra ngày giờ "
+                                            "của cả hai máy.")).format(at=verified.opened.manifest.get("created_at")))
             ledger = repo.session.get(BundleLedger, result.bundle_id)
             if ledger is not None:
                 if ledger.sha256 != verified.opened.manifest["payload"]["sha256"]:

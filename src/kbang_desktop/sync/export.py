@@ -9,6 +9,7 @@ cumulative until acknowledged: a lost USB stick loses nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -123,9 +124,17 @@ def unacknowledged(session: Session, chosen: Selection, seq_to: int) -> int:
                for t in _changed_tables(session, chosen, seq_to))
 
 
+def file_word(name: str, limit: int = 30) -> str:
+    """An office name as a file-name word: folded, letters and digits joined by "-" ("Sở GD&ĐT" -> "so-gd-dt").
+
+    Only a-z, 0-9 and "-": nothing that Windows, a FAT-formatted stick or a shell treats specially.
+    """
+    words = re.findall(r"[a-z0-9]+", fold(name).replace("ubnd ", ""))
+    return "-".join(words)[:limit].strip("-") or "office"
+
+
 def _file_name(me: E.Office, peer: E.Office, bundle_id: str, now: datetime) -> str:
-    def short(name: str) -> str:
-        return "-".join(fold(name).replace("ubnd ", "").split())[:30] or "office"
+    short = file_word
 
     return f"{short(me.name)}_gui_{short(peer.name)}_{now:%Y-%m-%d_%H%M}_{bundle_id[:8]}{B.SUFFIX}"
 

@@ -18,11 +18,12 @@ from sqlalchemy import delete
 
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.hlc import rev_problem, wall_millis
 from kbang_desktop.i18n import N_
 from kbang_desktop.services import signing
 from kbang_desktop.services.registry import Services
 from kbang_desktop.storage import keys as K
-from kbang_desktop.storage.files import write_atomic
+from kbang_desktop.storage.files import unused_path, write_atomic
 from kbang_desktop.storage.models import PeerSite
 from kbang_desktop.storage.states import apply_state, record_state
 from kbang_desktop.storage.writes import new_id, utcnow
@@ -41,6 +42,8 @@ def _apply_if_newer(repo: Any, state: dict[str, Any]) -> None:
     model = {"office": E.Office, "site": E.Site}.get(str(state.get("_type")))
     if model is None:
         raise ValueError("type")
+    if rev_problem(state.get("rev"), wall_millis()):  # a rev far ahead would drag this site's clock along
+        raise ValueError("rev")
     held = repo.get(model, str(state.get("id")), include_deleted=True)
     if held is None or str(state.get("rev", "")) > held.rev:
         apply_state(repo.session, state)
@@ -87,7 +90,7 @@ def join_request(services: Services, out: Path) -> Path:
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "office": record_state(repo.session, "office", office_id),
                 "site": record_state(repo.session, "site", site_id)}
-    target = out if out.suffix else out / f"yeu-cau-tham-gia-{office_id[:8]}.kbj"
+    target = out if out.suffix else unused_path(out / f"yeu-cau-tham-gia-{office_id[:8]}-{site_id[:8]}.kbj")
     write_atomic(target, _signed(body, keys))
     return target
 
@@ -123,16 +126,16 @@ def register(services: Services, request_file: Path, out_dir: Path) -> JoinResul
     except ValueError:
         raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."),
                          path=str(request_file)) from None
-    target = out_dir / f"chao-mung-{office['id'][:8]}.kbw"
+    # one file per PC, never over another's: two PCs of an office register with the same stick
+    target = unused_path(out_dir / f"chao-mung-{office['id'][:8]}-{site['id'][:8]}.kbw")
     write_atomic(target, _signed(body, hub_keys))
     return JoinResult(office["id"], K.fingerprint(site["signing_key"], hub_keys.signing_public), target)
 
 
-def trust(services: Services, welcome_file: Path) -> JoinResult:
-    """At the commune: check the hub's welcome file, trust the hub's keys, record the hub."""
-    services.ctx.require_role("admin")
+def _read_welcome(services: Services, welcome_file: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The hub's welcome file, checked: (its content, the hub site that signed it, the fingerprint). Reads only."""
     keys = site_keys(services)
-    site_id, office_id = services.ctx.require_identity()
+    _site_id, office_id = services.ctx.require_identity()
     data, signature = _read_signed(welcome_file, WELCOME_FORMAT)
     hub_office, hub_sites = data.get("hub_office", {}), data.get("hub_sites", [])
     signer = next((s for s in hub_sites if s.get("signing_key") and K.verify(s["signing_key"], K.canonical(data),
@@ -143,6 +146,30 @@ def trust(services: Services, welcome_file: Path) -> JoinResult:
         raise KbangError(N_("Tệp này được đơn vị đầu mối làm cho một xã khác, không phải cho đơn vị này."))
     if hub_office.get("kind") != "hub" or any(s.get("office_id") != hub_office.get("id") for s in hub_sites):
         raise KbangError(N_("Tệp {path} không phải là tệp tham gia hợp lệ của Kbang Desktop."), path=str(welcome_file))
+    return data, signer, K.fingerprint(keys.signing_public, signer["signing_key"])
+
+
+def welcome_fingerprint(services: Services, welcome_file: Path) -> JoinResult:
+    """The fingerprint to compare by phone before trusting a welcome file. Reads only."""
+    services.ctx.require_role("admin")
+    data, _signer, fingerprint = _read_welcome(services, welcome_file)
+    return JoinResult(str(data["hub_office"].get("id")), fingerprint)
+
+
+def trust(services: Services, welcome_file: Path, fingerprint: str | None = None) -> JoinResult:
+    """At the commune: check the hub's welcome file, trust the hub's keys, record the hub.
+
+    With `fingerprint` (the code the hub read out over the phone) nothing is trusted unless it
+    is the file's own: a welcome file swapped on the way carries other keys, hence another code.
+    """
+    services.ctx.require_role("admin")
+    _site_id, office_id = services.ctx.require_identity()
+    data, _signer, found = _read_welcome(services, welcome_file)
+    if fingerprint is not None and not K.same_fingerprint(fingerprint, found):
+        raise KbangError(N_("Mã nhận diện khóa {given} không khớp với mã của tệp chào mừng ({found}). Chưa tin cậy "
+                            "đơn vị đầu mối: hãy gọi lại cho đơn vị đầu mối để đối chiếu; nếu vẫn khác, tệp đã bị đổi "
+                            "trên đường mang về, hãy xin tệp mới."), given=fingerprint.strip(), found=found)
+    hub_office, hub_sites = data.get("hub_office", {}), data.get("hub_sites", [])
     try:
         with services.ctx.write("trust_hub", minimum_role="admin", sync_apply=True) as repo:
             _apply_if_newer(repo, hub_office)
@@ -153,7 +180,7 @@ def trust(services: Services, welcome_file: Path) -> JoinResult:
                          path=str(welcome_file)) from None
     with services.ctx.write("trust_hub", minimum_role="admin") as repo:
         repo.update(E.Office, office_id, hub_office_id=hub_office["id"])
-    return JoinResult(hub_office["id"], K.fingerprint(keys.signing_public, signer["signing_key"]))
+    return JoinResult(hub_office["id"], found)
 
 
 def new_site(services: Services, out: Path) -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kbang_desktop.core.hlc import author_site
+from kbang_desktop.core.hlc import author_site, rev_problem, wall_millis
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.reference import REFERENCE_OFFICE_ID, REFERENCE_SITE
 from kbang_desktop.storage import changelog
@@ -24,6 +24,13 @@ from kbang_desktop.sync.export import BATCH, PUBLIC_TABLES
 from kbang_desktop.sync.verify import Verified
 
 COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "refused")
+REV_REFUSALS = {
+    "ahead": N_("Bản ghi mang thời điểm sửa sau giờ của máy này hơn một ngày: đồng hồ của máy đã sửa nó chạy sai (hoặc "
+                "bản ghi bị làm giả). Bản ghi không được nhập; hãy chỉnh đồng hồ máy đó, sửa lại bản ghi rồi xuất gói mới."),
+    "malformed": N_("Bản ghi mang dấu phiên bản (rev) sai dạng: tệp đã bị sửa. Bản ghi không được nhập."),
+}
+CLOCK_AHEAD = N_("Gói từ {office} có bản ghi mang thời điểm sửa muộn hơn giờ của máy này quá một ngày: đồng hồ của "
+                 "một máy ở đó chạy sai. Các bản ghi đó không được nhập; hãy báo để họ chỉnh đồng hồ, sửa lại rồi xuất gói mới.")
 
 
 @dataclass
@@ -108,6 +115,7 @@ class Planner:
         self.seen: set[tuple[str, str]] = set()
         self.new_max_rev = self.sender_max_rev
         self.seq_from, self.seq_to = manifest["seq_from"], manifest["seq_to"]
+        self.now_ms = wall_millis()  # the receiver's clock: revs far ahead of it are refused
 
     def batches(self, lines: Iterator[dict[str, Any]]) -> Iterator[list[Decision]]:
         table, batch = None, []
@@ -175,9 +183,14 @@ class Planner:
         need_history: list[str] = []
         for line, values in zip(lines, decoded, strict=True):
             rev = values["rev"]
-            self._check_identity(line, rev)
             mine = local.get(values["id"])
             decision = Decision("new", table, values, line, mine)
+            problem = rev_problem(rev, self.now_ms)
+            if problem:  # before anything reads the rev: it must not count as the sender's newest either
+                decision.kind, decision.reason = "refused", REV_REFUSALS[problem]
+                decisions.append(decision)
+                continue
+            self._check_identity(line, rev)
             refusal = self._refusal(table, values, mine)
             if not refusal and table in PUBLIC_TABLES:
                 self._learn(table, values)
@@ -243,6 +256,10 @@ def count(result: ImportResult, decision: Decision) -> None:
     result.counts[key] += 1
     per = result.per_type.setdefault(decision.table, dict.fromkeys(COUNT_KEYS, 0))
     per[key] += 1
+    if decision.reason == REV_REFUSALS["ahead"]:
+        warning = _(CLOCK_AHEAD).format(office=result.from_office_name or result.from_office[:8])
+        if warning not in result.warnings:
+            result.warnings.append(warning)
     if decision.kind == "refused" and len(result.refused) < 1000:
         result.refused.append({"type": decision.table, "id": decision.values["id"], "reason": _(decision.reason)})
     if decision.kind == "conflict" and len(result.conflicts) < 1000:

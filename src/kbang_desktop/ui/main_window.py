@@ -100,6 +100,12 @@ class MainWindow(QMainWindow):
         top.addWidget(help_button)
         top.addWidget(logout)
         outer.addLayout(top)
+        self.clock_warning = QLabel()  # shown at start when this PC's clock is far wrong
+        self.clock_warning.setObjectName("clock_warning")
+        self.clock_warning.setWordWrap(True)
+        self.clock_warning.setStyleSheet("QLabel { background: #fde2e1; color: #8a1c14; padding: 6px; }")
+        self.clock_warning.hide()
+        outer.addWidget(self.clock_warning)
         row = QHBoxLayout()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -154,6 +160,15 @@ class MainWindow(QMainWindow):
                                                              role=_(ROLE_NAMES[actor.role])))
         self.statusBar().showMessage(_("Sẵn sàng."))
         self._switch(self.sidebar.currentRow())
+        from kbang_desktop.services.clock import clock_warning
+
+        ctx = self.services.ctx
+        self.tasks.run(lambda: clock_warning(ctx), self._clock_told)
+
+    def _clock_told(self, wrong: Any) -> None:
+        if wrong is not None:
+            self.clock_warning.setText(_("Cảnh báo: {problem}").format(problem=wrong.translated()))
+            self.clock_warning.show()
 
     @property
     def areas(self) -> list[Area]:

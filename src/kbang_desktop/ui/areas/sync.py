@@ -43,6 +43,14 @@ class PlanDialog(Dialog):
                            *(Col(label, lambda r, i=i: r[i + 1], True) for i, (_k, label) in enumerate(COUNT_NAMES))),
                           rows, self)
         layout.addWidget(table(model, "import_plan"))
+        reasons: dict[str, int] = {}
+        for refused in plan.refused:  # each reason once, with how many records it refuses
+            reasons[refused["reason"]] = reasons.get(refused["reason"], 0) + 1
+        for reason, n in reasons.items():
+            label = QLabel(_("Từ chối {n} bản ghi: {reason}").format(n=format_number(n), reason=reason))
+            label.setWordWrap(True)
+            label.setObjectName("refused")
+            layout.addWidget(label)
         for warning in plan.warnings:
             layout.addWidget(QLabel(warning))
         self.add_buttons(_("Nhập gói"), _("Không nhập"), ok=True, layout=layout)
@@ -239,14 +247,31 @@ class SyncArea(Area):
         if welcome:
             path, _filter = QFileDialog.getOpenFileName(self, _("Tệp chào mừng"), "", _("Tệp chào mừng (*.kbw)"))
             if path:
-                self.tasks.run(lambda: joining.trust(services, Path(path)), self._fingerprint)
+                self.tasks.run(lambda: joining.welcome_fingerprint(services, Path(path)),
+                               lambda found: self._confirm_trust(Path(path), found.fingerprint))
         else:
             folder = QFileDialog.getExistingDirectory(self, _("Lưu yêu cầu tham gia vào"))
             if folder:
-                target = Path(folder) / "yeu-cau-tham-gia.kbj"
+                target = Path(folder)  # a name of its own per PC: a second PC never overwrites the first's
                 self.tasks.run(lambda: joining.join_request(services, target),
                                lambda file: self.message.setText(_("Đã ghi {file}; mang tệp này tới đơn vị đầu mối.")
                                                                  .format(file=file)))
+
+    def _confirm_trust(self, path: Path, fingerprint: str) -> None:
+        """Trust the hub only when the officer says the code read over the phone is the one shown."""
+        if not ask(self, _("Mã nhận diện khóa"),
+                   f"<div style='font-size:24pt; font-family:monospace'><b>{fingerprint}</b></div>",
+                   _("Hai mã giống nhau: tin cậy"), _("Khác nhau: không tin cậy"),
+                   _("Gọi điện cho đơn vị đầu mối và nghe họ đọc mã của họ. Chỉ tin cậy khi hai mã giống hệt nhau; "
+                     "nếu khác, tệp đã bị đổi trên đường mang về.")):
+            self.message.setText(_("Chưa tin cậy đơn vị đầu mối."))
+            return
+        from kbang_desktop.sync import join as joining
+
+        services = self.services
+        self.tasks.run(lambda: joining.trust(services, path, fingerprint),
+                       lambda _done: (self.message.setText(_("Đã tin cậy đơn vị đầu mối; từ nay có thể trao đổi "
+                                                             "gói dữ liệu.")), self.refresh()))
 
     def register_commune(self) -> None:
         """At the hub: register a commune from its join request and write the welcome file to take back;
