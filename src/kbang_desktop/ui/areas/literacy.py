@@ -24,7 +24,7 @@ from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog
-from kbang_desktop.ui.shared.tables import Col, ListModel, reload_keeping_selection, table
+from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, reload_keeping_selection, table
 from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
 from kbang_desktop.ui.shared.words import LEVELS
 
@@ -181,6 +181,10 @@ class LiteracyArea(Area):
                                   Col(N_("Kì hiện tại"), lambda c: c.current_term, True),
                                   Col(N_("Khai giảng"), lambda c: c.start_date)), (), self)
         self.class_view = table(self.classes, "classes")
+        self.class_hint = empty_hint(self.class_view, lambda: _(
+            "Chưa có lớp nào. Bấm “Mở lớp mới...” để mở lớp xóa mù chữ đầu tiên.") if self.communes else _(
+            "Mở lớp cần có trung tâm học tập cộng đồng: thêm trung tâm ở mục “Trung tâm học tập cộng đồng” "
+            "(bên trái) trước, rồi bấm “Mở lớp mới...”."))
         self.class_view.selectionModel().selectionChanged.connect(lambda *_a: self.load_sheet())
         self.class_view.doubleClicked.connect(lambda _index: self.edit_class())
         split.addWidget(self.class_view)
@@ -212,7 +216,7 @@ class LiteracyArea(Area):
         self.grid = QTableWidget()
         self.grid.setObjectName("results_grid")
         box.addWidget(self.grid, 1)
-        self.message = message_label()
+        self.message = message_label(_("Chọn một lớp trong danh sách để xem học viên và ghi kết quả."))
         box.addWidget(self.message)
         split.addWidget(right)
         split.setSizes([360, 820])
