@@ -130,7 +130,7 @@ def test_a_report_is_looked_at_before_it_is_saved(qtbot, window, services, tmp_p
     press(reports.preview_button)
     qtbot.waitUntil(lambda: reports.document is not None and reports.document.pageCount() > 0, timeout=TIMEOUT)
     idle(qtbot, window)
-    assert reports.view.isVisible() and not reports.placeholder.isVisible()
+    qtbot.waitUntil(lambda: reports.view.isVisible() and not reports.placeholder.isVisible(), timeout=TIMEOUT)
     assert reports.message.text().startswith("Bản xem trước: Chuẩn biết chữ theo xã, tính đến ngày")
     first = reports.counter
     reports.as_of.setDate(QDate(2026, 6, 30))  # another date: the preview follows

@@ -183,8 +183,7 @@ class LiteracyArea(Area):
         self.class_view = table(self.classes, "classes")
         self.class_hint = empty_hint(self.class_view, lambda: _(
             "Chưa có lớp nào. Bấm “Mở lớp mới...” để mở lớp xóa mù chữ đầu tiên.") if self.communes else _(
-            "Mở lớp cần có trung tâm học tập cộng đồng: thêm trung tâm ở mục “Trung tâm học tập cộng đồng” "
-            "(bên trái) trước, rồi bấm “Mở lớp mới...”."))
+            "Chưa có trung tâm học tập cộng đồng. Thêm trung tâm ở mục “Trung tâm học tập cộng đồng” trước."))
         self.class_view.selectionModel().selectionChanged.connect(lambda *_a: self.load_sheet())
         self.class_view.doubleClicked.connect(lambda _index: self.edit_class())
         split.addWidget(self.class_view)
@@ -222,6 +221,7 @@ class LiteracyArea(Area):
         split.setSizes([360, 820])
         layout.addWidget(split, 1)
         self.communes: dict[str, str] = {}  # centre id -> the name of its commune
+        self.told: tuple[str, str | None] = ("", None)  # the last action's words, and its class
         self.sheet: list[Any] = []
         self.cells: list[tuple[str, int, str, QComboBox, str]] = []
 
@@ -251,6 +251,8 @@ class LiteracyArea(Area):
         klass = self.klass()
         if klass is None:
             return
+        if self.told[1] != klass.id:
+            self.told = ("", None)
         services = self.services
         self.tasks.run(lambda: services.literacy.class_sheet(klass.id),
                        lambda rows: self.show_sheet(klass, rows, keep_message))
@@ -291,8 +293,11 @@ class LiteracyArea(Area):
         for button in (self.edit_class_button, self.enrol_button, self.drop_button, self.save_button):
             button.setEnabled(self.can_write)
         if not keep_message:
-            self.message.setText(_("{n} học viên. Chọn kết quả từng kì, từng môn rồi bấm \"Ghi kết quả\".").format(n=len(rows))
-                                 if rows else _("Lớp chưa có học viên. Bấm “Thêm học viên...” để ghi danh người học."))
+            words = (_("{n} học viên. Chọn kết quả từng kì, từng môn rồi bấm \"Ghi kết quả\".").format(n=len(rows))
+                     if rows else _("Lớp chưa có học viên. Bấm “Thêm học viên...” để ghi danh người học."))
+            told, about = self.told
+            # what the last action did in this class stays said when the list is read again after it
+            self.message.setText(f"{told} {words}" if told and about == klass.id else words)
 
     def has_unsaved(self) -> bool:
         return any(combo.currentData() != held for _e, _t, _s, combo, held in self.cells)
@@ -335,6 +340,7 @@ class LiteracyArea(Area):
 
         def done(_enrolment: Any) -> None:
             words = _("Đã thêm {person} vào {klass}.").format(person=person_words(person), klass=class_words(klass))
+            self.told = (words, klass.id)
             self.message.setText(words)
             self.window_.statusBar().showMessage(words, 8000)
             self.load_sheet(keep_message=True)

@@ -52,7 +52,7 @@ class PersonDialog(Dialog):
                  preset: tuple[str, str] | None = None) -> None:
         """`place`: for an existing person, the commune, village and household number shown; `preset`:
         for a new person, the village and household number to start from (a household's new member)."""
-        super().__init__(area, _("Sửa thông tin người") if person is not None else _("Thêm người"))
+        super().__init__(area, _("Sửa thông tin người") if person is not None else _("Thêm người"), width=80)
         self.area = area
         self.person = person  # an existing person to correct, or None for a new one
         form = self.form
@@ -565,7 +565,7 @@ class HouseholdDialog(Dialog):
 
 
 HOUSEHOLD_COLUMNS = (Col(N_("Thôn/Làng"), lambda h: h.village, width=22), Col(N_("Hộ số"), lambda h: h.number, width=8),
-                     Col(N_("Chủ hộ"), lambda h: h.head, width=28), Col(N_("Số người"), lambda h: h.members, True))
+                     Col(N_("Số người"), lambda h: h.members, True, width=9), Col(N_("Chủ hộ"), lambda h: h.head, width=28))
 
 
 class PeopleArea(Area):
@@ -582,6 +582,8 @@ class PeopleArea(Area):
         self.village = QComboBox()
         self.village.setObjectName("village_filter")
         self.village.addItem(_("Tất cả các thôn, làng"), None)
+        for box in (self.commune, self.village):  # filled after they are shown: as wide as their names
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         places.addWidget(QLabel(_("Xã")))
         places.addWidget(self.commune)
         places.addWidget(QLabel(_("Thôn/Làng")))

@@ -40,7 +40,7 @@ class PersonPicker(Dialog):
 
     def __init__(self, parent: QWidget, services: Any, tasks: Any, title: str, ok_text: str,
                  commune: str | None = None, relations: tuple[str, ...] = (), note: str = "") -> None:
-        super().__init__(parent, title, width=90, form=False)
+        super().__init__(parent, title, width=100, form=False)
         self.services, self.tasks, self.commune = services, tasks, commune
         layout = QVBoxLayout(self)
         if note:
@@ -106,7 +106,7 @@ class PersonPicker(Dialog):
             self.model.set_rows(rows)
             if len(rows) == 1:
                 self.view.selectRow(0)
-            words = _("Tìm thấy {n} người.").format(n=format_number(len(rows)))
+            words = _("Tìm thấy {n} người.").format(n=format_number(len(rows))) if rows else ""  # none: the hint says
             if len(rows) >= LIMIT:
                 words += " " + _("Chỉ hiện {n} người đầu tiên; gõ thêm để thu hẹp.").format(n=format_number(LIMIT))
             elif len(rows) > 1:

@@ -197,9 +197,13 @@ def table(model: Any, name: str) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
     char = view.fontMetrics().horizontalAdvance("n")
+    header_font = header.fontMetrics()
     for index, column in enumerate(getattr(model, "columns", [])):
         if column.width:
             header.resizeSection(index, column.width * char)
+        else:  # at least its whole heading ("Ngày thành lập" cut to "gày thành lậ" otherwise)
+            header.resizeSection(index, max(header.sectionSize(index),
+                                            header_font.horizontalAdvance(gettext(column.label)) + 2 * char))
     name = settings_key(model, name)
     state = prefs().value(f"tables/{name}")
     if state is not None:
