@@ -81,3 +81,12 @@ def click_tab(tabs: Any, index: int) -> None:
     bar = tabs.tabBar()
     QTest.mouseClick(bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, bar.tabRect(index).center())
     assert tabs.currentIndex() == index
+
+
+def pick_person(qtbot: Any, picker: Any, typed: str, row: int = 0) -> None:
+    """In a person picker: type `typed` (QTest cannot type letters outside Latin-1: type them folded),
+    wait for the list, click row `row` and press its button."""
+    QTest.keyClicks(picker.search, typed)
+    qtbot.waitUntil(lambda: picker.asked == typed and picker.model.rowCount() > row, timeout=TIMEOUT)
+    click_row(picker.view, row)
+    press(picker.save_button)

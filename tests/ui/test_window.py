@@ -9,13 +9,14 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from kbang_desktop.core.text import fold, person_sort_key
 from kbang_desktop.i18n import format_number
 from kbang_desktop.ui.main_window import MainWindow
 from kbang_desktop.ui.shared.tables import Col, ListModel, PagedModel
-from tests.ui.helpers import TIMEOUT, choose, click_row, click_tab, double_click_row, files, press, save
+from tests.ui.helpers import TIMEOUT, choose, click_row, click_tab, double_click_row, files, pick_person, press, save
 
 
 @pytest.fixture
@@ -421,15 +422,30 @@ def test_a_person_and_a_household_through_the_form(qtbot, window, services, answ
 def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, services, answer):
     centre = services.centres.add("Kông Bơ La", "Trung tâm học tập cộng đồng xã Kông Bơ La")
     klass = services.literacy.add_class(centre.id, "Lớp XMC GĐ1 Làng A", 1, date(2026, 2, 1))
-    services.persons.add("Đinh Thị Bŏk", "F", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    services.persons.add("Đinh Thị Bŏk", "F", "1995", "Ba Na", "Kông Bơ La", "Làng B")  # a namesake
+    learner = services.persons.add("Đinh Thị Bŏk", "F", "1990", "Ba Na", "Kông Bơ La", "Làng A")
     area = window.areas[3]
     window.show_area(3)
     qtbot.waitUntil(lambda: area.classes.rowCount() == 1, timeout=TIMEOUT)
     click_row(area.class_view, 0)
     qtbot.waitUntil(lambda: area.enrol_button.isEnabled(), timeout=TIMEOUT)
-    answer(lambda dialog: (dialog.text.setText("dinh thi bok"), save(dialog)))
+    assert "Thêm học viên" in area.message.text()  # the empty class says what to press
+
+    def pick(dialog):
+        assert not dialog.save_button.isEnabled()  # nobody chosen yet
+        QTest.keyClicks(dialog.search, "dinh thi bok")  # typed without diacritics
+        qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=TIMEOUT)
+        shown = [(r.birth, r.village) for r in dialog.model.rows]
+        assert sorted(shown) == [("1990", "Làng A"), ("1995", "Làng B")]  # namesakes told apart
+        click_row(dialog.view, shown.index(("1990", "Làng A")))
+        save(dialog)
+
+    answer(pick)
     press(area.enrol_button)
     qtbot.waitUntil(lambda: area.grid.rowCount() == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=TIMEOUT)
+    assert area.message.text().startswith("Đã thêm Đinh Thị Bŏk (sinh 1990, Làng A) vào Lớp XMC GĐ1 Làng A. 1 học viên.")
+    assert [e.person_id for e in services.literacy.enrolments(klass.id)] == [learner.id]
     assert area.grid.columnCount() == 2 + 6  # terms 1 to 3, two subjects each
     area.grid.horizontalScrollBar().setValue(area.grid.horizontalScrollBar().maximum())
     assert area.grid.verticalHeaderItem(0).text() == "Đinh Thị Bŏk" and area.grid.verticalHeader().isVisible()
@@ -438,7 +454,7 @@ def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, serv
     assert area.has_unsaved()
     press(area.save_button)
     qtbot.waitUntil(lambda: not window.tasks.busy() and not area.has_unsaved() and bool(area.cells), timeout=TIMEOUT)
-    person = services.persons.get(services.persons.search("dinh thi bok")[0].id)
+    person = services.persons.get(learner.id)
     assert person.literacy_level == 1
     assert area.grid.item(0, 1).text() == "Mức 1"
     assert services.literacy.enrolments(klass.id)[0].status == "completed"
@@ -704,7 +720,7 @@ def test_open_and_correct_a_class_and_a_learner_leaves(qtbot, window, services, 
     qtbot.waitUntil(lambda: area.classes.rowCount() == 1 and area.classes.row_at(0).current_term == 2
                     and not window.tasks.busy(), timeout=TIMEOUT)
     assert area.klass() is not None and area.klass().id == klass.id  # still selected after the list reloaded
-    answer(lambda dialog: (dialog.text.setText("dinh thi bok"), save(dialog)))
+    answer(lambda picker: pick_person(qtbot, picker, "dinh thi bok"))
     press(area.enrol_button)
     qtbot.waitUntil(lambda: area.grid.rowCount() == 1, timeout=TIMEOUT)
     area.grid.setCurrentCell(0, 0)

@@ -285,6 +285,18 @@ def _checked(repo: Repository, today: date, full_name: str, sex: str, birth: obj
     return parsed
 
 
+def _joining(repo: Repository, household: E.Household, person_id: str) -> E.Person:
+    """A person about to join `household`: of its commune; they stop heading the household they leave."""
+    person = repo.require(E.Person, person_id)
+    if person.commune_id not in unit_graph(repo).predecessors_of(household.commune_id) | {household.commune_id}:
+        raise KbangError(N_("{name} không ở xã của hộ này."), name=person.full_name)
+    if person.household_id and person.household_id != household.id:
+        left = repo.get(E.Household, person.household_id)
+        if left is not None and left.head_person_id == person.id:
+            repo.update(E.Household, left.id, head_person_id=None)
+    return person
+
+
 def _village_of(repo: Repository, commune: E.AdminUnit, village_id: str) -> E.AdminUnit:
     village = repo.require(E.AdminUnit, village_id)
     if village.kind != "village" or village.parent_id not in unit_graph(repo).predecessors_of(commune.id) | {commune.id}:
@@ -319,9 +331,78 @@ def set_literacy(repo: Repository, person_id: str, level: int, attained_on: date
     return repo.update(E.Person, person_id, literacy_level=level, literacy_date=attained_on, literacy_source=source)
 
 
+@dataclass(frozen=True, slots=True)
+class HouseholdRow:
+    """A household as the list of households shows it."""
+
+    id: str
+    village_id: str | None
+    village: str
+    number: str
+    head_person_id: str | None
+    head: str  # the head's full name, "" when none is recorded
+    members: int  # people of the household living in the commune (not moved away, not deceased)
+
+
+def _number_key(number: str) -> tuple:
+    """Household numbers in the order a register counts them: "2" before "10", "12a" after "12"."""
+    digits = "".join(c for c in number if c.isdigit())
+    return (int(digits) if digits else 1 << 30, fold(number))
+
+
 class HouseholdService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+
+    def rows(self, commune_id: str, village_id: str | None = None) -> list[HouseholdRow]:
+        """The households of a commune (and of the communes merged into it), with village, head and how
+        many members live here, by village then number; `village_id` keeps one village. Reads only."""
+        with self.ctx.read() as repo:
+            communes = unit_graph(repo).predecessors_of(commune_id) | {commune_id}
+            where = [repo.column(E.Household, "commune_id").in_(communes)]
+            if village_id:
+                where.append(repo.column(E.Household, "village_id") == village_id)
+            households = repo.list(E.Household, *where)
+            people = repo.list(E.Person, repo.column(E.Person, "household_id").in_([h.id for h in households])) \
+                if households else []
+            names = queries.unit_names(repo.session)
+        counts: dict[str, int] = {}
+        for person in people:
+            if not life_status(person):
+                counts[person.household_id or ""] = counts.get(person.household_id or "", 0) + 1
+        heads = {p.id: p.full_name for p in people}
+        rows = [HouseholdRow(h.id, h.village_id, names.get(h.village_id or "", ""), h.number, h.head_person_id,
+                             heads.get(h.head_person_id or "", ""), counts.get(h.id, 0)) for h in households]
+        return sorted(rows, key=lambda r: (fold(r.village), _number_key(r.number), r.id))
+
+    def create(self, commune_id: str, village_id: str | None = None, new_village: str = "", number: str = "",
+               head_person_id: str | None = None) -> E.Household:
+        """A household as the household form gives it: the id of its village or the name of a village not
+        yet recorded (made here), its number, and an existing person as its head (moved into it). A number
+        already used in that village is refused. One transaction."""
+        with self.ctx.write("add_household") as repo:
+            unit = repo.require(E.AdminUnit, commune_id)
+            village = (_village_of(repo, unit, village_id) if village_id
+                       else village_named(repo, unit, new_village) if nfc(new_village) else None)
+            number = nfc(number)
+            if number and any(h.village_id == (village.id if village else None)
+                              for h in repo.list(E.Household, commune_id=unit.id, number=number)):
+                raise KbangError(N_("{village} đã có hộ số {number}."),
+                                 village=village.name if village else unit.name, number=number)
+            household = repo.add(E.Household, id=new_id(), commune_id=unit.id,
+                                 village_id=village.id if village else None, number=number,
+                                 head_person_id=None, address="", residence_status="resident")
+            if head_person_id:
+                head = repo.require(E.Person, head_person_id)
+                if head.commune_id not in unit_graph(repo).predecessors_of(unit.id) | {unit.id}:
+                    raise KbangError(N_("{name} không ở xã {commune}."), name=head.full_name, commune=unit.name)
+                left = repo.get(E.Household, head.household_id) if head.household_id else None
+                if left is not None and left.head_person_id == head.id:
+                    repo.update(E.Household, left.id, head_person_id=None)
+                repo.update(E.Person, head.id, household_id=household.id, relation_to_head=HEAD,
+                            village_id=household.village_id or head.village_id)
+                household = repo.update(E.Household, household.id, head_person_id=head.id)
+            return household
 
     def add(self, commune: str, village: str | None, number: str = "", head_person_id: str | None = None,
             address: str = "") -> E.Household:
@@ -339,17 +420,30 @@ class HouseholdService:
                 household = repo.update(E.Household, household.id, head_person_id=head_person_id)
             return household
 
+    def get(self, household_id: str) -> E.Household:
+        with self.ctx.read() as repo:
+            return repo.require(E.Household, household_id)
+
     def add_member(self, household_id: str, person_id: str, relation: str) -> E.Person:
+        """A person joins a household (leaving theirs, which they stop heading); they live in its village.
+        One transaction."""
         with self.ctx.write("add_household_member") as repo:
-            repo.require(E.Household, household_id)
-            return repo.update(E.Person, person_id, household_id=household_id, relation_to_head=nfc(relation))
+            household = repo.require(E.Household, household_id)
+            person = _joining(repo, household, person_id)
+            return repo.update(E.Person, person.id, household_id=household_id, relation_to_head=nfc(relation),
+                               village_id=household.village_id or person.village_id)
 
     def set_head(self, household_id: str, person_id: str) -> E.Household:
+        """`person_id` heads the household (joining it if not yet in it); the head before stays a member
+        without the relation "Chủ hộ". One transaction."""
         with self.ctx.write("set_household_head") as repo:
-            person = repo.require(E.Person, person_id)
-            if person.household_id != household_id:
-                repo.update(E.Person, person_id, household_id=household_id)
-            repo.update(E.Person, person_id, relation_to_head=HEAD)
+            household = repo.require(E.Household, household_id)
+            person = _joining(repo, household, person_id)
+            before = repo.get(E.Person, household.head_person_id) if household.head_person_id else None
+            if before is not None and before.id != person_id and before.relation_to_head == HEAD:
+                repo.update(E.Person, before.id, relation_to_head="")
+            repo.update(E.Person, person_id, household_id=household_id, relation_to_head=HEAD,
+                        village_id=household.village_id or person.village_id)
             return repo.update(E.Household, household_id, head_person_id=person_id)
 
     def members(self, household_id: str) -> list[E.Person]:

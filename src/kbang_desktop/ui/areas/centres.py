@@ -23,7 +23,7 @@ from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.centres import ACTIVITY_NAMES
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog
-from kbang_desktop.ui.shared.tables import Col, ListModel, reload_keeping_selection, table
+from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, reload_keeping_selection, table
 from kbang_desktop.ui.shared.widgets import date_edit, picked
 from kbang_desktop.ui.shared.words import CENTRE_STATUS
 
@@ -177,7 +177,10 @@ class CentresArea(Area):
                                   Col(N_("Internet"), lambda c: c.has_internet), Col(N_("Tủ sách"), lambda c: c.has_book_corner),
                                   Col(N_("Trạng thái"), lambda c: _(CENTRE_STATUS.get(c.status, c.status)))), (), self)
         self.centre_view = table(self.centres, "centres")
-        self.centre_view.selectionModel().selectionChanged.connect(lambda *_a: self.load_details())
+        self.centre_hint = empty_hint(self.centre_view, lambda: _(
+            "Chưa có trung tâm nào. Bấm “Thêm trung tâm...” để ghi trung tâm học tập cộng đồng của xã; "
+            "sau đó mới mở được lớp xóa mù chữ."))
+        self.centre_view.selectionModel().selectionChanged.connect(lambda *_a: (self.load_details(), self._enable()))
         self.centre_view.doubleClicked.connect(lambda _index: self.edit_centre())
         split.addWidget(self.centre_view)
         details = QWidget()
@@ -194,20 +197,37 @@ class CentresArea(Area):
         self.staff = ListModel((Col(N_("Họ và tên"), lambda s: s.full_name),
                                 Col(N_("Chức danh"), lambda s: _(STAFF_ROLE_NAMES.get(s.role, s.role))),
                                 Col(N_("Chức vụ"), lambda s: s.position)), (), self)
-        box.addWidget(QLabel("<b>" + _("Hoạt động") + "</b>"))
-        box.addWidget(table(self.activities, "activities"), 2)
-        box.addWidget(QLabel("<b>" + _("Xếp loại hằng năm") + "</b>"))
-        box.addWidget(table(self.rankings, "rankings"), 1)
-        box.addWidget(QLabel("<b>" + _("Cán bộ") + "</b>"))
-        box.addWidget(table(self.staff, "staff"), 1)
+        self.hints = []
+        for title, model, name, stretch, hint in (
+                (_("Hoạt động"), self.activities, "activities", 2, N_("Chưa có hoạt động nào. Bấm “Thêm hoạt động...”.")),
+                (_("Xếp loại hằng năm"), self.rankings, "rankings", 1, N_("Chưa xếp loại năm nào. Bấm “Xếp loại năm...”.")),
+                (_("Cán bộ"), self.staff, "staff", 1, N_("Chưa có cán bộ nào. Bấm “Thêm cán bộ...”."))):
+            box.addWidget(QLabel("<b>" + title + "</b>"))
+            view = table(model, name)
+            self.hints.append(empty_hint(view, lambda hint=hint: _(hint) if self.centre() is not None
+                                         else _("Chọn một trung tâm trong danh sách bên trái.")))
+            box.addWidget(view, stretch)
         split.addWidget(details)
         split.setSizes([520, 700])
         layout.addWidget(split, 1)
+        self._enable()
 
     def refresh(self) -> None:
         services = self.services
-        self.tasks.run(lambda: sorted(services.centres.list(), key=lambda c: c.name),
-                       lambda rows: reload_keeping_selection(self.centre_view, rows))
+        def shown(rows: list[Any]) -> None:
+            reload_keeping_selection(self.centre_view, rows)
+            if len(rows) == 1 and self.centre() is None:
+                self.centre_view.selectRow(0)  # the commune's one centre: its details at once
+            self._enable()
+            for hint in self.hints:
+                hint.update_hint()
+
+        self.tasks.run(lambda: sorted(services.centres.list(), key=lambda c: c.name), shown)
+
+    def _enable(self) -> None:
+        """The buttons about one centre wait for a centre chosen in the list."""
+        for key in ("edit_centre", "add_staff", "add_activity", "ranking"):
+            self.buttons[key].setEnabled(self.can_write and self.centre() is not None)
 
     def centre(self) -> Any:
         rows = self.centre_view.selectionModel().selectedRows()

@@ -20,15 +20,21 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.core.literacy import PHASE_TERMS, RESULT_NAMES
+from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.shared.area import Area
-from kbang_desktop.ui.shared.dialogs import Dialog, ask_text
-from kbang_desktop.ui.shared.tables import Col, ListModel, reload_keeping_selection, table
+from kbang_desktop.ui.shared.dialogs import Dialog
+from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, reload_keeping_selection, table
 from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
 from kbang_desktop.ui.shared.words import LEVELS
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
 RESULTS = (("", ""), *RESULT_NAMES.items())
+
+
+def class_words(klass: Any) -> str:
+    """A class named in a sentence: "lớp Xóa mù chữ Làng A", or its name alone when it says "Lớp" already."""
+    return klass.name if fold(klass.name).startswith("lop ") else _("lớp {name}").format(name=klass.name)
 
 
 class ClassDialog(Dialog):
@@ -175,6 +181,9 @@ class LiteracyArea(Area):
                                   Col(N_("Kì hiện tại"), lambda c: c.current_term, True),
                                   Col(N_("Khai giảng"), lambda c: c.start_date)), (), self)
         self.class_view = table(self.classes, "classes")
+        self.class_hint = empty_hint(self.class_view, lambda: _(
+            "Chưa có lớp nào. Bấm “Mở lớp mới...” để mở lớp xóa mù chữ đầu tiên.") if self.communes else _(
+            "Chưa có trung tâm học tập cộng đồng. Thêm trung tâm ở mục “Trung tâm học tập cộng đồng” trước."))
         self.class_view.selectionModel().selectionChanged.connect(lambda *_a: self.load_sheet())
         self.class_view.doubleClicked.connect(lambda _index: self.edit_class())
         split.addWidget(self.class_view)
@@ -206,18 +215,30 @@ class LiteracyArea(Area):
         self.grid = QTableWidget()
         self.grid.setObjectName("results_grid")
         box.addWidget(self.grid, 1)
-        self.message = message_label()
+        self.message = message_label(_("Chọn một lớp trong danh sách để xem học viên và ghi kết quả."))
         box.addWidget(self.message)
         split.addWidget(right)
         split.setSizes([360, 820])
         layout.addWidget(split, 1)
+        self.communes: dict[str, str] = {}  # centre id -> the name of its commune
+        self.told: tuple[str, str | None] = ("", None)  # the last action's words, and its class
         self.sheet: list[Any] = []
         self.cells: list[tuple[str, int, str, QComboBox, str]] = []
 
     def refresh(self) -> None:
         services = self.services
-        self.tasks.run(lambda: sorted(services.literacy.classes(), key=lambda c: (c.start_date, c.name), reverse=True),
-                       self.show_classes)
+
+        def load() -> tuple[list[Any], dict[str, str]]:
+            classes = sorted(services.literacy.classes(), key=lambda c: (c.start_date, c.name), reverse=True)
+            centres = services.centres.list()
+            names = {u.id: u.name for u in services.units.list(services.ctx.today())} if centres else {}
+            return classes, {c.id: names.get(c.commune_id, "") for c in centres}
+
+        def loaded(found: tuple[list[Any], dict[str, str]]) -> None:
+            classes, self.communes = found
+            self.show_classes(classes)
+
+        self.tasks.run(load, loaded)
 
     def show_classes(self, classes: list[Any]) -> None:
         reload_keeping_selection(self.class_view, classes)
@@ -226,14 +247,17 @@ class LiteracyArea(Area):
         rows = self.class_view.selectionModel().selectedRows()
         return self.classes.row_at(rows[0].row()) if rows else None
 
-    def load_sheet(self) -> None:
+    def load_sheet(self, keep_message: bool = False) -> None:
         klass = self.klass()
         if klass is None:
             return
+        if self.told[1] != klass.id:
+            self.told = ("", None)
         services = self.services
-        self.tasks.run(lambda: services.literacy.class_sheet(klass.id), lambda rows: self.show_sheet(klass, rows))
+        self.tasks.run(lambda: services.literacy.class_sheet(klass.id),
+                       lambda rows: self.show_sheet(klass, rows, keep_message))
 
-    def show_sheet(self, klass: Any, rows: list[Any]) -> None:
+    def show_sheet(self, klass: Any, rows: list[Any], keep_message: bool = False) -> None:
         self.sheet = rows
         terms = PHASE_TERMS[klass.phase]
         columns = [(t, code, _("Kì {term} - {subject}").format(term=t, subject=_(label))) for t in terms
@@ -268,7 +292,12 @@ class LiteracyArea(Area):
         self.grid.resizeColumnsToContents()
         for button in (self.edit_class_button, self.enrol_button, self.drop_button, self.save_button):
             button.setEnabled(self.can_write)
-        self.message.setText(_("{n} học viên. Chọn kết quả từng kì, từng môn rồi bấm \"Ghi kết quả\".").format(n=len(rows)))
+        if not keep_message:
+            words = (_("{n} học viên. Chọn kết quả từng kì, từng môn rồi bấm \"Ghi kết quả\".").format(n=len(rows))
+                     if rows else _("Lớp chưa có học viên. Bấm “Thêm học viên...” để ghi danh người học."))
+            told, about = self.told
+            # what the last action did in this class stays said when the list is read again after it
+            self.message.setText(f"{told} {words}" if told and about == klass.id else words)
 
     def has_unsaved(self) -> bool:
         return any(combo.currentData() != held for _e, _t, _s, combo, held in self.cells)
@@ -294,24 +323,33 @@ class LiteracyArea(Area):
         self.tasks.run(work, done, _("Đang ghi kết quả..."))
 
     def enrol(self) -> None:
+        """Choose the learner in a list searched as typed, each with birth and village (namesakes apart)."""
         klass = self.klass()
         if klass is None:
             return
-        name = ask_text(self, _("Thêm học viên"), _("Họ và tên người học (tìm không dấu được):"), _("Thêm"))
-        if name is None:
-            return
+        from kbang_desktop.ui.shared.pickers import person_words, pick_person
+
         services, when = self.services, self.services.ctx.today()
+        commune = self.commune_of(klass)
+        person = pick_person(self, services, self.tasks, _("Thêm học viên vào {klass}").format(klass=class_words(klass)),
+                             _("Thêm vào lớp"), commune,
+                             _("Người học từ 15 đến 60 tuổi. Gõ tên để tìm, rồi chọn đúng người theo ngày sinh và "
+                               "thôn, làng."))
+        if person is None:
+            return
 
-        def work() -> Any:
-            found = services.persons.search(name, 2)
-            if len(found) != 1:
-                from kbang_desktop.core.errors import KbangError
+        def done(_enrolment: Any) -> None:
+            words = _("Đã thêm {person} vào {klass}.").format(person=person_words(person), klass=class_words(klass))
+            self.told = (words, klass.id)
+            self.message.setText(words)
+            self.window_.statusBar().showMessage(words, 8000)
+            self.load_sheet(keep_message=True)
 
-                raise KbangError(N_("Cần đúng một người khớp với \"{name}\"; có {n}. Gõ đầy đủ hơn."), name=name,
-                                 n=len(found))
-            return services.literacy.enrol(klass.id, found[0].id, when)
+        self.tasks.run(lambda: services.literacy.enrol(klass.id, person.id, when), done)
 
-        self.tasks.run(work, lambda _e: self.load_sheet())
+    def commune_of(self, klass: Any) -> str | None:
+        """The name of the commune whose people a class takes (its centre's), to search there first."""
+        return self.communes.get(klass.centre_id)
 
     def edit_class(self, new: bool = False) -> None:
         """Open a class (new) or correct the selected one."""

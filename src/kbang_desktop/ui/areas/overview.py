@@ -34,6 +34,9 @@ class Figures:
     models: list[tuple[str, float | None, float | None]]  # model, share recognised, national target
     peers: list[Any]
     conflicts: int
+    centres: int = 0
+    registrations: int = 0
+    hub: bool = False
 
 
 def gather(services: Any, today: date) -> Figures:
@@ -58,7 +61,39 @@ def gather(services: Any, today: date) -> Figures:
         recognised=sum(r[4] for s in models.sections for r in s.rows),
         literacy=[(r[0], float(r[5]) if r[5] is not None else None, float(r[10]) if r[10] is not None else None)
                   for r in literacy.sections[0].rows],
-        models=model_rows, peers=status(services), conflicts=len(list_conflicts(services)))
+        models=model_rows, peers=status(services), conflicts=len(list_conflicts(services)),
+        centres=len(services.centres.list()), registrations=len(services.models.registrations(today.year)),
+        hub=services.offices.this_office().kind == "hub")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    text: str  # msgid
+    area: str  # the module of the area the button opens
+    button: str  # msgid of the button
+    done: bool
+
+
+def steps(figures: Figures) -> list[Step]:
+    """The year's work in the order a new office does it, each ticked once done: what the overview shows
+    under "Bắt đầu từ đây" until it is all done."""
+    sent = any(p.last_sent_at for p in figures.peers)
+    received = any(p.last_received_at for p in figures.peers)
+    if figures.hub:
+        return [Step(N_("Đăng ký các xã: khi nhận được yêu cầu tham gia (tệp .kbj) của một xã, bấm “Đăng ký xã...”."),
+                     "sync", N_("Mở Đồng bộ dữ liệu"), bool(figures.peers)),
+                Step(N_("Nhận gói dữ liệu (.kbb) các xã gửi lên bằng USB: bấm “Nhập gói...”."),
+                     "sync", N_("Mở Đồng bộ dữ liệu"), received),
+                Step(N_("Gửi lại cho từng xã xác nhận và danh mục mới: chọn xã rồi bấm “Xuất gói...”."),
+                     "sync", N_("Mở Đồng bộ dữ liệu"), sent)]
+    return [Step(N_("Ghi người dân và hộ gia đình: từng người với “Thêm người...”, hoặc cả danh sách từ tệp Excel."),
+                 "people", N_("Mở Người dân và hộ gia đình"), figures.people > 0),
+            Step(N_("Thêm trung tâm học tập cộng đồng của xã."), "centres", N_("Mở Trung tâm học tập cộng đồng"),
+                 figures.centres > 0),
+            Step(N_("Mở lớp xóa mù chữ và ghi danh học viên."), "literacy", N_("Mở Xóa mù chữ"), figures.classes > 0),
+            Step(N_("Đăng ký mô hình học tập của năm (gia đình, dòng họ, thôn, đơn vị, công dân), chấm điểm và "
+                    "ra quyết định công nhận."), "learning_models", N_("Mở Mô hình học tập"), figures.registrations > 0),
+            Step(N_("Gửi dữ liệu cho đơn vị đầu mối bằng USB."), "sync", N_("Mở Đồng bộ dữ liệu"), sent)]
 
 
 def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[float]]], line: float | None,
@@ -106,6 +141,12 @@ def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[fl
     return view
 
 
+def area_row(module: str) -> int:
+    from kbang_desktop.ui.main_window import AREAS
+
+    return next(i for i, (_t, name, _c) in enumerate(AREAS) if name == module)
+
+
 class OverviewArea(Area):
     title = N_("Tổng quan")
 
@@ -121,6 +162,14 @@ class OverviewArea(Area):
         self.layout_.addLayout(head)
         self.numbers = QGridLayout()
         self.layout_.addLayout(self.numbers)
+        self.start = QGroupBox(_("Bắt đầu từ đây"))
+        self.start.setObjectName("start_here")
+        self.start_rows = QGridLayout(self.start)
+        self.start.hide()
+        self.steps: list[Step] = []
+        self.step_buttons: list[QPushButton] = []
+        self.step_labels: list[tuple[QLabel, QLabel]] = []
+        self.layout_.addWidget(self.start)
         self.charts = QHBoxLayout()
         self.layout_.addLayout(self.charts, 1)
         self.sync_box = QGroupBox(_("Đồng bộ dữ liệu"))
@@ -152,14 +201,18 @@ class OverviewArea(Area):
             item = self.charts.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        self.charts.addWidget(bar_chart(
-            _("Chuẩn biết chữ theo xã"), [c for c, _a, _b in figures.literacy],
-            [(_("Mức 1"), [a or 0 for _c, a, _b in figures.literacy]), (_("Mức 2"), [b or 0 for _c, _a, b in figures.literacy])],
-            0.9), 1)
-        self.charts.addWidget(bar_chart(
-            _("Mô hình học tập so với chỉ tiêu"), [_(m) for m, _s, _t in figures.models],
-            [(_("Đã công nhận"), [s or 0 for _m, s, _t in figures.models]),
-             (_("Chỉ tiêu quốc gia"), [t or 0 for _m, _s, t in figures.models])], None, horizontal=True), 1)
+        self.show_steps(steps(figures))
+        if figures.people:  # with nobody recorded the charts would be blank: the steps say where to start
+            self.charts.addWidget(bar_chart(
+                _("Chuẩn biết chữ theo xã"), [c for c, _a, _b in figures.literacy],
+                [(_("Mức 1"), [a or 0 for _c, a, _b in figures.literacy]),
+                 (_("Mức 2"), [b or 0 for _c, _a, b in figures.literacy])], 0.9), 1)
+            self.charts.addWidget(bar_chart(
+                _("Mô hình học tập so với chỉ tiêu"), [_(m) for m, _s, _t in figures.models],
+                [(_("Đã công nhận"), [s or 0 for _m, s, _t in figures.models]),
+                 (_("Chỉ tiêu quốc gia"), [t or 0 for _m, _s, t in figures.models])], None, horizontal=True), 1)
+        else:
+            self.charts.addStretch(1)
         lines = []
         for peer in figures.peers:
             lines.append(_("{name}: gửi lần cuối {sent}, nhận lần cuối {received}, {count} bản ghi chưa được xác nhận.").format(
@@ -169,3 +222,34 @@ class OverviewArea(Area):
         lines.append(_("Xung đột đang chờ xử lý: {n}").format(n=figures.conflicts))
         self.sync_text.setText("\n".join(lines) if figures.peers else _("Chưa trao đổi dữ liệu với đơn vị nào.") + "\n"
                                + lines[-1])
+
+    def show_steps(self, todo: list[Step]) -> None:
+        """"Bắt đầu từ đây": the steps of the year, each with the button that opens its area, ticked
+        when done; hidden once every step is done. The rows are made once and then updated (a button
+        being pressed is never deleted under the user's hand)."""
+        if len(self.step_buttons) != len(todo):
+            while self.start_rows.count():
+                item = self.start_rows.takeAt(0)
+                if item.widget():
+                    item.widget().deleteLater()
+            self.step_buttons, self.step_labels = [], []
+            for row in range(len(todo)):
+                mark, text, button = QLabel(""), QLabel(""), QPushButton("")
+                text.setWordWrap(True)
+                button.setObjectName(f"step_{row}")
+                button.clicked.connect(lambda _c=False, r=row: self.window_.show_area(area_row(self.steps[r].area)))
+                self.step_buttons.append(button)
+                self.step_labels.append((mark, text))
+                self.start_rows.addWidget(mark, row, 0)
+                self.start_rows.addWidget(text, row, 1)
+                self.start_rows.addWidget(button, row, 2)
+            self.start_rows.setColumnStretch(1, 1)
+        self.steps = todo
+        for row, step in enumerate(todo):
+            mark, text = self.step_labels[row]
+            mark.setText("✔" if step.done else f"{row + 1}.")
+            mark.setStyleSheet("color: #1a7f37; font-weight: bold" if step.done else "font-weight: bold")
+            text.setText(_(step.text) + (" " + _("(đã làm)") if step.done else ""))
+            text.setStyleSheet("color: #57606a" if step.done else "")
+            self.step_buttons[row].setText(_(step.button))
+        self.start.setVisible(not all(s.done for s in todo))

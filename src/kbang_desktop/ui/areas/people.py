@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -19,11 +20,11 @@ from kbang_desktop.core.dates import parse_birth, validate_birth
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_number
-from kbang_desktop.services.people import HEAD
+from kbang_desktop.services.people import HEAD, life_status
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask
-from kbang_desktop.ui.shared.tables import Col, PagedModel, table
-from kbang_desktop.ui.shared.widgets import date_edit, picked
+from kbang_desktop.ui.shared.tables import Col, ListModel, PagedModel, empty_hint, reload_keeping_selection, table
+from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
 from kbang_desktop.ui.shared.words import LEVELS, LIFE_STATUS, RELATIONS, SEXES
 
 SEARCH_LIMIT = 100
@@ -47,9 +48,11 @@ def _birth_text(iso: str) -> str:
 class PersonDialog(Dialog):
     """A new person: checked as the user types, the reason beside the field; Enter saves, Escape cancels."""
 
-    def __init__(self, area: "PeopleArea", person: Any = None, place: tuple[str, str, str] | None = None) -> None:
-        """`place`: for an existing person, the commune, village and household number shown."""
-        super().__init__(area, _("Sửa thông tin người") if person is not None else _("Thêm người"))
+    def __init__(self, area: "PeopleArea", person: Any = None, place: tuple[str, str, str] | None = None,
+                 preset: tuple[str, str] | None = None) -> None:
+        """`place`: for an existing person, the commune, village and household number shown; `preset`:
+        for a new person, the village and household number to start from (a household's new member)."""
+        super().__init__(area, _("Sửa thông tin người") if person is not None else _("Thêm người"), width=80)
         self.area = area
         self.person = person  # an existing person to correct, or None for a new one
         form = self.form
@@ -123,6 +126,9 @@ class PersonDialog(Dialog):
         self._fill_choices()
         if person is not None:
             self._fill_person(person, place or ("", "", ""))
+        elif preset is not None:
+            self.village.setCurrentText(preset[0])
+            self.household.setText(preset[1])
         self.check()
         self._load_places(person.commune_id if person is not None else area.default_commune_id())
 
@@ -316,6 +322,252 @@ class PersonDialog(Dialog):
         super().reject()
 
 
+class HouseholdForm(Dialog):
+    """A new household: its village (chosen, or typed to add one), its number and, if already recorded,
+    its head chosen from the people (searched without diacritics)."""
+
+    def __init__(self, area: "PeopleArea", commune_id: str, villages: list[Any], village_id: str | None) -> None:
+        super().__init__(area, _("Thêm hộ gia đình"), width=60)
+        self.area, self.commune_id, self.villages = area, commune_id, villages
+        self.village = QComboBox()
+        self.village.setObjectName("household_village")
+        self.village.setEditable(True)
+        for village in villages:
+            self.village.addItem(village.name, village.id)
+        self.village.setCurrentIndex(self.village.findData(village_id) if village_id else -1)
+        if not village_id:
+            self.village.setCurrentText("")
+        self.number = QLineEdit()
+        self.number.setObjectName("household_number")
+        self.number.setPlaceholderText(_("như trong sổ của thôn, ví dụ: 12"))
+        head_row = QHBoxLayout()
+        self.head_text = QLabel(_("(chưa chọn; có thể chọn sau)"))
+        self.head_text.setObjectName("household_head")
+        self.head_button = QPushButton(_("Chọn chủ hộ..."))
+        self.head_button.setObjectName("choose_head")
+        self.head_button.clicked.connect(self.choose_head)
+        head_row.addWidget(self.head_text, 1)
+        head_row.addWidget(self.head_button)
+        self.problem = QLabel("")
+        self.problem.setObjectName("problem_household")
+        self.problem.setStyleSheet("color: #a40000")
+        self.problem.setWordWrap(True)
+        self.form.addRow(_("Thôn/Làng"), self.village)
+        self.form.addRow(_("Hộ số"), self.number)
+        self.form.addRow(_("Chủ hộ"), head_row)
+        self.form.addRow(self.problem)
+        self.add_buttons(on_save=self.save)
+        self.head: Any = None
+        self.saved: Any = None
+        self.number.textChanged.connect(lambda _t: self.check())
+        self.village.editTextChanged.connect(lambda _t: self.check())
+        self.check()
+
+    def choose_head(self) -> None:
+        from kbang_desktop.ui.shared.pickers import person_words, pick_person
+
+        chosen = pick_person(self, self.area.services, self.area.tasks, _("Chọn chủ hộ"), _("Chọn"),
+                             self.area.commune_name(self.commune_id))
+        if chosen is not None:
+            self.head = chosen
+            self.head_text.setText(person_words(chosen))
+            if not self.village.currentText().strip() and chosen.village:
+                self.village.setCurrentText(chosen.village)
+
+    def check(self) -> bool:
+        message = "" if self.number.text().strip() else _("Cần số hộ.")
+        if not message and not self.village.currentText().strip():
+            message = _("Cần thôn, làng của hộ (chọn trong danh sách hoặc gõ tên thôn mới).")
+        self.problem.setText(message)
+        self.save_button.setEnabled(not message and self.area.can_write)
+        return not message
+
+    def save(self) -> None:
+        if not self.check():
+            return
+        typed = self.village.currentText().strip()
+        village = next((v for v in self.villages if fold(v.name) == fold(typed)), None)
+        services, commune_id, number = self.area.services, self.commune_id, self.number.text().strip()
+        head_id = self.head.id if self.head is not None else None
+        self.buttons.setEnabled(False)
+
+        def done(household: Any) -> None:
+            self.saved = household
+            self.accept()
+
+        def failed(error: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            if isinstance(error, KbangError):
+                self.problem.setText(error.translated())
+            else:
+                from kbang_desktop.ui.shared.tasks import show_error
+
+                show_error(self, error)
+
+        self.area.tasks.run(lambda: services.households.create(
+            commune_id, village.id if village else None, "" if village else typed, number, head_id), done,
+            on_error=failed)
+
+
+MEMBER_COLUMNS = (Col(N_("Họ và tên"), lambda p: p.full_name, width=28),
+                  Col(N_("Ngày sinh"), lambda p: p.birth_date.strftime("%d/%m/%Y") if p.birth_date else str(p.birth_year),
+                      width=11),
+                  Col(N_("Giới tính"), lambda p: _(dict(SEXES).get(p.sex, ""))),
+                  Col(N_("Quan hệ với chủ hộ"), lambda p: _(p.relation_to_head) if p.relation_to_head else "", width=16),
+                  Col(N_("Tình trạng"), lambda p: _(dict(LIFE_STATUS)[life_status(p)]), width=16))
+
+
+class HouseholdDialog(Dialog):
+    """One household: who lives in it, and the changes a register of households needs: a new person
+    born or come into it, a person already recorded joining it, another head, a correction, a person
+    leaving it. Each goes through the services and the list is read again."""
+
+    def __init__(self, area: "PeopleArea", household: Any) -> None:
+        super().__init__(area, _("Hộ số {number} - {village}").format(number=household.number or "?",
+                                                                      village=household.village or "?"),
+                         width=100, form=False)
+        self.area, self.household = area, household
+        layout = QVBoxLayout(self)
+        self.heading = QLabel("")
+        self.heading.setObjectName("household_heading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.model = ListModel(MEMBER_COLUMNS, (), self)
+        self.view = table(self.model, "household_members")
+        self.view.setMinimumHeight(self.fontMetrics().height() * 12)
+        self.view.doubleClicked.connect(lambda _i: self.edit_member())
+        self.hint = empty_hint(self.view, lambda: _(
+            "Hộ chưa có ai. Bấm “Thêm người mới vào hộ...” hoặc “Thêm người đã có...”."))
+        layout.addWidget(self.view, 1)
+        bar = QHBoxLayout()
+        self.new_member = QPushButton(_("Thêm người mới vào hộ..."))
+        self.new_member.setObjectName("new_member")
+        self.new_member.clicked.connect(self.add_new)
+        self.existing_member = QPushButton(_("Thêm người đã có..."))
+        self.existing_member.setObjectName("existing_member")
+        self.existing_member.clicked.connect(self.add_existing)
+        self.head_button = QPushButton(_("Đặt làm chủ hộ"))
+        self.head_button.setObjectName("make_head")
+        self.head_button.clicked.connect(self.make_head)
+        self.edit_button = QPushButton(_("Sửa thông tin..."))
+        self.edit_button.setObjectName("edit_member")
+        self.edit_button.clicked.connect(self.edit_member)
+        self.leave_button = QPushButton(_("Đưa ra khỏi hộ"))
+        self.leave_button.setObjectName("leave_household")
+        self.leave_button.clicked.connect(self.leave)
+        for button in (self.new_member, self.existing_member):
+            button.setEnabled(area.can_write)
+            bar.addWidget(button)
+        bar.addStretch(1)
+        for button in (self.head_button, self.edit_button, self.leave_button):
+            button.setEnabled(False)
+            bar.addWidget(button)
+        layout.addLayout(bar)
+        self.message = message_label()
+        layout.addWidget(self.message)
+        self.add_buttons(ok=True, save_text=_("Đóng"), layout=layout)
+        self.buttons.button(self.buttons.StandardButton.Cancel).hide()
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
+        self.changed = False  # something was written: the area's list is read again after
+        self.load()
+
+    def load(self) -> None:
+        services, household_id = self.area.services, self.household.id
+
+        def fetch() -> tuple[Any, list[Any]]:
+            return services.households.get(household_id), services.households.members(household_id)
+
+        self.area.tasks.run(fetch, self.show_members)
+
+    def show_members(self, found: tuple[Any, list[Any]]) -> None:
+        household, members = found
+        head = next((p.full_name for p in members if p.id == household.head_person_id), "")
+        living = sum(1 for p in members if not life_status(p))
+        self.heading.setText(_("Thôn/Làng: {village}    Hộ số: {number}    Chủ hộ: {head}    Số người đang ở: {n}").format(
+            village=self.household.village or _("(chưa ghi)"), number=household.number or _("(chưa ghi)"),
+            head=head or _("(chưa ghi)"), n=format_number(living)))
+        self.head_id = household.head_person_id
+        reload_keeping_selection(self.view, members)
+        self._enable()
+
+    def member(self) -> Any:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _enable(self) -> None:
+        member, write = self.member(), self.area.can_write
+        self.edit_button.setEnabled(member is not None and write)
+        self.leave_button.setEnabled(member is not None and write)
+        self.head_button.setEnabled(member is not None and write and member.id != getattr(self, "head_id", None)
+                                    and not life_status(member))
+
+    def _done(self, words: str) -> Any:
+        def done(_result: Any) -> None:
+            self.changed = True
+            self.message.setText(words)
+            self.load()
+        return done
+
+    def add_new(self) -> None:
+        dialog = PersonDialog(self.area, preset=(self.household.village, self.household.number))
+        if dialog.confirmed() and dialog.saved is not None:
+            self._done(_("Đã thêm {name} vào hộ.").format(name=dialog.saved.full_name))(None)
+
+    def add_existing(self) -> None:
+        from kbang_desktop.ui.shared.pickers import PersonPicker, person_words
+
+        picker = PersonPicker(self, self.area.services, self.area.tasks, _("Thêm người đã có vào hộ"),
+                              _("Thêm vào hộ"), self.area.commune_name(self.household_commune()),
+                              relations=RELATIONS,
+                              note=_("Người đang ở hộ khác sẽ chuyển sang hộ này."))
+        if not picker.confirmed() or picker.chosen() is None:
+            return
+        person, relation = picker.chosen(), picker.relation_value()
+        services, household_id = self.area.services, self.household.id
+
+        def work() -> Any:
+            if relation == HEAD:
+                return services.households.set_head(household_id, person.id)
+            return services.households.add_member(household_id, person.id, relation)
+
+        self.area.tasks.run(work, self._done(_("Đã thêm {person} vào hộ.").format(person=person_words(person))))
+
+    def household_commune(self) -> str | None:
+        return self.area.commune.currentData() or self.area.window_.office.unit_id
+
+    def make_head(self) -> None:
+        member = self.member()
+        if member is None:
+            return
+        services, household_id = self.area.services, self.household.id
+        self.area.tasks.run(lambda: services.households.set_head(household_id, member.id),
+                            self._done(_("{name} nay là chủ hộ.").format(name=member.full_name)))
+
+    def edit_member(self) -> None:
+        member = self.member()
+        if member is not None and self.area.can_write:
+            self.area.open_person(member.id, lambda person: self._done(
+                _("Đã lưu {name}.").format(name=person.full_name))(None))
+
+    def leave(self) -> None:
+        member = self.member()
+        if member is None:
+            return
+        if not ask(self, _("Đưa ra khỏi hộ"), _("Đưa {name} ra khỏi hộ số {number}?").format(
+                name=member.full_name, number=self.household.number),
+                _("Đưa ra khỏi hộ"), _("Không"),
+                _("Người vẫn ở thôn, làng {village}; chỉ không còn thuộc hộ này.").format(
+                    village=self.household.village or "")):
+            return
+        services = self.area.services
+        self.area.tasks.run(lambda: services.persons.move(member.id, self.household.village or None, "", ""),
+                            self._done(_("{name} không còn thuộc hộ này.").format(name=member.full_name)))
+
+
+HOUSEHOLD_COLUMNS = (Col(N_("Thôn/Làng"), lambda h: h.village, width=22), Col(N_("Hộ số"), lambda h: h.number, width=8),
+                     Col(N_("Số người"), lambda h: h.members, True, width=9), Col(N_("Chủ hộ"), lambda h: h.head, width=28))
+
+
 class PeopleArea(Area):
     title = N_("Người dân và hộ gia đình")
     shows = frozenset({"person", "household", "admin_unit", "ethnic_group", "literacy_attainment"})
@@ -324,16 +576,30 @@ class PeopleArea(Area):
         super().__init__(window)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>" + _("Người dân và hộ gia đình") + "</h2>"))
-        bar = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(_("Tìm theo tên (gõ không dấu cũng được, ví dụ: dinh van hmuk)"))
-        self.search.setClearButtonEnabled(True)
+        places = QHBoxLayout()
         self.commune = QComboBox()
         self.commune.setObjectName("commune_filter")
         self.village = QComboBox()
         self.village.setObjectName("village_filter")
         self.village.addItem(_("Tất cả các thôn, làng"), None)
+        for box in (self.commune, self.village):  # filled after they are shown: as wide as their names
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        places.addWidget(QLabel(_("Xã")))
+        places.addWidget(self.commune)
+        places.addWidget(QLabel(_("Thôn/Làng")))
+        places.addWidget(self.village)
+        places.addStretch(1)
+        layout.addLayout(places)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("people_tabs")
+        layout.addWidget(self.tabs, 1)
+        people = QWidget()
+        people_layout = QVBoxLayout(people)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("Tìm theo tên (gõ không dấu cũng được, ví dụ: dinh van hmuk)"))
+        self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.setObjectName("status_filter")
         for code, label in STATUS_FILTER:
@@ -343,29 +609,75 @@ class PeopleArea(Area):
         self.add_button.setEnabled(self.can_write)
         self.add_button.clicked.connect(self.add_person)
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.commune)
-        bar.addWidget(self.village)
         bar.addWidget(self.status)
         bar.addWidget(self.add_button)
-        layout.addLayout(bar)
+        people_layout.addLayout(bar)
         self.count = QLabel("")
         self.model = PagedModel(PERSON_COLUMNS, self.tasks, self)
         self.total: int | None = None  # people the filters select (the list loads them page by page)
         self.model.loaded.connect(lambda _n: self.show_count())
         self.view = table(self.model, "people")
         self.view.doubleClicked.connect(lambda index: self.edit_person(index.row()))
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.count)
+        self.hint = empty_hint(self.view, self.people_hint)
+        people_layout.addWidget(self.view, 1)
+        people_layout.addWidget(self.count)
+        self.tabs.addTab(people, _("Người dân"))
+        homes = QWidget()
+        homes_layout = QVBoxLayout(homes)
+        home_bar = QHBoxLayout()
+        self.add_household_button = QPushButton(_("Thêm hộ..."))
+        self.add_household_button.setObjectName("add_household")
+        self.add_household_button.clicked.connect(self.add_household)
+        self.open_household_button = QPushButton(_("Xem và sửa thành viên..."))
+        self.open_household_button.setObjectName("open_household")
+        self.open_household_button.clicked.connect(lambda: self.open_household())
+        self.open_household_button.setEnabled(False)
+        home_bar.addWidget(self.add_household_button)
+        home_bar.addWidget(self.open_household_button)
+        home_bar.addStretch(1)
+        homes_layout.addLayout(home_bar)
+        self.households = ListModel(HOUSEHOLD_COLUMNS, (), self)
+        self.household_view = table(self.households, "households")
+        self.household_view.doubleClicked.connect(lambda _i: self.open_household())
+        self.household_view.selectionModel().selectionChanged.connect(
+            lambda *_a: self.open_household_button.setEnabled(self.household() is not None))
+        self.household_hint = empty_hint(self.household_view, self.household_hint_text)
+        homes_layout.addWidget(self.household_view, 1)
+        self.household_count = QLabel("")
+        self.household_count.setObjectName("household_count")
+        homes_layout.addWidget(self.household_count)
+        self.tabs.addTab(homes, _("Hộ gia đình"))
         self.typing = QTimer(self)
         self.typing.setSingleShot(True)
         self.typing.setInterval(150)  # search as you type, once the typing pauses
-        self.typing.timeout.connect(self.refresh)
+        self.typing.timeout.connect(self.refresh_people)
         self.search.textChanged.connect(lambda _t: self.typing.start())
         self.commune.currentIndexChanged.connect(lambda _i: self.load_villages())
-        self.village.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.village.currentIndexChanged.connect(lambda _i: self.refresh_lists())
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh_people())
         self._units: list[Any] = []
         self._groups: list[tuple[str, str]] = []
+        self._villages: list[Any] = []
+        self._enable_households()
+
+    def people_hint(self) -> str:
+        if self.search.text().strip():
+            return _("Không tìm thấy ai có tên như “{text}”.").format(text=self.search.text().strip())
+        if self.village.currentData() or self.status.currentData() != "present":
+            return _("Không có ai ứng với các lựa chọn ở trên.")
+        return _("Chưa có người dân nào. Bấm “Thêm người...” để ghi từng người, hoặc nhập cả danh sách từ tệp "
+                 "Excel ở mục “Nhập Excel” (bên trái).")
+
+    def household_hint_text(self) -> str:
+        if not self.commune.currentData():
+            return _("Chọn một xã ở trên để xem các hộ của xã.")
+        if self.village.currentData():
+            return _("Thôn, làng này chưa có hộ nào. Bấm “Thêm hộ...” để ghi hộ đầu tiên.")
+        return _("Chưa có hộ gia đình nào. Bấm “Thêm hộ...”, hoặc thêm người với “Chủ hộ” và số hộ ở thẻ "
+                 "“Người dân”.")
+
+    def _enable_households(self) -> None:
+        self.add_household_button.setEnabled(self.can_write and bool(self.commune.currentData()))
 
     def activate(self) -> None:
         if self.loaded:
@@ -395,21 +707,51 @@ class PeopleArea(Area):
             self.tasks.run(units, fill)
 
     def load_villages(self) -> None:
-        """The village filter follows the commune chosen; then the list is loaded again."""
+        """The village filter follows the commune chosen; then the lists are loaded again."""
         services, commune_id = self.services, self.commune.currentData()
+        self._enable_households()
 
         def fill(villages: list[Any]) -> None:
+            self._villages = villages
+            chosen = self.village.currentData()
             self.village.blockSignals(True)
             self.village.clear()
             self.village.addItem(_("Tất cả các thôn, làng"), None)
             for village in villages:
                 self.village.addItem(village.name, village.id)
+            self.village.setCurrentIndex(max(self.village.findData(chosen), 0))
             self.village.blockSignals(False)
-            self.refresh()
+            self.refresh_lists()
 
         self.tasks.run(lambda: services.units.villages_of(commune_id) if commune_id else [], fill)
 
     def refresh(self) -> None:
+        """Everything again (after a write): the villages of the filter, then both lists."""
+        self.load_villages()
+
+    def refresh_lists(self) -> None:
+        self.refresh_people()
+        self.refresh_households()
+
+    def refresh_households(self) -> None:
+        """The households of the commune chosen (of the village, when one is chosen)."""
+        services, commune_id, village_id = self.services, self.commune.currentData(), self.village.currentData()
+        if not commune_id:
+            self.households.set_rows([])
+            self.household_count.setText("")
+            return
+
+        def shown(rows: list[Any], asked: tuple = (commune_id, village_id)) -> None:
+            if asked != (self.commune.currentData(), self.village.currentData()):
+                return  # the filters changed since: their own list is on its way
+            reload_keeping_selection(self.household_view, rows)
+            self.open_household_button.setEnabled(self.household() is not None)
+            self.household_count.setText(_("{n} hộ, {people} người đang ở").format(
+                n=format_number(len(rows)), people=format_number(sum(r.members for r in rows))))
+
+        self.tasks.run(lambda: services.households.rows(commune_id, village_id), shown)
+
+    def refresh_people(self) -> None:
         services, text, commune_id = self.services, self.search.text().strip(), self.commune.currentData()
         village_id, village_name = self.village.currentData(), self.village.currentText()
         status = self.status.currentData()
@@ -472,6 +814,59 @@ class PeopleArea(Area):
             self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
             self.refresh()
 
+    def commune_name(self, commune_id: str | None) -> str | None:
+        """The name of a commune of the filter (to search its people), None when not known."""
+        return next((u.name for u in self._units if u.id == commune_id), None) if commune_id else None
+
+    def household(self) -> Any:
+        rows = self.household_view.selectionModel().selectedRows()
+        return self.households.row_at(rows[0].row()) if rows else None
+
+    def add_household(self) -> None:
+        commune_id = self.commune.currentData()
+        if not commune_id or not self.can_write:
+            return
+        form = HouseholdForm(self, commune_id, self._villages, self.village.currentData())
+        if form.confirmed() and form.saved is not None:
+            self.window_.statusBar().showMessage(_("Đã thêm hộ số {number}.").format(number=form.saved.number), 5000)
+            self.refresh()
+            household = form.saved
+
+            def opened(rows: list[Any]) -> None:
+                row = next((r for r in rows if r.id == household.id), None)
+                if row is not None:
+                    self.open_household(row)
+
+            self.tasks.run(lambda: self.services.households.rows(commune_id, household.village_id), opened)
+
+    def open_household(self, row: Any = None) -> None:
+        """The household's members, to see and change (double-click a household, or the button)."""
+        row = row or self.household()
+        if row is None:
+            return
+        dialog = HouseholdDialog(self, row)
+        dialog.confirmed()
+        if dialog.changed:
+            self.refresh()
+
+    def open_person(self, person_id: str, saved: Any = None) -> None:
+        """The form of a recorded person, to correct them; `saved(person)` after a save."""
+        services = self.services
+
+        def load() -> tuple[Any, tuple[str, str, str]]:
+            person = services.persons.get(person_id)
+            return person, services.persons.place_of(person)
+
+        def opened(found: tuple[Any, tuple[str, str, str]]) -> None:
+            dialog = PersonDialog(self, *found)
+            if dialog.confirmed() and dialog.saved is not None:
+                self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
+                if saved is not None:
+                    saved(dialog.saved)
+                self.refresh()
+
+        self.tasks.run(load, opened)
+
     def ethnic_code(self, text: str) -> str:
         """A code from the ethnic combo box: its data, or the group whose name was typed."""
         folded = text.strip().lower()
@@ -480,18 +875,5 @@ class PeopleArea(Area):
     def edit_person(self, row: int) -> None:
         """Double-click a person: the form with what is recorded, to correct it."""
         shown = self.model.row_at(row)
-        if shown is None or not self.can_write:
-            return
-        services = self.services
-
-        def load() -> tuple[Any, tuple[str, str, str]]:
-            person = services.persons.get(shown.id)
-            return person, services.persons.place_of(person)
-
-        def opened(found: tuple[Any, tuple[str, str, str]]) -> None:
-            dialog = PersonDialog(self, *found)
-            if dialog.confirmed() and dialog.saved is not None:
-                self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
-                self.refresh()
-
-        self.tasks.run(load, opened)
+        if shown is not None and self.can_write:
+            self.open_person(shown.id)

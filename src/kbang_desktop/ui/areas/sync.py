@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask, tell
-from kbang_desktop.ui.shared.tables import Col, ListModel, table
+from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, table
 from kbang_desktop.ui.shared.widgets import message_label
 
 COUNT_NAMES = (("new", N_("Mới")), ("updated", N_("Cập nhật")), ("unchanged", N_("Không đổi")),
@@ -126,7 +126,13 @@ class SyncArea(Area):
                                 Col(N_("Chưa được xác nhận"), lambda p: p.unacknowledged, True),
                                 Col(N_("Nhận lần cuối"), lambda p: p.last_received_at),
                                 Col(N_("Chỗ thiếu"), lambda p: len(p.gaps), True)), (), self)
-        tabs.addTab(table(self.peers, "peers"), _("Từng đơn vị"))
+        peer_view = table(self.peers, "peers")
+        self.peer_hint = empty_hint(peer_view, lambda: _(
+            "Chưa trao đổi dữ liệu với xã nào. Khi nhận được yêu cầu tham gia (tệp .kbj) của một xã, bấm "
+            "“Đăng ký xã...”; sau đó “Nhập gói...” để nhận dữ liệu của xã.") if hub else _(
+            "Chưa trao đổi dữ liệu với đơn vị nào. Bấm “Tham gia đơn vị đầu mối...” để ghi yêu cầu tham gia "
+            "ra USB gửi đơn vị đầu mối; khi đã được nhận, bấm “Xuất gói...” để gửi dữ liệu."))
+        tabs.addTab(peer_view, _("Từng đơn vị"))
         conflicts = QWidget()
         box = QVBoxLayout(conflicts)
         self.conflicts = ListModel((Col(N_("Loại"), lambda c: c.record_type), Col(N_("Bản ghi"), lambda c: c.record_id[:8]),
@@ -134,6 +140,7 @@ class SyncArea(Area):
                                     Col(N_("Các trường khác nhau"), lambda c: ", ".join(c.differing))), (), self)
         self.conflict_view = table(self.conflicts, "conflicts")
         self.conflict_view.doubleClicked.connect(lambda index: self.resolve(index.row()))
+        self.conflict_hint = empty_hint(self.conflict_view, lambda: _("Không có xung đột nào cần xử lý."))
         box.addWidget(self.conflict_view)
         box.addWidget(QLabel(_("Bấm đúp vào một xung đột để xem hai bản và chọn.")))
         tabs.addTab(conflicts, _("Xung đột dữ liệu"))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView
 
 from kbang_desktop.i18n import format_date, format_datetime, format_number, gettext
 from kbang_desktop.ui.shared.prefs import prefs
@@ -52,10 +52,17 @@ class ListModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = list(rows)
+        self._filled = bool(rows)  # rows given at least once: an empty list is then really empty
+
+    @property
+    def filled(self) -> bool:
+        """The rows are here (an empty list means there is nothing, not that it is still loading)."""
+        return self._filled
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._filled = True
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -103,6 +110,10 @@ class PagedModel(ListModel):
         self.exhausted = True
         self.loading = False
         self.generation = 0
+
+    @property
+    def filled(self) -> bool:
+        return self.fetch is not None and self.exhausted and not self.loading
 
     def reload(self, fetch: Callable[[Any, int], list[Any]]) -> None:
         """Start over with a new source (a filter or a search changed)."""
@@ -186,9 +197,13 @@ def table(model: Any, name: str) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
     char = view.fontMetrics().horizontalAdvance("n")
+    header_font = header.fontMetrics()
     for index, column in enumerate(getattr(model, "columns", [])):
         if column.width:
             header.resizeSection(index, column.width * char)
+        else:  # at least its whole heading ("Ngày thành lập" cut to "gày thành lậ" otherwise)
+            header.resizeSection(index, max(header.sectionSize(index),
+                                            header_font.horizontalAdvance(gettext(column.label)) + 2 * char))
     name = settings_key(model, name)
     state = prefs().value(f"tables/{name}")
     if state is not None:
@@ -214,3 +229,44 @@ def choose_columns(view: QTableView, name: str, where: Any) -> None:
         action.toggled.connect(lambda shown, c=column: (header.setSectionHidden(c, not shown),
                                                          prefs().setValue(f"tables/{name}", header.saveState())))
     menu.popup(where)
+
+
+class EmptyHint(QLabel):
+    """What to do, written across an empty list ("Chưa có hộ nào. Bấm “Thêm hộ...” ..."): shown once the
+    list has loaded and has no row, hidden as soon as a row arrives. `text()` of the function given is
+    asked each time, so the hint can follow the filters (nothing found / nothing recorded yet)."""
+
+    def __init__(self, view: QTableView, hint: Callable[[], str]) -> None:
+        super().__init__(view.viewport())
+        self.setObjectName("empty_hint")
+        self.view, self.hint = view, hint
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setStyleSheet("QLabel { color: #4a5566; font-size: 11pt; padding: 24px; background: transparent; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            signal.connect(self.update_hint)
+        if isinstance(model, PagedModel):
+            model.loaded.connect(lambda _n: self.update_hint())
+        view.viewport().installEventFilter(self)
+        self.update_hint()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.view.viewport().rect())
+        return False
+
+    def update_hint(self, *_args: Any) -> None:
+        model = self.view.model()
+        empty = model.rowCount() == 0 and getattr(model, "filled", True)
+        if empty:
+            self.setText(self.hint())
+            self.setGeometry(self.view.viewport().rect())
+        self.setVisible(empty and bool(self.text()))
+
+
+def empty_hint(view: QTableView, hint: Callable[[], str]) -> EmptyHint:
+    """Write `hint()` across `view` while its list is loaded and empty (see EmptyHint)."""
+    return EmptyHint(view, hint)
