@@ -15,7 +15,7 @@ from kbang_desktop.i18n import _
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = command(sub, common, "init", _("khởi tạo cơ sở dữ liệu cho một đơn vị"), init, create_db=True,
-                daily_backup=False)
+                daily_backup=False, login=False)  # the one command without a log-in: it makes the first account
     p.add_argument("--office-kind", choices=("commune", "hub"), required=True)
     p.add_argument("--office-name", required=True)
     p.add_argument("--unit")
@@ -38,10 +38,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def init(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.cli.main import _ask
     from kbang_desktop.sync.join import site_keys
 
-    admin = args.admin or os.environ.get("KBANG_USER") or None
-    password = args.password or (os.environ.get("KBANG_PASSWORD") if admin else None)
+    admin = args.admin or os.environ.get("KBANG_USER") or _ask(_("Tên đăng nhập của quản trị viên đầu tiên: "), echo=True)
+    password = args.password or os.environ.get("KBANG_PASSWORD") or _ask(
+        _("Mật khẩu của {user}: ").format(user=admin), echo=False)
     result = services.offices.initialise(args.office_kind, args.office_name, args.unit, admin, password)
     site_keys(services)  # this site's signing and encryption keys, made once at set-up
     emit(args, {"office_id": result.office.id, "site_id": result.site.id, "kind": result.office.kind,
@@ -53,8 +55,9 @@ def init(args: argparse.Namespace, services: Any) -> int:
 def demo(args: argparse.Namespace, services: Any) -> int:
     from kbang_desktop.services.demo import DemoService
 
-    if services.ctx.identity() is None:
-        services.offices.initialise("hub" if args.communes > 1 else "commune", _("Dữ liệu mẫu"), None, None, None)
+    if services.ctx.identity() is None:  # a new demo database: its administrator is whoever would log in
+        admin, password = os.environ.get("KBANG_USER") or "admin", os.environ.get("KBANG_PASSWORD") or "admin123"
+        services.offices.initialise("hub" if args.communes > 1 else "commune", _("Dữ liệu mẫu"), None, admin, password)
     counts = DemoService(services.ctx).generate(args.communes, args.people_per_commune, args.seed)
     emit(args, counts, _("Đã tạo dữ liệu mẫu: {n} người.").format(n=i18n.format_number(counts["person"])))
     return EXIT_OK
@@ -83,8 +86,9 @@ def backup(args: argparse.Namespace, services: Any) -> int:
 
 
 def restore(args: argparse.Namespace, _services: None) -> int:
-    from kbang_desktop.cli.main import open_services
+    from kbang_desktop.cli.main import log_in, open_services
     from kbang_desktop.paths import default_database
+    from kbang_desktop.services.users import authenticate_in_backup
     from kbang_desktop.storage import backup as backups
     from kbang_desktop.storage.db import is_url
 
@@ -92,7 +96,11 @@ def restore(args: argparse.Namespace, _services: None) -> int:
     if is_url(target):
         raise KbangError(i18n.N_("Sao lưu bằng phần mềm chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL hãy dùng pg_dump."))
     db_path = Path(target).expanduser().resolve()
-    safety = backups.restore(Path(args.file).expanduser().resolve(), db_path, backups.default_backup_dir(db_path))
+    backup_file = Path(args.file).expanduser().resolve()
+    backups.require_backup(backup_file)
+    # an administrator of the backup (on another PC too): nothing changes before the password is right
+    log_in(args, lambda username, password: authenticate_in_backup(backup_file, username, password))
+    safety = backups.restore(backup_file, db_path, backups.default_backup_dir(db_path))
     services = open_services(args, create=False)  # migrates an older backup, refuses a newer one
     services.ctx.db.close()
     emit(args, {"restored": str(db_path), "previous_saved_as": str(safety) if safety else None},

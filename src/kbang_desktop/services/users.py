@@ -7,9 +7,10 @@ import hashlib
 import hmac
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.errors import KbangError, Problem, ValidationError
+from kbang_desktop.core.errors import KbangError, PermissionDenied, Problem, ValidationError
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ROLES, Actor, ServiceContext
 from kbang_desktop.storage.writes import new_id, utcnow
@@ -54,6 +55,21 @@ def _validate(username: str, password: str | None, role: str) -> None:
     problems = account_problems(username, password, role)
     if problems:
         raise ValidationError(problems)
+
+
+def authenticate_in_backup(path: Path, username: str, password: str) -> Actor:
+    """An administrator of the backup at `path` (who may restore it, on this PC or another), read
+    without writing anything; the same one sentence as the log-in when the name or password is wrong."""
+    from kbang_desktop.services.context import ROLE_NAMES
+    from kbang_desktop.storage.backup import account
+
+    found = account(path, username)
+    if found is None or not found["active"] or not check_password(password, str(found["password_hash"])):
+        raise KbangError(N_("Tên đăng nhập hoặc mật khẩu không đúng."))
+    if found["role"] != "admin":
+        raise PermissionDenied(N_("Tài khoản của bạn (vai trò {role}) không được phép làm việc này."),
+                               role=ROLE_NAMES.get(str(found["role"]), str(found["role"])))
+    return Actor(f"user:{found['username']}", "admin", str(found["id"]), str(found["display_name"]))
 
 
 class UserService:

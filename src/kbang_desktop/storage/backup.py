@@ -160,18 +160,38 @@ def _mark_restored(path: Path) -> None:
         connection.close()
 
 
-def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
-    """Replace the database with a checked backup; the current file is backed up first (a damaged one is
-    moved aside as `NAME.damaged-YYYYmmdd-HHMMSS`, with its WAL); the path of what was kept is returned.
-
-    Nothing is replaced when the backup is unreadable or not a Kbang database.
-    """
+def require_backup(backup_file: Path) -> None:
+    """Refuse, in one sentence, a file that is not a readable Kbang backup."""
     if not backup_file.is_file():
         raise StorageError(N_("Không tìm thấy tệp {path}."), path=str(backup_file))
     problem = _check(backup_file)
     if problem:
         raise StorageError(N_("Tệp {path} không phải là bản sao lưu hợp lệ ({problem}). Dữ liệu hiện tại được giữ nguyên."),
                            path=str(backup_file), problem=problem)
+
+
+def account(path: Path, username: str) -> dict[str, object] | None:
+    """One account of the database or backup at `path`, read without writing (any schema revision):
+    id, username, display_name, role, active, password_hash; None when there is no such user."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        connection.row_factory = sqlite3.Row
+        row = connection.execute("SELECT id, username, display_name, role, active, password_hash FROM app_user "
+                                 "WHERE username = ?", (username,)).fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    finally:
+        connection.close()
+    return dict(row) if row is not None else None
+
+
+def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
+    """Replace the database with a checked backup; the current file is backed up first (a damaged one is
+    moved aside as `NAME.damaged-YYYYmmdd-HHMMSS`, with its WAL); the path of what was kept is returned.
+
+    Nothing is replaced when the backup is unreadable or not a Kbang database.
+    """
+    require_backup(backup_file)
     safety = None
     if db_path.exists() and _check(db_path) is None:
         safety = backup_now(db_path, backup_dir, "pre-restore")
