@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kbang_desktop.core.errors import StorageError
 from kbang_desktop.i18n import N_
-from kbang_desktop.storage.files import fsync_dir
+from kbang_desktop.storage.files import create_private, fsync_dir, private_file, private_folder
 
 KEEP_DAILY, KEEP_WEEKLY = 7, 4
 _NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|pre-restore)(?:-\d+)?\.db$")
@@ -56,6 +56,7 @@ def copy_database(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".part")
     temporary.unlink(missing_ok=True)
+    create_private(temporary)  # a copy holds the same personal data: its owner's only (0600)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
     try:
         dst = sqlite3.connect(temporary)
@@ -75,6 +76,10 @@ def copy_database(source: Path, target: Path) -> None:
 def backup_now(db_path: Path, backup_dir: Path, reason: str = "manual", now: datetime | None = None) -> Path:
     """Write a checked backup of `db_path` into `backup_dir`; return its path."""
     now = now or datetime.now()
+    try:
+        private_folder(backup_dir)
+    except OSError as error:
+        raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir), error=str(error)) from error
     target = backup_dir / f"kbang-{now:%Y%m%d-%H%M%S}-{reason}.db"
     n = 1
     while target.exists():
@@ -198,9 +203,11 @@ def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
     elif db_path.exists():  # damaged: kept aside whole for a later rescue, never overwritten
         safety = db_path.with_name(f"{db_path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
         os.replace(db_path, safety)
+        private_file(safety)
         for suffix in ("-wal", "-shm"):
             if Path(str(db_path) + suffix).exists():
                 os.replace(Path(str(db_path) + suffix), Path(str(safety) + suffix))
+                private_file(Path(str(safety) + suffix))
     staged = db_path.with_name(db_path.name + ".restore")
     copy_database(backup_file, staged)
     _mark_restored(staged)

@@ -24,6 +24,7 @@ from kbang_desktop.i18n import N_
 from kbang_desktop.storage import backup as backups
 from kbang_desktop.storage import writes
 from kbang_desktop.storage.backup import quick_check
+from kbang_desktop.storage.files import create_private, private_file, private_folder
 
 BUSY_TIMEOUT_MS = 10_000
 # A full quick_check reads every page: instant for a commune, seconds for a multi-GB hub file.
@@ -164,7 +165,7 @@ class Database:
             path = Path(target).expanduser().resolve()
             if not path.exists() and not create:
                 raise StorageError(N_("Không tìm thấy cơ sở dữ liệu {path}."), path=str(path))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            keep_private(path, create)
             if check and path.exists() and path.stat().st_size > 0:
                 problem = quick_check(path, full=path.stat().st_size <= FULL_CHECK_AT_OPEN_MAX_BYTES)
                 if problem:
@@ -236,6 +237,26 @@ class Database:
                 rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
                 return sorted(r[0] for r in rows)
             return sorted(inspect(connection).get_table_names())
+
+
+def keep_private(path: Path, create: bool = True) -> None:
+    """The database file, its WAL and shared-memory files readable by their owner only (0600 on POSIX; a
+    new file is made so before SQLite opens it), and its folder too (0700) when the program makes it or
+    it is in the program's data folder; a folder the user chose for other things keeps its modes."""
+    from kbang_desktop.paths import data_dir
+
+    folder, data = path.parent, data_dir().expanduser().resolve()
+    if not folder.exists() or folder == data or data in folder.parents:
+        private_folder(folder)
+        if data in folder.parents:
+            private_folder(data)
+    try:
+        if create and not path.exists():
+            create_private(path)
+    except OSError:
+        pass  # a read-only folder: SQLite's own error says so when it opens
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        private_file(name)
 
 
 def machine_trouble(error: BaseException, path: Path | None) -> StorageError | None:

@@ -19,7 +19,7 @@ from nacl.signing import SigningKey, VerifyKey
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
 from kbang_desktop.paths import data_dir
-from kbang_desktop.storage.files import write_atomic
+from kbang_desktop.storage.files import private_folder, write_atomic
 
 
 def b64(data: bytes) -> str:
@@ -64,6 +64,7 @@ def save(keys: SiteKeys, path: Path) -> None:
     """Write the private keys atomically with owner-only permissions."""
     data = json.dumps({"site_id": keys.site_id, "signing": b64(bytes(keys.signing)),
                        "encryption": b64(bytes(keys.encryption))})
+    private_folder(path.parent)
     write_atomic(path, data.encode("utf-8"), mode=0o600)
 
 

@@ -364,8 +364,9 @@ def create(choice: SetupChoice) -> Any:
 
     if choice.demo:
         return ensure_demo(demo_database())
-    choice.database.parent.mkdir(parents=True, exist_ok=True)
-    choice.backups.mkdir(parents=True, exist_ok=True)
+    from kbang_desktop.storage.files import private_folder
+
+    private_folder(choice.backups)  # the database's own folder is made (owner-only) when the database is
     keys = choice.database.parent / "keys"
     keys_were_there = keys.exists()
     services = open_services(choice.database, backup_dir=choice.backups)
