@@ -140,22 +140,19 @@ def test_a_password_valid_in_the_backup_opens_it_with_its_keyring(office, cli, t
 
 def test_a_new_password_rewraps_and_a_removed_user_loses_their_slot(office, cli, monkeypatch):
     db, _recovery, _saved = office
-    services = unlocked(db)
-    try:
-        services.users.set_password("canbo", "moi-mat-khau-1")
-    finally:
-        services.ctx.db.close()
+    code, _out, err = cli("users", "set-password", "canbo", "--new-password", "moi-mat-khau-1", "--db", db)
+    assert code == 0, err
     with pytest.raises(Exception, match="không đúng"):
         vault.unlock(db, "canbo", "canbo1234")
     assert vault.unlock(db, "canbo", "moi-mat-khau-1")
     monkeypatch.setenv("KBANG_USER", "canbo")
     monkeypatch.setenv("KBANG_PASSWORD", "moi-mat-khau-1")
     assert cli("persons", "list", "--db", db)[0] == 0
-    services = unlocked(db)
-    try:
-        services.users.set_active("canbo", False)
-    finally:
-        services.ctx.db.close()
+    monkeypatch.setenv("KBANG_USER", TEST_USER)
+    monkeypatch.setenv("KBANG_PASSWORD", TEST_PASSWORD)
+    assert cli("users", "remove", "canbo", "--db", db)[0] == 0
+    monkeypatch.setenv("KBANG_USER", "canbo")
+    monkeypatch.setenv("KBANG_PASSWORD", "moi-mat-khau-1")
     assert [s["user"] for s in vault.read_keyring(vault.keyring_path(db))["slots"]] == [TEST_USER]
     code, _out, err = cli("persons", "list", "--db", db)
     assert code == 1 and err.strip() == "Tên đăng nhập hoặc mật khẩu không đúng."
