@@ -62,8 +62,23 @@ def cli(capsys: pytest.CaptureFixture[str]):
 
 
 def open_test_services(path: str | Path) -> Services:
-    """The services of a database that a test made (with `cli("init", ...)`), as the standard test user."""
-    return open_services(Path(path), Actor(f"user:{TEST_USER}", "admin"), create=False)
+    """The services of a database that a test made (with `cli("init", ...)`), as the standard test user (an
+    encrypted file unlocked with that user's password)."""
+    from kbang_desktop.storage import vault
+
+    path = Path(path)
+    key = vault.unlock(path, TEST_USER, TEST_PASSWORD) if vault.is_encrypted(path) else None
+    return open_services(path, Actor(f"user:{TEST_USER}", "admin"), create=False, key=key)
+
+
+def raw_connection(path: str | Path):
+    """A DB-API connection to a SQLite file made by a test, past the program (to tamper with it): an
+    encrypted one (made by `kbang init`) unlocked with the standard test user's password."""
+    from kbang_desktop.storage import vault
+
+    path = Path(path)
+    key = vault.unlock(path, TEST_USER, TEST_PASSWORD) if vault.is_encrypted(path) else None
+    return vault.connect(path, key)
 
 
 @pytest.fixture

@@ -37,11 +37,13 @@ def gui_main(argv: list[str] | None = None) -> int:
 
     def opener():  # runs in the background while the log-in window is on screen: SQLAlchemy is imported here
         from kbang_desktop.paths import demo_database
-        from kbang_desktop.services.registry import ensure_demo, open_services
+        from kbang_desktop.services.registry import Door, ensure_demo
 
-        services = ensure_demo(demo_database()) if args.demo else open_services(args.db)
-        services.maintenance.daily_backup()
-        return services
+        if args.demo:
+            services = ensure_demo(demo_database())
+            services.maintenance.daily_backup()
+            return services
+        return Door(args.db)  # a plain file opened now; an encrypted one by the password
 
     return run(opener)
 

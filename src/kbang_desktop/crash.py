@@ -58,9 +58,11 @@ def _where(filename: str) -> str:
 def write_report(error: BaseException, operation: str, folder: Path | None = None) -> Path | None:
     """Write a report for `error` into `folder` (the data folder's logs/); its path, or None when
     the folder cannot be written (the user still gets the one sentence)."""
+    from kbang_desktop.storage.files import private_folder
+
     try:
         folder = folder or default_folder()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(folder)
         prune(folder)
         now = datetime.now()
         path = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S-%f}.txt"

@@ -1,11 +1,10 @@
 """The `kbang` command as other tools call it: JSON fields, exit codes, clear errors."""
 
 import json
-import sqlite3
 
 import pytest
 
-from tests.conftest import open_test_services
+from tests.conftest import open_test_services, raw_connection
 
 
 @pytest.fixture
@@ -94,7 +93,7 @@ def test_check_audit_backup_restore(db, cli, tmp_path):
     backup_file = json.loads(out)["file"]
     cli("persons", "add", "--name", "Đinh Văn Hmưk", "--sex", "M", "--birth", "1990", "--ethnic", "13",
         "--commune", "Kông Bơ La", "--village", "A", "--db", db)
-    with sqlite3.connect(db) as connection:
+    with raw_connection(db) as connection:
         connection.execute("UPDATE audit_event SET after = replace(after, 'Hmưk', 'Hmuk')")
     code, out, _ = cli("audit", "verify", "--json", "--db", db)
     assert code == 1 and json.loads(out)["ok"] is False

@@ -76,9 +76,9 @@ def test_check_reads_the_database_once_and_backup_on_postgresql_names_pg_dump(se
     real = db.quick_check
     calls = []
 
-    def counting(path, full=True, require_table=None):
+    def counting(path, full=True, require_table=None, key=None):
         calls.append(full)
-        return real(path, full, require_table)
+        return real(path, full, require_table, key)
 
     monkeypatch.setattr(db, "quick_check", counting)
     monkeypatch.setattr(maintenance, "quick_check", counting)

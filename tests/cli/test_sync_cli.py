@@ -118,6 +118,7 @@ def test_conflicts_list_and_resolve(offices, js, cli, tmp_path):
     second = tmp_path / "second" / "xa.db"
     second.parent.mkdir()
     shutil.copy(o["commune"], second)
+    shutil.copy(f"{o['commune']}.keyring", f"{second}.keyring")  # an encrypted database goes with its keyring
     request = js("office", "new-site", "--out", o["usb"] / "second.kbj", "--db", second)["file"]
     registered = js("office", "register", request, "--out", o["usb"], "--db", o["hub"])
     js("office", "trust", registered["file"], "--fingerprint", registered["fingerprint"].lower().replace("-", ""),

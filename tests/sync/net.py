@@ -10,7 +10,7 @@ from kbang_desktop.services.context import Actor
 from kbang_desktop.services.registry import Services, open_services
 from kbang_desktop.storage import keys as K
 from kbang_desktop.sync import exchange, join
-from tests.conftest import TODAY
+from tests.conftest import TEST_PASSWORD, TEST_USER, TODAY
 
 
 def _open(path: Path | str, name: str) -> Services:
@@ -28,14 +28,14 @@ class Net:
     def hub(self, name: str = "hub", target: str | None = None) -> Services:
         """The hub, on SQLite or, given a `postgresql+psycopg://` URL, on PostgreSQL."""
         services = _open(target or self.root / name / "kbang.db", name)
-        services.offices.initialise("hub", "Phòng Giáo dục và Đào tạo Kbang", None)
+        services.offices.initialise("hub", "Phòng Giáo dục và Đào tạo Kbang", None, TEST_USER, TEST_PASSWORD)
         join.site_keys(services)
         self.sites[name] = services
         return services
 
     def commune(self, name: str, unit: str, hub: str = "hub") -> Services:
         services = _open(self.root / name / "kbang.db", name)
-        services.offices.initialise("commune", f"UBND xã {unit}", unit)
+        services.offices.initialise("commune", f"UBND xã {unit}", unit, TEST_USER, TEST_PASSWORD)
         self.sites[name] = services
         self.join(name, hub)
         return services

@@ -42,7 +42,7 @@ def command(sub: Any, common: argparse.ArgumentParser, name: str, help_text: str
             **defaults: Any) -> Parser:
     """One command run by `handler(args, services)`; `defaults` tell `cli.main` how to open the database
     (`open_db=False`: the handler opens it itself; `create_db=True`: a new file may be made;
-    `daily_backup=False`: not the day's first backup)."""
+    `daily_backup=False`: not the day's first backup; `login=False`: no log-in, for `kbang init` alone)."""
     parser = sub.add_parser(name, parents=[common], help=help_text)
     parser.set_defaults(handler=handler, **defaults)
     return parser

@@ -14,8 +14,8 @@ from kbang_desktop.i18n import _
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = command(sub, common, "init", _("khởi tạo cơ sở dữ liệu cho một đơn vị"), init, create_db=True,
-                daily_backup=False)
+    p = command(sub, common, "init", _("khởi tạo cơ sở dữ liệu cho một đơn vị"), init, open_db=False,
+                login=False)  # the one command without a log-in: it makes the first account
     p.add_argument("--office-kind", choices=("commune", "hub"), required=True)
     p.add_argument("--office-name", required=True)
     p.add_argument("--unit")
@@ -30,31 +30,69 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     command(sub, common, "check", _("kiểm tra cơ sở dữ liệu và nhật ký thao tác"), check,
             check_at_open=False)  # the check itself reads every page once, not twice
     command(sub, common, "backup", _("sao lưu ngay"), backup, daily_backup=False)
+    command(sub, common, "encrypt", _("mã hóa cơ sở dữ liệu của phiên bản cũ (sau khi sao lưu) và in khóa khôi phục"),
+            encrypt, daily_backup=False)
     p = command(sub, common, "restore", _("khôi phục từ bản sao lưu"), restore, open_db=False)
     p.add_argument("file")
+    p.add_argument("--recovery-key", nargs="?", const="", default=None, metavar=_("KHÓA"),
+                   help=_("mở bản sao lưu bằng khóa khôi phục (in lúc thiết lập) thay cho mật khẩu; không ghi khóa: "
+                          "được hỏi, hoặc lấy từ biến môi trường KBANG_RECOVERY_KEY"))
 
     audit = group(sub, common, "audit", _("nhật ký thao tác"))
     command(audit, common, "verify", _("kiểm tra chuỗi nhật ký"), audit_verify)
 
 
-def init(args: argparse.Namespace, services: Any) -> int:
+def init(args: argparse.Namespace, _services: None) -> int:
+    """A new office's database, encrypted (SQLite) under a new recovery key that is printed once."""
+    from kbang_desktop.cli.main import database_file, open_services
+    from kbang_desktop.storage import vault
+
+    path = database_file(args)
+    if path is not None and vault.is_encrypted(path):
+        raise KbangError(i18n.N_("Cơ sở dữ liệu này đã được khởi tạo."))
+    recovery = None
+    if path is not None:
+        if path.exists() and path.stat().st_size > 0:  # a plain file: refused as before when it is set up
+            services = open_services(args)
+            try:
+                if services.ctx.identity() is not None:
+                    raise KbangError(i18n.N_("Cơ sở dữ liệu này đã được khởi tạo."))
+            finally:
+                services.ctx.db.close()
+        recovery = vault.new_recovery_key()
+    services = open_services(args, create=True, key=vault.key_from_recovery(recovery) if recovery else None)
+    try:
+        return _init(args, services, recovery)
+    finally:
+        services.ctx.db.close()
+
+
+def _init(args: argparse.Namespace, services: Any, recovery: str | None) -> int:
+    from kbang_desktop.cli.main import _ask
     from kbang_desktop.sync.join import site_keys
 
-    admin = args.admin or os.environ.get("KBANG_USER") or None
-    password = args.password or (os.environ.get("KBANG_PASSWORD") if admin else None)
+    admin = args.admin or os.environ.get("KBANG_USER") or _ask(_("Tên đăng nhập của quản trị viên đầu tiên: "), echo=True)
+    password = args.password or os.environ.get("KBANG_PASSWORD") or _ask(
+        _("Mật khẩu của {user}: ").format(user=admin), echo=False)
     result = services.offices.initialise(args.office_kind, args.office_name, args.unit, admin, password)
     site_keys(services)  # this site's signing and encryption keys, made once at set-up
+    text = _("Đã khởi tạo {name}.").format(name=result.office.name)
+    if recovery:
+        text += "\n" + _("Cơ sở dữ liệu được mã hóa. Khóa khôi phục (chỉ hiện một lần: hãy chép hoặc in ra và cất ở "
+                         "tủ an toàn của cơ quan; nó mở được dữ liệu và mọi bản sao lưu khi quên hết mật khẩu):") + \
+            "\n    " + recovery
     emit(args, {"office_id": result.office.id, "site_id": result.site.id, "kind": result.office.kind,
-                "name": result.office.name, "reference": result.reference_counts},
-         _("Đã khởi tạo {name}.").format(name=result.office.name))
+                "name": result.office.name, "reference": result.reference_counts, "encrypted": bool(recovery),
+                "recovery_key": recovery}, text)
     return EXIT_OK
 
 
 def demo(args: argparse.Namespace, services: Any) -> int:
     from kbang_desktop.services.demo import DemoService
 
-    if services.ctx.identity() is None:
-        services.offices.initialise("hub" if args.communes > 1 else "commune", _("Dữ liệu mẫu"), None, None, None)
+    if services.ctx.identity() is None:  # a new demo database: its administrator is whoever would log in
+        admin, password = os.environ.get("KBANG_USER") or "admin", os.environ.get("KBANG_PASSWORD") or "admin123"
+        services.offices.initialise("hub" if args.communes > 1 else "commune", _("Dữ liệu mẫu"), None, admin, password)
     counts = DemoService(services.ctx).generate(args.communes, args.people_per_commune, args.seed)
     emit(args, counts, _("Đã tạo dữ liệu mẫu: {n} người.").format(n=i18n.format_number(counts["person"])))
     return EXIT_OK
@@ -82,18 +120,73 @@ def backup(args: argparse.Namespace, services: Any) -> int:
     return EXIT_OK
 
 
+def encrypt(args: argparse.Namespace, services: Any) -> int:
+    """A plain database of an older version encrypted in place (what the window does when an
+    administrator logs in the first time with this version), with a new recovery key printed once."""
+    from kbang_desktop.cli.main import database_file
+    from kbang_desktop.services.registry import open_services
+    from kbang_desktop.storage import vault
+
+    services.ctx.require_role("admin")
+    path = database_file(args)
+    if path is None:
+        raise KbangError(i18n.N_("Cơ sở dữ liệu PostgreSQL dựa vào mã hóa ổ đĩa của máy chủ; không có gì để mã hóa ở đây."))
+    if services.ctx.db.encrypted:
+        emit(args, {"encrypted": True, "recovery_key": None}, _("Cơ sở dữ liệu đã được mã hóa."))
+        return EXIT_OK
+    recovery = vault.new_recovery_key()
+    services.ctx.db.close()
+    open_services(path, services.ctx.actor, create=False, backup_dir=services.ctx.db.backup_dir,
+                  key=vault.key_from_recovery(recovery)).ctx.db.close()
+    emit(args, {"encrypted": True, "recovery_key": recovery},
+         _("Đã mã hóa cơ sở dữ liệu. Khóa khôi phục (chỉ hiện một lần: hãy chép hoặc in ra và cất ở tủ an toàn của "
+           "cơ quan):") + "\n    " + recovery)
+    return EXIT_OK
+
+
 def restore(args: argparse.Namespace, _services: None) -> int:
-    from kbang_desktop.cli.main import open_services
+    from kbang_desktop.cli.main import _ask, credentials, log_in, open_services
     from kbang_desktop.paths import default_database
+    from kbang_desktop.services.users import authenticate_in_backup
     from kbang_desktop.storage import backup as backups
+    from kbang_desktop.storage import vault
     from kbang_desktop.storage.db import is_url
 
     target = getattr(args, "db", None) or str(default_database())
     if is_url(target):
         raise KbangError(i18n.N_("Sao lưu bằng phần mềm chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL hãy dùng pg_dump."))
     db_path = Path(target).expanduser().resolve()
-    safety = backups.restore(Path(args.file).expanduser().resolve(), db_path, backups.default_backup_dir(db_path))
-    services = open_services(args, create=False)  # migrates an older backup, refuses a newer one
+    backup_file = Path(args.file).expanduser().resolve()
+    backups.require_backup(backup_file)
+    # an administrator of the backup (on another PC too): nothing changes before the password is right
+    key = None
+    if vault.is_encrypted(backup_file):
+        recovery = args.recovery_key
+        if recovery is not None:  # the sheet from the safe opens the backup alone, on any PC
+            key = vault.key_from_recovery(recovery or os.environ.get("KBANG_RECOVERY_KEY") or _ask(
+                _("Khóa khôi phục: "), echo=False))
+        else:  # a password valid in the backup: its own keyring beside it, or this PC's for the same key
+            username, password = credentials(args)
+            for ring in (vault.keyring_path(backup_file), vault.keyring_path(db_path)):
+                key = vault.unseal(vault.read_keyring(ring), username, password)
+                if key is not None:
+                    break
+            if key is None:
+                raise KbangError(vault.WRONG_LOGIN)
+        if backups.quick_check(backup_file, full=False, key=key) is not None:
+            raise KbangError(i18n.N_("Khóa này không mở được bản sao lưu {path}; dữ liệu hiện tại được giữ nguyên."),
+                             path=str(backup_file))
+        backups.require_backup(backup_file, key)
+        if recovery is None:  # an administrator of the backup
+            authenticate_in_backup(backup_file, username, password, key)
+    else:  # a plain backup of an older version
+        log_in(args, lambda username, password: authenticate_in_backup(backup_file, username, password))
+    current_key = None
+    ring = vault.read_keyring(vault.keyring_path(db_path))
+    if key is not None and ring is not None and ring.get("key_id") == vault.key_id(key):
+        current_key = key
+    safety = backups.restore(backup_file, db_path, backups.default_backup_dir(db_path), key, current_key)
+    services = open_services(args, create=False, key=key)  # migrates an older backup, refuses a newer one
     services.ctx.db.close()
     emit(args, {"restored": str(db_path), "previous_saved_as": str(safety) if safety else None},
          _("Đã khôi phục từ {file}; tệp trước đó được giữ ở {kept}.").format(file=args.file, kept=safety) if safety

@@ -12,7 +12,10 @@ is written to the log directory instead).
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +76,9 @@ def build_parser() -> Parser:
     common.add_argument("--db", default=argparse.SUPPRESS, help=_("đường dẫn cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)"))
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=_("in kết quả dạng JSON"))
     common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=_("ngôn ngữ: vi hoặc en"))
+    common.add_argument("--user", default=argparse.SUPPRESS,
+                        help=_("đăng nhập bằng tài khoản này (mặc định: biến môi trường KBANG_USER); mật khẩu lấy từ "
+                               "biến môi trường KBANG_PASSWORD hoặc được hỏi"))
 
     parser = Parser(prog="kbang", description=_("Kbang Desktop: xây dựng xã hội học tập"), parents=[common])
     parser.add_argument("--version", action="version", version=f"kbang {__version__}")
@@ -94,18 +100,38 @@ def _name_commands(parser: argparse.ArgumentParser) -> None:
                 _name_commands(child)
 
 
-def open_services(args: argparse.Namespace, create: bool = False) -> Any:
+def open_services(args: argparse.Namespace, create: bool = False, key: bytes | None = None) -> Any:
     from kbang_desktop.services.registry import open_services as open_
 
-    return open_(getattr(args, "db", None), create=create, check=getattr(args, "check_at_open", True))
+    return open_(getattr(args, "db", None), create=create, check=getattr(args, "check_at_open", True), key=key)
+
+
+def database_file(args: argparse.Namespace) -> Path | None:
+    """The SQLite file the command works on (None for a PostgreSQL URL)."""
+    from kbang_desktop.paths import default_database
+    from kbang_desktop.storage.db import is_url
+
+    target = getattr(args, "db", None) or str(default_database())
+    return None if is_url(target) else Path(target).expanduser().resolve()
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the services the command needs, run its handler, close the database."""
     if not getattr(args, "open_db", True):
         return args.handler(args, None)
-    services = open_services(args, create=getattr(args, "create_db", False))
+    from kbang_desktop.storage import vault
+
+    login = getattr(args, "login", True)
+    path, key, given = database_file(args), None, None
+    if login and path is not None and vault.is_encrypted(path):
+        given = credentials(args)  # the password unlocks the database: nothing is read before it is right
+        key = vault.unlock(path, *given)
+    services = open_services(args, create=getattr(args, "create_db", False), key=key)
     try:
+        if login and services.ctx.identity() is not None:
+            # a database set up has accounts: the command acts as the user who logs in, with that role
+            username, password = given or credentials(args)
+            services = services.as_actor(services.users.authenticate(username, password))
         if getattr(args, "daily_backup", True) and services.ctx.identity() is not None:
             services.maintenance.daily_backup()  # once a day, whichever command comes first
         from kbang_desktop.services.clock import clock_warning
@@ -116,6 +142,36 @@ def run(args: argparse.Namespace) -> int:
         return args.handler(args, services)
     finally:
         services.ctx.db.close()
+
+
+def credentials(args: argparse.Namespace) -> tuple[str, str]:
+    """Who runs the command: `--user` (or KBANG_USER, or asked), the password from KBANG_PASSWORD or
+    asked on the terminal without echo."""
+    username = getattr(args, "user", None) or os.environ.get("KBANG_USER") or _ask(_("Tên đăng nhập: "), echo=True)
+    password = os.environ.get("KBANG_PASSWORD") or _ask(
+        _("Mật khẩu của {user}: ").format(user=username), echo=False)
+    return username.strip(), password
+
+
+def log_in(args: argparse.Namespace, authenticate: Callable[[str, str], Any]) -> Any:
+    """`authenticate(username, password)` with the credentials of the command -> the actor, or a
+    KbangError in one sentence (a wrong password, a locked account)."""
+    return authenticate(*credentials(args))
+
+
+def _ask(prompt: str, echo: bool) -> str:
+    """A line typed on the terminal (the password without echo); refused when no one is there to type."""
+    if not sys.stdin or not sys.stdin.isatty():
+        raise KbangError(N_("Lệnh này cần đăng nhập: ghi tên đăng nhập sau --user (hoặc trong biến môi trường "
+                            "KBANG_USER) và mật khẩu trong biến môi trường KBANG_PASSWORD, hoặc chạy lệnh trong cửa "
+                            "sổ dòng lệnh để nhập."))
+    try:
+        answer = getpass.getpass(prompt) if not echo else input(prompt)
+    except EOFError:
+        answer = ""
+    if not answer:
+        raise KbangError(N_("Chưa nhập tên đăng nhập hoặc mật khẩu; không làm gì cả."))
+    return answer
 
 
 def crash_report(error: BaseException, args: argparse.Namespace | None = None) -> Path | None:

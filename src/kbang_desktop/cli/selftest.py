@@ -33,15 +33,19 @@ def core_steps(folder: Path, state: dict[str, Any]) -> list[tuple[str, Callable[
     def database() -> str:
         from kbang_desktop.services.context import Actor
         from kbang_desktop.services.registry import open_services
+        from kbang_desktop.storage import vault
         from kbang_desktop.storage.db import current_revision, head_revision
 
-        services = open_services(folder / "kbang-selftest.db", Actor("os:self-test", "admin"),
-                                 backup_dir=folder / "backups")
+        path = folder / "kbang-selftest.db"  # encrypted, as every office's database (SQLCipher in the build)
+        services = open_services(path, Actor("os:self-test", "admin"), backup_dir=folder / "backups",
+                                 key=vault.key_from_recovery(vault.new_recovery_key()))
         state["services"] = services
         revision = current_revision(services.ctx.db.engine)
         if revision != head_revision():
             raise SelfTestFailed(f"schema {revision} != {head_revision()}")
-        return f"schema {revision}"
+        if not vault.is_encrypted(path):
+            raise SelfTestFailed("database not encrypted")
+        return f"schema {revision}, encrypted"
 
     def reference() -> str:
         services = state["services"]

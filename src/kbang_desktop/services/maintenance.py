@@ -42,7 +42,7 @@ class MaintenanceService:
     def check(self) -> CheckReport:
         """Schema revision, SQLite integrity and the audit chain. Reads only."""
         db = self.ctx.db
-        integrity = quick_check(db.path) if db.path else None
+        integrity = quick_check(db.path, key=db.key) if db.path else None
         chain = AuditService(self.ctx).verify()
         return CheckReport(current_revision(db.engine), head_revision(), integrity, chain.events, chain.ok,
                            chain.problem, chain.first_bad_seq)
@@ -51,13 +51,13 @@ class MaintenanceService:
         self.ctx.require_role("officer")
         folder = self.backup_dir  # on PostgreSQL: the sentence that says to use pg_dump
         assert self.ctx.db.path is not None
-        return backups.backup_now(self.ctx.db.path, folder, "manual")
+        return backups.backup_now(self.ctx.db.path, folder, "manual", key=self.ctx.db.key)
 
     def daily_backup(self) -> Path | None:
         """Once a day, at start; keeps 7 daily and 4 weekly copies."""
         if self.ctx.db.path is None:
             return None
-        return backups.daily_backup(self.ctx.db.path, self.backup_dir, self.ctx.today())
+        return backups.daily_backup(self.ctx.db.path, self.backup_dir, self.ctx.today(), key=self.ctx.db.key)
 
     def list_backups(self) -> list[tuple]:
         return backups.list_backups(self.backup_dir)

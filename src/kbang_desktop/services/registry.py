@@ -55,15 +55,16 @@ class Services:
 
 
 def open_services(target: str | Path | None, actor: Actor | None = None, create: bool = True,
-                  backup_dir: Path | None = None, check: bool = True) -> Services:
+                  backup_dir: Path | None = None, check: bool = True, key: bytes | None = None) -> Services:
     """Open (create, migrate) the database at `target` and build every service on it (`check=False`: no
-    integrity check at open, for `kbang check`, which makes the full one itself)."""
+    integrity check at open, for `kbang check`, which makes the full one itself; `key`: the SQLCipher key
+    of an encrypted file, from `storage.vault`, which a plain file is encrypted with first)."""
     location: str | Path = target if target is not None else default_database()
     if not isinstance(location, Path) and not is_url(str(location)):
         location = Path(location)
     if backup_dir is None and isinstance(location, Path) and location == default_database():
         backup_dir = default_backups()  # the folder chosen at set-up, for this installation's database
-    db = Database.open(location, backup_dir=backup_dir, create=create, check=check)
+    db = Database.open(location, backup_dir=backup_dir, create=create, check=check, key=key)
     return Services(ServiceContext(db, actor or Actor.os_user()))
 
 
@@ -76,3 +77,50 @@ def ensure_demo(path: Path) -> Services:
         services.offices.initialise("commune", "UBND xã Kbang (dữ liệu mẫu)", "Kbang", "admin", "admin123")
         DemoService(services.ctx).generate(communes=1, people_per_commune=5000, seed=1)
     return services
+
+
+class Door:
+    """An installation's database before the log-in (the window's start): a plain file is opened at once
+    (in the background, while the user types); an encrypted one only with a password that unseals its
+    key. `enter()` logs in and returns the services for that user."""
+
+    def __init__(self, target: str | Path | None = None, backup_dir: Path | None = None) -> None:
+        from kbang_desktop.storage import vault
+        from kbang_desktop.storage.db import is_url
+
+        location: str | Path = target if target is not None else default_database()
+        self.path = None if is_url(str(location)) else Path(location).expanduser().resolve()
+        self.backup_dir = backup_dir
+        self.services: Services | None = None
+        if self.path is None or not vault.is_encrypted(self.path):
+            self.services = open_services(location, backup_dir=backup_dir)
+            self.services.maintenance.daily_backup()
+
+    @property
+    def locked(self) -> bool:
+        return self.services is None
+
+    def enter(self, username: str, password: str) -> tuple[Services, Actor, str | None]:
+        """(services, actor, recovery key or None). A wrong password is the one sentence of the log-in and
+        changes nothing. The first administrator to log in on a plain database of an older version
+        encrypts it in place (after a backup): the new recovery key is returned, to be shown once."""
+        from kbang_desktop.storage import vault
+
+        if self.services is None:
+            assert self.path is not None
+            key = vault.unlock(self.path, username, password)
+            self.services = open_services(self.path, create=False, backup_dir=self.backup_dir, key=key)
+            self.services.maintenance.daily_backup()
+        actor = self.services.users.authenticate(username, password)
+        recovery = None
+        if self.path is not None and not self.services.ctx.db.encrypted and actor.role == "admin":
+            recovery = vault.new_recovery_key()
+            backup_dir = self.services.ctx.db.backup_dir
+            self.services.ctx.db.close()
+            try:
+                self.services = open_services(self.path, create=False, backup_dir=backup_dir,
+                                              key=vault.key_from_recovery(recovery))
+            except BaseException:  # not encrypted this time (another program holds the file): the old file whole
+                self.services = open_services(self.path, create=False, backup_dir=backup_dir)
+                raise
+        return self.services, actor, recovery

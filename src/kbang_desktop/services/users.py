@@ -7,9 +7,10 @@ import hashlib
 import hmac
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.errors import KbangError, Problem, ValidationError
+from kbang_desktop.core.errors import KbangError, PermissionDenied, Problem, ValidationError
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ROLES, Actor, ServiceContext
 from kbang_desktop.storage.writes import new_id, utcnow
@@ -56,6 +57,21 @@ def _validate(username: str, password: str | None, role: str) -> None:
         raise ValidationError(problems)
 
 
+def authenticate_in_backup(path: Path, username: str, password: str, key: bytes | None = None) -> Actor:
+    """An administrator of the backup at `path` (who may restore it, on this PC or another), read
+    without writing anything; the same one sentence as the log-in when the name or password is wrong."""
+    from kbang_desktop.services.context import ROLE_NAMES
+    from kbang_desktop.storage.backup import account
+
+    found = account(path, username, key)
+    if found is None or not found["active"] or not check_password(password, str(found["password_hash"])):
+        raise KbangError(N_("Tên đăng nhập hoặc mật khẩu không đúng."))
+    if found["role"] != "admin":
+        raise PermissionDenied(N_("Tài khoản của bạn (vai trò {role}) không được phép làm việc này."),
+                               role=ROLE_NAMES.get(str(found["role"]), str(found["role"])))
+    return Actor(f"user:{found['username']}", "admin", str(found["id"]), str(found["display_name"]))
+
+
 class UserService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -66,9 +82,11 @@ class UserService:
         with self.ctx.write("create_user", minimum_role="admin") as repo:
             if repo.first(E.User, username=username):
                 raise KbangError(N_("Tên đăng nhập {username} đã có."), username=username)
-            return repo.add(E.User, id=new_id(), username=username, display_name=display_name or username, role=role,
+            user = repo.add(E.User, id=new_id(), username=username, display_name=display_name or username, role=role,
                             password_hash=hash_password(password), active=True, failed_logins=0, locked_until=None,
                             created_at=utcnow())
+        self.ctx.db.sync_keyring()  # the new user's slot of the database key
+        return user
 
     def list(self) -> list[E.User]:
         with self.ctx.read() as repo:
@@ -87,11 +105,14 @@ class UserService:
         with self.ctx.write("set_password", minimum_role=minimum) as repo:
             user = self._require(repo, username)
             repo.update(E.User, user.id, password_hash=hash_password(password), failed_logins=0, locked_until=None)
+        self.ctx.db.sync_keyring()  # the slot sealed with the new password; the old password opens nothing
 
     def set_active(self, username: str, active: bool) -> E.User:
         with self.ctx.write("set_active", minimum_role="admin") as repo:
             user = self._require(repo, username)
-            return repo.update(E.User, user.id, active=active)
+            changed = repo.update(E.User, user.id, active=active)
+        self.ctx.db.sync_keyring()  # a user removed loses their slot
+        return changed
 
     @staticmethod
     def _require(repo, username: str) -> E.User:

@@ -13,26 +13,28 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
-from kbang_desktop.core.errors import StorageError
+from kbang_desktop.core.errors import KbangError, StorageError
 from kbang_desktop.i18n import N_
-from kbang_desktop.storage.files import fsync_dir
+from kbang_desktop.storage import vault
+from kbang_desktop.storage.files import create_private, fsync_dir, private_file, private_folder, write_atomic
 
 KEEP_DAILY, KEEP_WEEKLY = 7, 4
-_NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|pre-restore)(?:-\d+)?\.db$")
+_NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|pre-restore|pre-encryption)(?:-\d+)?\.db$")
 
 
 def default_backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
-def quick_check(path: Path, full: bool = True, require_table: str | None = None) -> str | None:
+def quick_check(path: Path, full: bool = True, require_table: str | None = None, key: bytes | None = None) -> str | None:
     """None when SQLite's quick_check passes, else what it reported.
 
     With `full=False` only the header and the schema are read (fast at any size);
-    `require_table` also demands that table (a Kbang database has `alembic_version`).
+    `require_table` also demands that table (a Kbang database has `alembic_version`);
+    `key`: the file is encrypted with it (a wrong key reads as "file is not a database").
     """
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        connection = vault.connect(path, key, read_only=True)
         try:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
             if require_table:
@@ -40,25 +42,27 @@ def quick_check(path: Path, full: bool = True, require_table: str | None = None)
             rows = connection.execute("PRAGMA quick_check").fetchall() if full else [("ok",)]
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, vault.dbapi(True).DatabaseError) as error:
         return str(error)
     result = "; ".join(str(r[0]) for r in rows)
     return None if result == "ok" else result
 
 
-def _check(path: Path) -> str | None:
-    """A usable Kbang backup: intact and with a schema revision."""
-    return quick_check(path, require_table="alembic_version")
+def _check(path: Path, key: bytes | None = None) -> str | None:
+    """A usable Kbang backup: intact and with a schema revision (an encrypted one read with `key`)."""
+    return quick_check(path, require_table="alembic_version", key=key if vault.is_encrypted(path) else None)
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a live SQLite database with the online backup API, atomically and durably."""
+def copy_database(source: Path, target: Path, key: bytes | None = None) -> None:
+    """Copy a live SQLite database with the online backup API, atomically and durably (an encrypted one
+    stays encrypted with the same `key`: SQLCipher copies cipher pages)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".part")
     temporary.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
+    create_private(temporary)  # a copy holds the same personal data: its owner's only (0600)
+    src = vault.connect(source, key, read_only=True)
     try:
-        dst = sqlite3.connect(temporary)
+        dst = vault.connect(temporary, key)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
@@ -72,21 +76,36 @@ def copy_database(source: Path, target: Path) -> None:
     fsync_dir(target.parent)
 
 
-def backup_now(db_path: Path, backup_dir: Path, reason: str = "manual", now: datetime | None = None) -> Path:
-    """Write a checked backup of `db_path` into `backup_dir`; return its path."""
+def backup_now(db_path: Path, backup_dir: Path, reason: str = "manual", now: datetime | None = None,
+               key: bytes | None = None) -> Path:
+    """Write a checked backup of `db_path` into `backup_dir`; return its path. An encrypted database
+    (`key`) gives an encrypted backup with a copy of the keyring beside it (`NAME.keyring`), so that a
+    password valid today opens it on another PC; the recovery key opens it alone."""
     now = now or datetime.now()
+    try:
+        private_folder(backup_dir)
+    except OSError as error:
+        raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir), error=str(error)) from error
     target = backup_dir / f"kbang-{now:%Y%m%d-%H%M%S}-{reason}.db"
     n = 1
     while target.exists():
         target = backup_dir / f"kbang-{now:%Y%m%d-%H%M%S}-{reason}-{n}.db"
         n += 1
     try:
-        copy_database(db_path, target)
-    except (OSError, sqlite3.Error) as error:
+        if key is not None:
+            ring = vault.keyring_path(db_path)
+            if ring.exists():  # first: a backup is never in place without the keyring that opens it
+                write_atomic(vault.keyring_path(target), ring.read_bytes())
+        copy_database(db_path, target, key)
+    except (OSError, sqlite3.Error, vault.dbapi(True).Error) as error:
         raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir), error=str(error)) from error
-    problem = _check(target)
+    except KbangError as error:
+        raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir),
+                           error=error.translated()) from error
+    problem = _check(target, key)
     if problem:
         target.unlink(missing_ok=True)
+        vault.keyring_path(target).unlink(missing_ok=True)
         raise StorageError(N_("Bản sao lưu vừa tạo không đọc lại được ({problem})."), problem=problem)
     return target
 
@@ -103,14 +122,18 @@ def list_backups(backup_dir: Path) -> list[tuple[datetime, str, Path]]:
     return sorted(found, reverse=True)
 
 
-def newest_good_backup(backup_dir: Path) -> Path | None:
+def newest_good_backup(backup_dir: Path, key: bytes | None = None) -> Path | None:
+    """The newest backup that reads whole (an encrypted one without `key`: the newest with its keyring)."""
     for _when, _kind, path in list_backups(backup_dir):
-        if _check(path) is None:
+        if vault.is_encrypted(path) and key is None:
+            if vault.keyring_path(path).exists():
+                return path
+        elif _check(path, key) is None:
             return path
     return None
 
 
-def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None) -> Path | None:
+def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None, key: bytes | None = None) -> Path | None:
     """Back up once a day (a weekly copy on the first backup of each ISO week), then prune."""
     today = today or date.today()
     existing = list_backups(backup_dir)
@@ -119,7 +142,7 @@ def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None) -> 
     week = today.isocalendar()[:2]
     weekly_done = any(when.date().isocalendar()[:2] == week and kind == "weekly" for when, kind, _ in existing)
     made = backup_now(db_path, backup_dir, "daily" if weekly_done else "weekly",
-                      now=datetime.combine(today, datetime.now().time()))
+                      now=datetime.combine(today, datetime.now().time()), key=key)
     prune(backup_dir)
     return made
 
@@ -131,6 +154,7 @@ def prune(backup_dir: Path) -> list[Path]:
         copies = [p for _w, k, p in list_backups(backup_dir) if k == kind]
         for path in copies[keep:]:
             path.unlink(missing_ok=True)
+            vault.keyring_path(path).unlink(missing_ok=True)
             removed.append(path)
     return removed
 
@@ -138,7 +162,7 @@ def prune(backup_dir: Path) -> list[Path]:
 RESTORE_LEAP = 100_000_000
 
 
-def _mark_restored(path: Path) -> None:
+def _mark_restored(path: Path, key: bytes | None = None) -> None:
     """Make later changes take sequence numbers far above any the restored file had used.
 
     Other offices acknowledged numbers this PC used after the backup was taken; a change made
@@ -146,7 +170,7 @@ def _mark_restored(path: Path) -> None:
     One placeholder row in the change log moves the numbering on (by more changes than an
     office makes between two backups).
     """
-    connection = sqlite3.connect(path)
+    connection = vault.connect(path, key)
     try:
         with connection:
             if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'change_log'").fetchone()[0]:
@@ -160,32 +184,148 @@ def _mark_restored(path: Path) -> None:
         connection.close()
 
 
-def restore(backup_file: Path, db_path: Path, backup_dir: Path) -> Path | None:
-    """Replace the database with a checked backup; the current file is backed up first (a damaged one is
-    moved aside as `NAME.damaged-YYYYmmdd-HHMMSS`, with its WAL); the path of what was kept is returned.
-
-    Nothing is replaced when the backup is unreadable or not a Kbang database.
-    """
+def require_backup(backup_file: Path, key: bytes | None = None, strict: bool = False) -> None:
+    """Refuse, in one sentence, a file that is not a readable Kbang backup (an encrypted one is read
+    with `key`; without it, only that the file is there, unless `strict`)."""
     if not backup_file.is_file():
         raise StorageError(N_("Không tìm thấy tệp {path}."), path=str(backup_file))
-    problem = _check(backup_file)
+    if key is None and vault.is_encrypted(backup_file) and not strict:
+        return
+    problem = _check(backup_file, key)
     if problem:
         raise StorageError(N_("Tệp {path} không phải là bản sao lưu hợp lệ ({problem}). Dữ liệu hiện tại được giữ nguyên."),
                            path=str(backup_file), problem=problem)
+
+
+ACCOUNT_COLUMNS = ("id", "username", "display_name", "role", "active", "password_hash")
+
+
+def accounts(path: Path, key: bytes | None = None) -> list[dict[str, object]]:
+    """The accounts of the database or backup at `path`, read without writing (any schema revision):
+    id, username, display_name, role, active, password_hash."""
+    connection = vault.connect(path, key if vault.is_encrypted(path) else None, read_only=True)
+    try:
+        rows = connection.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM app_user").fetchall()
+    except (sqlite3.DatabaseError, vault.dbapi(True).DatabaseError):
+        rows = []
+    finally:
+        connection.close()
+    return [dict(zip(ACCOUNT_COLUMNS, row, strict=True)) for row in rows]
+
+
+def account(path: Path, username: str, key: bytes | None = None) -> dict[str, object] | None:
+    """One account of the database or backup at `path` (see `accounts`); None when there is no such user."""
+    return next((a for a in accounts(path, key) if a["username"] == username), None)
+
+
+def write_keyring_of(db_path: Path, key: bytes) -> bool:
+    """The keyring beside `db_path` made to hold a slot for each active account of that file."""
+    return vault.write_keyring(vault.keyring_path(db_path), key, [
+        (str(a["username"]), str(a["password_hash"])) for a in accounts(db_path, key) if a["active"]])
+
+
+def _set_aside(db_path: Path, why: str) -> Path:
+    """Move the database with its WAL, shared memory and keyring aside whole (`NAME.why-DATE`), unopened."""
+    kept = db_path.with_name(f"{db_path.name}.{why}-{datetime.now():%Y%m%d-%H%M%S}")
+    os.replace(db_path, kept)
+    private_file(kept)
+    for suffix in ("-wal", "-shm", vault.KEYRING_SUFFIX):
+        if Path(str(db_path) + suffix).exists():
+            os.replace(Path(str(db_path) + suffix), Path(str(kept) + suffix))
+            private_file(Path(str(kept) + suffix))
+    return kept
+
+
+def restore(backup_file: Path, db_path: Path, backup_dir: Path, key: bytes | None = None,
+            current_key: bytes | None = None) -> Path | None:
+    """Replace the database with a checked backup (an encrypted one read with `key`); the current file is
+    backed up first (with `current_key` when it is encrypted); one that is damaged, or encrypted with a
+    key not at hand, is moved aside whole as `NAME.damaged-...` / `NAME.replaced-...` with its WAL and
+    keyring; the path of what was kept is returned. The restored file gets the keyring of its own
+    accounts. Nothing is replaced when the backup is unreadable or not a Kbang database.
+    """
+    require_backup(backup_file, key, strict=True)
     safety = None
-    if db_path.exists() and _check(db_path) is None:
-        safety = backup_now(db_path, backup_dir, "pre-restore")
+    if db_path.exists() and vault.is_encrypted(db_path) and current_key is None:
+        safety = _set_aside(db_path, "replaced")
+    elif db_path.exists() and _check(db_path, current_key) is None:
+        safety = backup_now(db_path, backup_dir, "pre-restore", key=current_key)
     elif db_path.exists():  # damaged: kept aside whole for a later rescue, never overwritten
-        safety = db_path.with_name(f"{db_path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
-        os.replace(db_path, safety)
-        for suffix in ("-wal", "-shm"):
-            if Path(str(db_path) + suffix).exists():
-                os.replace(Path(str(db_path) + suffix), Path(str(safety) + suffix))
+        safety = _set_aside(db_path, "damaged")
     staged = db_path.with_name(db_path.name + ".restore")
-    copy_database(backup_file, staged)
-    _mark_restored(staged)
+    copy_database(backup_file, staged, key)
+    _mark_restored(staged, key)
+    if key is not None:
+        ring = vault.keyring_path(staged)
+        write_keyring_of(staged, key)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     os.replace(staged, db_path)
+    if key is not None:
+        os.replace(ring, vault.keyring_path(db_path))
     fsync_dir(db_path.parent)
     return safety
+
+
+def encrypt_database(path: Path, key: bytes, backup_dir: Path) -> Path:
+    """Encrypt a plain database in place under `key`, with a slot for each active account; the
+    encrypted file is returned (the same path).
+
+    First a plain backup; then an encrypted copy is made beside it (`NAME.encrypting`), made durable and
+    checked (intact, every table with as many rows as the plain file); its keyring is written; only then
+    is it renamed over the plain file. Killed at any moment, the program finds either the plain file
+    whole (and encrypts again at the next start) or the encrypted one whole with its keyring. The plain
+    backup is removed once the encrypted file has been read back; older plain backups are encrypted too.
+    """
+    plain_backup = backup_now(path, backup_dir, "pre-encryption")
+    write_keyring_of(path, key)  # before the encrypted file is in place: it never stands without its keyring
+    _encrypt_file(path, key)
+    for _when, _kind, other in list_backups(backup_dir):
+        if other != plain_backup and not vault.is_encrypted(other) and _check(other) is None:
+            write_keyring_of(other, key)
+            _encrypt_file(other, key)
+    plain_backup.unlink(missing_ok=True)
+    return path
+
+
+def _encrypt_file(path: Path, key: bytes) -> None:
+    staged = path.with_name(path.name + ".encrypting")
+    for leftover in (staged, Path(f"{staged}-journal"), Path(f"{staged}-wal")):
+        leftover.unlink(missing_ok=True)
+    create_private(staged)
+    cipher = vault.dbapi(True)
+    connection = cipher.connect(str(path), timeout=10)  # SQLCipher's SQLite reads the plain file as it is
+    try:
+        busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                   "AND name NOT LIKE 'sqlite_%'")]
+        counts = {t: connection.execute(f'SELECT count(*) FROM main."{t}"').fetchone()[0] for t in tables}
+        connection.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(staged),))
+        connection.execute("SELECT sqlcipher_export('encrypted')")
+        connection.commit()
+        connection.execute("DETACH DATABASE encrypted")
+    finally:
+        connection.close()
+    check = vault.connect(staged, key)  # a new connection: the attached schema is not reloaded after the export
+    try:
+        written = {t: check.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    except vault.dbapi(True).DatabaseError:
+        written = {}
+    finally:
+        check.close()
+    wal = Path(f"{path}-wal")
+    in_use = (busy is not None and busy[0] != 0) or (wal.exists() and wal.stat().st_size > 0)
+    problem = None if in_use else quick_check(staged, key=key, require_table="alembic_version")
+    if in_use or written != counts or problem:
+        staged.unlink(missing_ok=True)
+        if in_use:
+            raise StorageError(N_("Chưa mã hóa được cơ sở dữ liệu {path} vì một chương trình khác đang dùng nó: hãy "
+                                  "đóng chương trình đó rồi mở lại; tệp cũ được giữ nguyên."), path=str(path))
+        raise StorageError(N_("Không mã hóa được cơ sở dữ liệu {path}: bản mã hóa đọc lại không khớp. Tệp cũ được "
+                              "giữ nguyên."), path=str(path))
+    with staged.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    wal.unlink(missing_ok=True)  # empty (checked above): it must not meet the new file
+    Path(f"{path}-shm").unlink(missing_ok=True)
+    os.replace(staged, path)
+    fsync_dir(path.parent)

@@ -22,8 +22,9 @@ from kbang_desktop import __version__
 from kbang_desktop.core.errors import StorageError
 from kbang_desktop.i18n import N_
 from kbang_desktop.storage import backup as backups
-from kbang_desktop.storage import writes
+from kbang_desktop.storage import vault, writes
 from kbang_desktop.storage.backup import quick_check
+from kbang_desktop.storage.files import create_private, private_file, private_folder
 
 BUSY_TIMEOUT_MS = 10_000
 # A full quick_check reads every page: instant for a commune, seconds for a multi-GB hub file.
@@ -81,13 +82,18 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
-def make_engine(target: str | Path) -> Engine:
-    """An engine for a SQLite file path or a database URL, with our pragmas."""
+def make_engine(target: str | Path, key: bytes | None = None) -> Engine:
+    """An engine for a SQLite file path or a database URL, with our pragmas; `key`: the file is
+    encrypted with SQLCipher 4 under that raw key (storage.vault)."""
     if isinstance(target, Path) or not is_url(target):
         url = f"sqlite:///{Path(target)}"
     else:
         url = str(target)
-    engine = create_engine(url, future=True)
+    options: dict = {"module": vault.dbapi(True)} if key is not None else {}
+    engine = create_engine(url, future=True, **options)
+    if key is not None:  # before anything reads the file: every connection starts with the key
+        pragma = vault.key_pragma(key)
+        event.listen(engine, "connect", lambda conn, _rec: conn.execute(pragma), insert=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not the driver, manage transactions (BEGIN IMMEDIATE for writes).
@@ -116,10 +122,11 @@ class OpenResult:
 class Database:
     """One open database: the engine and the session factory. Services take one of these."""
 
-    def __init__(self, engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
+    def __init__(self, engine: Engine, path: Path | None, backup_dir: Path | None, key: bytes | None = None) -> None:
         self.engine = engine
         self.path = path
         self.backup_dir = backup_dir
+        self.key = key  # the SQLCipher key of an encrypted file (storage.vault), else None
         self._sessions = sessionmaker(engine.execution_options(kbang_write=True), expire_on_commit=False, future=True)
         self._readers = sessionmaker(engine, expire_on_commit=False, future=True)
         writes.install(self._sessions)
@@ -148,31 +155,50 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    def sync_keyring(self) -> None:
+        """The keyring beside an encrypted file: a slot for each active account, after any change to the
+        accounts (a new user, a new password, a user removed loses their slot)."""
+        if self.key is None or self.path is None:
+            return
+        with self.engine.connect() as connection:
+            rows = connection.execute(text("SELECT username, password_hash FROM app_user WHERE active")).all()
+        vault.write_keyring(vault.keyring_path(self.path), self.key, [(r[0], r[1]) for r in rows])
+
     # --- opening ---------------------------------------------------------------
 
     @classmethod
     def open(cls, target: str | Path, backup_dir: Path | None = None, migrate: bool = True,
-             create: bool = True, check: bool = True) -> "Database":
+             create: bool = True, check: bool = True, key: bytes | None = None) -> "Database":
         """Open (and create, migrate) a database; raise StorageError with a clear message.
 
         For a SQLite file: run quick_check first and report the newest good backup
         when the file is damaged; refuse a file made by a newer version; back the
-        file up before migrating it.
+        file up before migrating it. With `key` the file is encrypted (SQLCipher): a new one is made
+        so, and a plain one of an older version is encrypted in place first (after a backup).
         """
         path: Path | None = None
         if isinstance(target, Path) or not is_url(str(target)):
             path = Path(target).expanduser().resolve()
             if not path.exists() and not create:
                 raise StorageError(N_("Không tìm thấy cơ sở dữ liệu {path}."), path=str(path))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            keep_private(path, create)
+            if key is None and vault.is_encrypted(path) and vault.keyring_path(path).exists():
+                raise StorageError(N_("Cơ sở dữ liệu {path} được mã hóa: hãy đăng nhập để mở."), path=str(path))
+            if key is not None and path.exists() and path.stat().st_size > 0 and not vault.is_encrypted(path):
+                backups.encrypt_database(path, key, backup_dir or backups.default_backup_dir(path))
             if check and path.exists() and path.stat().st_size > 0:
-                problem = quick_check(path, full=path.stat().st_size <= FULL_CHECK_AT_OPEN_MAX_BYTES)
+                problem = quick_check(path, full=path.stat().st_size <= FULL_CHECK_AT_OPEN_MAX_BYTES, key=key)
                 if problem:
                     raise damaged(path, backup_dir, problem)
-        engine = make_engine(path if path else str(target))
-        database = cls(engine, path, backup_dir)
+        engine = make_engine(path if path else str(target), key if path else None)
+        database = cls(engine, path, backup_dir, key if path else None)
         try:
             database.check_revision(migrate)
+            database.sync_keyring()  # heals a keyring that a power cut left behind the accounts
         except StorageError:
             engine.dispose()
             raise
@@ -205,7 +231,7 @@ class Database:
         saved = None
         if current is not None and self.path is not None:
             saved = backups.backup_now(self.path, self.backup_dir or backups.default_backup_dir(self.path),
-                                       reason="pre-migration")
+                                       reason="pre-migration", key=self.key)
         self.upgrade()
         return OpenResult(current, saved)
 
@@ -236,6 +262,26 @@ class Database:
                 rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
                 return sorted(r[0] for r in rows)
             return sorted(inspect(connection).get_table_names())
+
+
+def keep_private(path: Path, create: bool = True) -> None:
+    """The database file, its WAL and shared-memory files readable by their owner only (0600 on POSIX; a
+    new file is made so before SQLite opens it), and its folder too (0700) when the program makes it or
+    it is in the program's data folder; a folder the user chose for other things keeps its modes."""
+    from kbang_desktop.paths import data_dir
+
+    folder, data = path.parent, data_dir().expanduser().resolve()
+    if not folder.exists() or folder == data or data in folder.parents:
+        private_folder(folder)
+        if data in folder.parents:
+            private_folder(data)
+    try:
+        if create and not path.exists():
+            create_private(path)
+    except OSError:
+        pass  # a read-only folder: SQLite's own error says so when it opens
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        private_file(name)
 
 
 def machine_trouble(error: BaseException, path: Path | None) -> StorageError | None:

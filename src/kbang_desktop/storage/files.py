@@ -8,6 +8,7 @@ never leaves a file that looks valid but is not.
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from pathlib import Path
 
@@ -25,12 +26,54 @@ def fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `path` all or nothing; raise KbangError with a clear sentence on failure."""
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+
+
+def private_folder(path: Path) -> Path:
+    """Make the folder `path` (with missing parents) and keep it to its owner (0700 on POSIX; on Windows
+    the data folder is in the user's own profile, closed to other accounts already). Only for folders the
+    program owns (data, backups, keys, logs), never a folder the user merely picked a file in."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    _owner_only(path)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Keep an existing file to its owner (0600 on POSIX): a database, a backup, a key, a report."""
+    _owner_only(path)
+
+
+def _owner_only(path: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        info = path.stat()
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o077 and info.st_uid == os.geteuid():
+            os.chmod(path, mode & 0o700)
+    except OSError:
+        pass  # missing, or a stick without POSIX modes: nothing to close
+
+
+def create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only (before SQLite opens it: SQLite gives its WAL and
+    shared-memory files the mode of the database file)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
+    _owner_only(path)
+
+
+def write_atomic(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
+    """Write `data` to `path` all or nothing; raise KbangError with a clear sentence on failure. The file is
+    its owner's only (0600 on POSIX): what the program writes may hold personal data."""
     temporary = _temporary(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        if os.name == "posix":
+            os.fchmod(fd, mode)  # a .part left by an earlier try keeps its old mode otherwise
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

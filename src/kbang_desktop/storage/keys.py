@@ -19,7 +19,7 @@ from nacl.signing import SigningKey, VerifyKey
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
 from kbang_desktop.paths import data_dir
-from kbang_desktop.storage.files import write_atomic, write_new
+from kbang_desktop.storage.files import private_folder, write_atomic, write_new
 
 
 def b64(data: bytes) -> str:
@@ -62,6 +62,7 @@ def key_file(db_path: Path | None, site_id: str) -> Path:
 
 def save(keys: SiteKeys, path: Path) -> None:
     """Write the private keys atomically with owner-only permissions."""
+    private_folder(path.parent)
     write_atomic(path, _serialised(keys), mode=0o600)
 
 
@@ -71,6 +72,7 @@ def load_or_create(site_id: str, path: Path) -> SiteKeys:
     file written wins and the other maker reads it, so nothing is ever signed with a key that is lost."""
     if not path.exists():
         keys = generate(site_id)
+        private_folder(path.parent)
         if write_new(path, _serialised(keys), mode=0o600):
             return keys
     return load(path)

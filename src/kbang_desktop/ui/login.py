@@ -23,12 +23,17 @@ if TYPE_CHECKING:
 
 
 class LoginDialog(QDialog):
-    """Asks for a user of this database; `actor` is set when the password is right."""
+    """Asks for a user of this database; `actor` is set when the password is right.
 
-    def __init__(self, services: "Services | Callable[[], Services]", parent: QWidget | None = None) -> None:
+    Given a callable, the dialog calls it in the background: it returns the services (a plain
+    database, opened while the user types) or a `Door` (an encrypted one, opened by the password)."""
+
+    def __init__(self, services: "Services | Callable[[], Any]", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services: Any = None
+        self.door: Any = None
         self.actor: Actor | None = None
+        self.recovery_key: str | None = None  # set when this log-in encrypted an older plain database
         self.tasks = Tasks(self)
         self.setWindowTitle(_("Đăng nhập - Kbang Desktop"))
         layout = QVBoxLayout(self)
@@ -57,14 +62,19 @@ class LoginDialog(QDialog):
             self.ok.setEnabled(False)
             self.status = QLabel(_("Đang mở dữ liệu..."))
             layout.insertWidget(1, self.status)
-            self.tasks.run(lambda: opened(opener()), self._ready, on_error=self._failed)
+            self.tasks.run(lambda: _opened(opener()), self._ready, on_error=self._failed)
         else:
             self.status = QLabel("")
             self._ready(opened(services))
 
     def _ready(self, opened: tuple[Any, ...]) -> None:
-        self.services, office = opened[:2]
-        self.title.setText(f"<h3>{office.name}</h3>")
+        if opened[0] == "door":  # the log-in opens the data (encrypted: the office's name too) through it
+            self.door = opened[1]
+            if len(opened) > 2:
+                self.title.setText(f"<h3>{opened[2].name}</h3>")
+        else:
+            self.services, office = opened[:2]
+            self.title.setText(f"<h3>{office.name}</h3>")
         self.status.setText("")
         self.status.hide()
         self.ok.setEnabled(True)
@@ -81,6 +91,9 @@ class LoginDialog(QDialog):
         self.status.setWordWrap(True)
 
     def try_login(self) -> None:
+        if self.door is not None:
+            self._enter()
+            return
         if self.services is None:
             return
         # scrypt takes a moment on purpose; short enough to stay on this thread before the window exists.
@@ -93,3 +106,42 @@ class LoginDialog(QDialog):
             return
         self.accept()
 
+
+    def _enter(self) -> None:
+        """Unseal the key with the password and open the data (a moment: scrypt, then the file) in the
+        background; a plain database of an older version is encrypted now for an administrator."""
+        username, password = self.username.text().strip(), self.password.text()
+        self.ok.setEnabled(False)
+
+        def done(result: tuple[Any, Any, str | None]) -> None:
+            self.services, self.actor, self.recovery_key = result
+            self.accept()
+
+        def failed(error: BaseException) -> None:
+            self.ok.setEnabled(True)
+            if not isinstance(error, KbangError):
+                self._failed(error)
+                return
+            self.message.setText(error.translated())
+            self.password.clear()
+            self.password.setFocus()
+
+        self.tasks.run(lambda: self.door.enter(username, password), done, _("Đang mở dữ liệu..."), on_error=failed)
+
+
+def _opened(made: Any) -> tuple[Any, ...]:
+    from kbang_desktop.services.registry import Door
+
+    if isinstance(made, Door):
+        return ("door", made) if made.locked else ("door", made, *opened(made.services)[1:])
+    return opened(made)
+
+
+def show_recovery_key(parent: QWidget | None, recovery_key: str) -> None:
+    """The recovery key, shown once: to be written down or printed and kept in the office safe."""
+    from kbang_desktop.ui.shared.dialogs import tell
+
+    tell(parent, _("Khóa khôi phục"), _("Dữ liệu của đơn vị được mã hóa. Khóa khôi phục:") + f"\n\n{recovery_key}\n\n" + _(
+        "Hãy chép lại hoặc in ra ngay và cất ở tủ an toàn của cơ quan: khóa chỉ hiện lần này. Khi quên hết mật "
+        "khẩu, hoặc khi khôi phục một bản sao lưu ở máy khác, khóa này mở được dữ liệu; ai có nó cũng mở được, "
+        "nên đừng để cạnh máy tính."))

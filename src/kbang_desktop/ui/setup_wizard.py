@@ -364,11 +364,16 @@ def create(choice: SetupChoice) -> Any:
 
     if choice.demo:
         return ensure_demo(demo_database())
-    choice.database.parent.mkdir(parents=True, exist_ok=True)
-    choice.backups.mkdir(parents=True, exist_ok=True)
+    from kbang_desktop.storage.files import private_folder
+
+    private_folder(choice.backups)  # the database's own folder is made (owner-only) when the database is
     keys = choice.database.parent / "keys"
     keys_were_there = keys.exists()
-    services = open_services(choice.database, backup_dir=choice.backups)
+    from kbang_desktop.storage import vault
+
+    recovery = vault.new_recovery_key()  # the database is encrypted from its first byte
+    services = open_services(choice.database, backup_dir=choice.backups, key=vault.key_from_recovery(recovery))
+    services.recovery_key = recovery  # shown once when the assistant closes
     try:
         services.offices.initialise(choice.kind, choice.office_name, choice.unit, choice.admin, choice.password)
         if choice.join_folder is not None:
@@ -378,7 +383,8 @@ def create(choice: SetupChoice) -> Any:
     except BaseException:
         services.ctx.db.close()
         for leftover in (choice.database, choice.database.with_name(choice.database.name + "-wal"),
-                         choice.database.with_name(choice.database.name + "-shm")):
+                         choice.database.with_name(choice.database.name + "-shm"),
+                         choice.database.with_name(choice.database.name + vault.KEYRING_SUFFIX)):
             leftover.unlink(missing_ok=True)
         if not keys_were_there:  # the keys of a PC identity that no longer exists
             import shutil
@@ -432,4 +438,9 @@ def run_setup(ask: Any = None) -> Any:
     wizard = SetupWizard(shipped_communes(date.today()), data_dir(), portable_dir() is not None)
     if wizard.exec() != QWizard.DialogCode.Accepted:
         return None
+    recovery = getattr(wizard.services, "recovery_key", None)
+    if recovery:
+        from kbang_desktop.ui.login import show_recovery_key
+
+        show_recovery_key(None, recovery)
     return wizard.services

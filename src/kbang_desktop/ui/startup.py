@@ -55,7 +55,7 @@ def prepared_app() -> QApplication:
     return app
 
 
-def run(services: "Services | Callable[[], Services]") -> int:
+def run(services: "Services | Callable[[], Any]") -> int:
     """Log in, show the window; log out returns to the log-in."""
     from kbang_desktop.ui.login import LoginDialog
     from kbang_desktop.ui.main_window import MainWindow
@@ -73,6 +73,10 @@ def run(services: "Services | Callable[[], Services]") -> int:
         window = MainWindow(dialog.services.as_actor(dialog.actor), on_logout=login)
         windows[:] = [window]
         window.show()
+        if dialog.recovery_key:  # this log-in encrypted the database of an older version
+            from kbang_desktop.ui.login import show_recovery_key
+
+            show_recovery_key(window, dialog.recovery_key)
 
     app.setQuitOnLastWindowClosed(False)
     login()

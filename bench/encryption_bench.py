@@ -1,0 +1,114 @@
+"""The database encrypted at rest (issue 15) against the same work on a plain file, in the same run.
+Not part of the test run; see bench/README.md.
+
+  python bench/encryption_bench.py [--people 5000] [--searches 300] [--rounds 3] [--dir DIR]
+
+For each of plain and encrypted (SQLCipher 4, raw key), alternating, --rounds times (medians):
+  load      demo data for --people people into a new office (the bulk loader): rows per second;
+  search    --searches searches of the people list by a fragment of a name: p95 in ms;
+  import    the hub importing one commune's bundle of --people people (verify, decrypt, plan, apply):
+            seconds, the commune and the hub both plain or both encrypted;
+  open      opening the database and reading the office (what start-to-window waits for), median ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from kbang_desktop import i18n
+from kbang_desktop.services.context import Actor
+from kbang_desktop.services.demo import DemoService
+from kbang_desktop.services.registry import open_services
+from kbang_desktop.storage import vault
+from kbang_desktop.sync import exchange, join
+
+
+def _office(path: Path, kind: str, name: str, key: bytes | None):
+    services = open_services(path, Actor("os:bench", "admin"), key=key)
+    services.offices.initialise(kind, name, None, "admin", "bench-password")
+    join.site_keys(services)
+    return services
+
+
+def one_round(root: Path, people: int, searches: int, encrypted: bool, seed: int) -> dict[str, float]:
+    key = vault.key_from_recovery(vault.new_recovery_key()) if encrypted else None
+    folder = root / ("encrypted" if encrypted else "plain")
+    shutil.rmtree(folder, ignore_errors=True)
+    hub = _office(folder / "hub" / "kbang.db", "hub", "Hub", key)
+    commune = _office(folder / "commune" / "kbang.db", "commune", "UBND xã Thử nghiệm", key)
+    usb = folder / "usb"
+    welcome = join.register(hub, join.join_request(commune, usb / "join.kbj"), usb)
+    join.trust(commune, welcome.file)
+
+    t0 = time.perf_counter()
+    counts = DemoService(commune.ctx).generate(1, people, seed=seed)
+    load_s = time.perf_counter() - t0
+    rows = sum(counts.values())
+
+    names = [p.full_name for p in commune.persons.page(limit=2000)]
+    rng = random.Random(seed)
+    times = []
+    for _ in range(searches):
+        words = rng.choice(names).split()
+        query = " ".join(w[: max(2, len(w) - 1)] for w in words[-2:])
+        t1 = time.perf_counter()
+        commune.persons.search(query)
+        times.append(time.perf_counter() - t1)
+    p95 = statistics.quantiles(times, n=20)[-1] * 1000
+
+    written = exchange.export_bundle(commune, hub.ctx.require_identity()[1], usb)
+    t2 = time.perf_counter()
+    result = exchange.import_bundle(hub, written.file)
+    import_s = time.perf_counter() - t2
+    assert result.status == "applied", result.reason
+    path = commune.ctx.db.path
+    commune.ctx.db.close()
+    hub.ctx.db.close()
+
+    opens = []
+    for _ in range(5):
+        t3 = time.perf_counter()
+        again = open_services(path, Actor("os:bench", "admin"), create=False, key=key)
+        again.offices.this_office()
+        opens.append(time.perf_counter() - t3)
+        again.ctx.db.close()
+    assert vault.is_encrypted(path) == encrypted
+    return {"load_rows_per_s": rows / load_s, "rows": rows, "search_p95_ms": p95, "import_s": import_s,
+            "records": written.records, "open_ms": statistics.median(opens) * 1000,
+            "db_mb": path.stat().st_size / 1e6}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--searches", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--dir")
+    args = parser.parse_args()
+    i18n.setup("vi")
+    root = Path(args.dir or tempfile.mkdtemp(prefix="kbang-encryption-bench-"))
+    runs: dict[str, list[dict[str, float]]] = {"plain": [], "encrypted": []}
+    for index in range(args.rounds):
+        for encrypted in ((False, True) if index % 2 == 0 else (True, False)):
+            runs["encrypted" if encrypted else "plain"].append(
+                one_round(root, args.people, args.searches, encrypted, seed=index + 1))
+    medians = {kind: {k: statistics.median(r[k] for r in rounds) for k in rounds[0]} for kind, rounds in runs.items()}
+    plain, encrypted = medians["plain"], medians["encrypted"]
+    ratios = {"load (time per row)": plain["load_rows_per_s"] / encrypted["load_rows_per_s"],
+              "search p95": encrypted["search_p95_ms"] / plain["search_p95_ms"],
+              "bundle import": encrypted["import_s"] / plain["import_s"],
+              "open to office": encrypted["open_ms"] / plain["open_ms"]}
+    print(json.dumps({"people": args.people, "rounds": args.rounds, "plain": plain, "encrypted": encrypted,
+                      "ratios_encrypted_over_plain": ratios}, indent=1))
+    shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The window's log-in opens an encrypted database with the password (the dialog is there at once), and
+the first administrator to log in on a plain database of an older version encrypts it, shown the new
+recovery key once."""
+
+import json
+
+from kbang_desktop.paths import data_dir
+from kbang_desktop.services.registry import Door
+from kbang_desktop.storage import vault
+from kbang_desktop.ui.login import LoginDialog
+from tests.conftest import TEST_PASSWORD, TEST_USER
+from tests.ui.helpers import press
+
+TIMEOUT = 30_000
+
+
+def log_in(qtbot, dialog, password):
+    dialog.username.setText(TEST_USER)
+    dialog.password.setText(password)
+    press(dialog.ok)
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled() or dialog.actor is not None, timeout=TIMEOUT)
+    dialog.tasks.wait()
+
+
+def test_an_encrypted_database_opens_with_the_password(qtbot, cli):
+    db = data_dir() / "kbang.db"
+    assert cli("init", "--db", db, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La", "--unit",
+               "kong bo la")[0] == 0
+    dialog = LoginDialog(lambda: Door(db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=TIMEOUT)
+    assert dialog.door.locked and "UBND" not in dialog.title.text()  # nothing is read before the password
+    log_in(qtbot, dialog, "sai-mat-khau")
+    assert dialog.actor is None and dialog.message.text() == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert dialog.password.text() == "" and dialog.door.locked
+    log_in(qtbot, dialog, TEST_PASSWORD)
+    assert dialog.actor is not None and dialog.actor.role == "admin" and dialog.recovery_key is None
+    assert dialog.services.offices.this_office().name == "UBND xã Kông Bơ La"
+    assert dialog.services.ctx.db.encrypted
+    dialog.services.ctx.db.close()
+
+
+def test_the_first_administrator_log_in_encrypts_a_plain_database(qtbot, services, db_path, cli):
+    services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
+    services.ctx.db.close()
+    assert not vault.is_encrypted(db_path)
+    dialog = LoginDialog(lambda: Door(db_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=TIMEOUT)
+    assert "UBND xã Kông Bơ La" in dialog.title.text()  # plain: opened while the user types
+    log_in(qtbot, dialog, TEST_PASSWORD)
+    assert dialog.actor is not None and dialog.recovery_key
+    assert vault.is_encrypted(db_path) and dialog.services.ctx.db.encrypted
+    assert dialog.services.persons.count() == 1
+    dialog.services.ctx.db.close()
+    key = vault.key_from_recovery(dialog.recovery_key)
+    assert vault.unlock(db_path, TEST_USER, TEST_PASSWORD) == key
+    code, out, _ = cli("persons", "list", "--json", "--db", db_path)
+    assert code == 0 and [p["full_name"] for p in json.loads(out)] == ["Đinh Văn Hmưk"]
