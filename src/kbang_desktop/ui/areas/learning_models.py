@@ -7,12 +7,14 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -35,7 +37,7 @@ from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask, ask_text, tell
 from kbang_desktop.ui.shared.tables import Col, ListModel, table
-from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
+from kbang_desktop.ui.shared.widgets import date_edit, file_name, message_label, picked
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS
 
 ORGANISATION_KINDS = (("school", N_("Trường học")), ("office", N_("Cơ quan")), ("enterprise", N_("Doanh nghiệp")),
@@ -596,6 +598,18 @@ class ModelsArea(Area):
         self.counts = QLabel("")
         self.counts.setObjectName("counts")
         layout.addWidget(self.counts)
+        papers_bar = QHBoxLayout()
+        papers_bar.addWidget(QLabel("<b>" + _("Giấy tờ của năm") + "</b>"))
+        papers_bar.addStretch(1)
+        self.paper_buttons: dict[str, QPushButton] = {}
+        for paper in PAPERS:
+            button = QPushButton(_(PAPER_WORDS[paper][0]) + "...")
+            button.setObjectName(f"paper_{paper}")
+            button.setToolTip(_(PAPER_WORDS[paper][1]))
+            button.clicked.connect(lambda _checked=False, paper=paper: self.paper(paper))
+            papers_bar.addWidget(button)
+            self.paper_buttons[paper] = button
+        layout.addLayout(papers_bar)
         decisions_bar = QHBoxLayout()
         self.new_button = QPushButton(_("Quyết định mới..."))
         self.new_button.setObjectName("new_decision")
@@ -855,3 +869,157 @@ class ModelsArea(Area):
         self.tasks.run(lambda: services.models.revoke(decision.id, today, reason),
                        lambda d: (self.message.setText(_("Đã thu hồi quyết định {number}.").format(number=d.number)),
                                   self.refresh()))
+
+    # --- the papers of the year ------------------------------------------------------------
+
+    def paper(self, paper: str) -> None:
+        """Ask what the paper covers, where to save it, then write it in the background and say so."""
+        if not self.window_.office or not self.window_.office.unit_id:
+            tell(self, _(PAPER_WORDS[paper][0]), _("Chỉ văn phòng của một xã mới lập được giấy tờ này."))
+            return
+        services, commune_id, year = self.services, self.window_.office.unit_id, self.year.value()
+        chosen = [r.registration for r in self.chosen_rows()]
+        kind = self.kind.currentData() or (chosen[0].model_kind if chosen else None)
+
+        def opened(villages: list[Any]) -> None:
+            dialog = PaperDialog(self, paper, year, villages, kind, chosen, services.ctx.today())
+            if not dialog.confirmed():
+                return
+            options = dialog.values()
+            ext = options["format"]
+            title = _(PAPER_WORDS[paper][0])
+            suggested = file_name(title, options.get("village_name", ""), str(year), ext=ext)
+            path, _filter = QFileDialog.getSaveFileName(self, title, suggested,
+                                                        "PDF (*.pdf)" if ext == "pdf" else "Excel (*.xlsx)")
+            if not path:
+                return
+            target = Path(path) if Path(path).suffix.lower() == "." + ext else Path(path + "." + ext)
+
+            def written(result: tuple[int, int]) -> None:
+                count, rows = result
+                text = (_("Đã lưu {path} ({pages} trang, {rows} dòng).").format(path=target, pages=count, rows=rows)
+                        if ext == "pdf" else _("Đã lưu {path} ({rows} dòng).").format(path=target, rows=rows))
+                self.message.setText(text)
+                self.window_.statusBar().showMessage(text, 8000)
+
+            self.tasks.run(lambda: write_paper(services, paper, year, options, target), written,
+                           _("Đang lập {what}...").format(what=title.lower()))
+
+        self.tasks.run(lambda: services.units.villages_of(commune_id), opened)
+
+
+PAPERS = ("registrations", "sheets", "minutes", "certificates", "report")
+PAPER_WORDS = {
+    "registrations": (N_("Danh sách đăng ký"), N_("Danh sách đăng ký của một thôn, làng (hoặc cả xã) trong năm")),
+    "sheets": (N_("Phiếu đánh giá"), N_("Phiếu đánh giá để chấm điểm trên giấy ở thôn, làng")),
+    "minutes": (N_("Biên bản bình xét"), N_("Biên bản họp bình xét của thôn, làng với danh sách đề nghị công nhận")),
+    "certificates": (N_("Sổ cấp giấy công nhận"), N_("Sổ theo dõi cấp giấy công nhận: số vào sổ, ngày cấp, in lại")),
+    "report": (N_("Báo cáo năm"), N_("Báo cáo của xã về các mô hình học tập trong năm, so với chỉ tiêu quốc gia")),
+}
+
+
+class PaperDialog(Dialog):
+    """What one paper of the year covers: the model, the village, the date, the number and signers of a
+    report, PDF or Excel."""
+
+    def __init__(self, parent: QWidget, paper: str, year: int, villages: list[Any], kind: str | None,
+                 chosen: list[Any], today: date) -> None:
+        super().__init__(parent, _("{what} năm {year}").format(what=_(PAPER_WORDS[paper][0]), year=year), width=55)
+        self.paper, form = paper, self.form
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        if paper == "registrations":
+            self.kind.addItem(_("Mọi mô hình"), None)
+        for code in MODEL_KINDS:
+            self.kind.addItem(_(MODEL_NAMES[code]), code)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)) if kind else 0)
+        self.village = QComboBox()
+        self.village.setObjectName("village")
+        self.village.addItem(_("Cả xã"), None)
+        for village in villages:
+            self.village.addItem(village.name, village.id)
+        self.format = QComboBox()
+        self.format.setObjectName("format")
+        self.format.addItem("PDF", "pdf")
+        if paper != "sheets":
+            self.format.addItem("Excel (.xlsx)", "xlsx")
+        self.only_chosen = QCheckBox(_("Chỉ {n} đăng ký đang chọn").format(n=len(chosen)))
+        self.only_chosen.setObjectName("only_chosen")
+        self.chosen = chosen
+        self.blank = QCheckBox(_("Một phiếu trống (ghi tên bằng tay)"))
+        self.blank.setObjectName("blank")
+        self.on = date_edit(today if today.year == year else date(year, 12, 1), "on")
+        self.use_date = QCheckBox(_("Ghi ngày họp"))
+        self.use_date.setObjectName("use_date")
+        self.number = QLineEdit()
+        self.number.setObjectName("number")
+        self.number.setPlaceholderText("25/BC-UBND")
+        self.signer = QLineEdit()
+        self.signer.setObjectName("signer")
+        self.signer_title = QComboBox()
+        self.signer_title.setObjectName("signer_title")
+        self.signer_title.addItem(_("Chủ tịch"), "chairman")
+        self.signer_title.addItem(_("Phó Chủ tịch"), "vice_chairman")
+        self.preparer = QLineEdit()
+        self.preparer.setObjectName("preparer")
+        if paper in ("registrations", "sheets", "minutes"):
+            form.addRow(_("Mô hình"), self.kind)
+            form.addRow(_("Thôn/Làng"), self.village)
+        if paper == "sheets":
+            if chosen:
+                form.addRow("", self.only_chosen)
+                self.only_chosen.setChecked(True)
+            form.addRow("", self.blank)
+        if paper == "minutes":
+            form.addRow("", self.use_date)
+            form.addRow(_("Ngày họp"), self.on)
+            self.use_date.setChecked(True)
+            self.use_date.toggled.connect(self.on.setEnabled)
+        if paper == "report":
+            form.addRow(_("Số báo cáo"), self.number)
+            form.addRow(_("Ngày báo cáo"), self.on)
+            form.addRow(_("Người ký"), self.signer)
+            form.addRow(_("Chức vụ"), self.signer_title)
+            form.addRow(_("Người lập biểu"), self.preparer)
+        form.addRow(_("Định dạng"), self.format)
+        self.add_buttons(_("Lập..."))
+        if paper == "minutes":
+            self.kind.currentIndexChanged.connect(lambda _i: self.update_save())
+            self.update_save()
+
+    def update_save(self) -> None:
+        if self.save_button is not None:
+            self.save_button.setEnabled(self.kind.currentData() is not None)
+
+    def values(self) -> dict[str, Any]:
+        chosen = [r.id for r in self.chosen if r.model_kind == self.kind.currentData()]
+        return {"kind": self.kind.currentData(), "village": self.village.currentData(),
+                "village_name": self.village.currentText() if self.village.currentData() else "",
+                "format": self.format.currentData(), "on": picked(self.on),
+                "meeting": picked(self.on) if self.use_date.isChecked() else None,
+                "registrations": chosen if self.only_chosen.isChecked() else [], "blank": self.blank.isChecked(),
+                "number": self.number.text().strip(), "signer": self.signer.text().strip(),
+                "signer_title": self.signer_title.currentData(), "preparer": self.preparer.text().strip()}
+
+
+def write_paper(services: Any, paper: str, year: int, options: dict[str, Any], out: Path) -> tuple[int, int]:
+    """Write one paper of the year (off the GUI thread); return its pages (or sheets) and its rows."""
+    from kbang_desktop.documents import paperwork as P
+
+    kind, village = options["kind"], options["village"]
+    if paper == "registrations":
+        data = services.paperwork.year_list(year, kind, village)
+        return P.write(P.registration_list(data), out), len(data.rows)
+    if paper == "sheets":
+        sheets = services.paperwork.scoring_sheets(year, kind, options["registrations"], village, options["on"],
+                                                   options["blank"])
+        return P.write_sheets(sheets, out), len(sheets)
+    if paper == "minutes":
+        data = services.paperwork.year_list(year, kind, village)
+        return P.write(P.review_minutes(data, kind, options["meeting"]), out), len(data.proposed)
+    if paper == "certificates":
+        register = services.paperwork.certificate_register(year)
+        return P.write(P.certificate_register(register), out), len(register.rows)
+    report = services.paperwork.year_report(year, options["on"], options["number"], options["signer"],
+                                            options["signer_title"], options["preparer"])
+    return P.write(P.year_report(report), out), sum(len(m.villages) for m in report.models)
