@@ -422,3 +422,42 @@ def test_a_paper_cancelled_at_the_file_dialog_writes_nothing(qtbot, window, serv
     press(area.paper_buttons["certificates"])
     idle(qtbot, window)
     assert list(tmp_path.glob("*.pdf")) == [] and "Đã lưu" not in area.message.text()
+
+
+def test_an_administrator_replaces_a_criteria_set_from_a_date(qtbot, window, services, answer):
+    import json as _json
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    area = open_models(qtbot, window)
+    old = services.criteria.in_force("household", date(2026, 11, 27))
+    seen = {}
+
+    def version(dialog):
+        choose(dialog.kind, "Gia đình học tập")
+        assert f"phiên bản {old.version}" in dialog.current.text()
+        data = _json.loads(dialog.text.toPlainText())
+        data["pass_rule"]["min_total"] = 85
+        dialog.text.setPlainText(_json.dumps(data, ensure_ascii=False))
+        dialog.effective_from.setDate(QDate(2020, 1, 1))  # before the set it replaces: refused as typed
+        save(dialog)
+        seen["problem"] = dialog.problem.text()
+        assert dialog.isVisible()
+        dialog.effective_from.setDate(QDate(2027, 1, 1))
+        dialog.name.setText("Bộ tiêu chí Gia đình học tập 2027")
+        dialog.source.setText("Hướng dẫn của Hội Khuyến học tỉnh, 2026")
+        save(dialog)
+
+    answer(version)
+    press(area.criteria_button)
+    qtbot.waitUntil(lambda: "phiên bản" in area.message.text() and not window.tasks.busy(), timeout=TIMEOUT)
+    assert "bắt đầu hiệu lực sau ngày" in seen["problem"]
+    assert "Bộ tiêu chí Gia đình học tập 2027" in area.message.text() and "01/01/2027" in area.message.text()
+    new = services.criteria.in_force("household", date(2027, 3, 1))
+    assert new.id != old.id and new.version == old.version + 1 and new.effective_to is None
+    assert new.legal_source == "Hướng dẫn của Hội Khuyến học tỉnh, 2026"
+    assert services.criteria.in_force("household", date(2026, 12, 31)).id == old.id
+    ended = next(s for s in services.criteria.list("household") if s.id == old.id)
+    assert ended.effective_to == date(2026, 12, 31)
+    assert _json.loads(new.definition)["pass_rule"]["min_total"] == 85

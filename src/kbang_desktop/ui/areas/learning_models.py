@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -583,6 +584,12 @@ class ModelsArea(Area):
         bar.addStretch(1)
         bar.addWidget(self.register_button)
         bar.addWidget(self.evaluate_button)
+        self.criteria_button = QPushButton(_("Bộ tiêu chí mới..."))
+        self.criteria_button.setObjectName("new_criteria")
+        self.criteria_button.setToolTip(_("Thay bộ tiêu chí của một mô hình từ một ngày: phiên bản mới (quản trị viên)"))
+        self.criteria_button.setEnabled(self.is_admin)
+        self.criteria_button.clicked.connect(lambda: self.new_criteria())
+        bar.addWidget(self.criteria_button)
         layout.addLayout(bar)
         self.all_rows: list[Row] = []
         self.registrations = RegistrationModel((Col(N_("Đăng ký"), lambda r: r.name, width=30),
@@ -870,6 +877,28 @@ class ModelsArea(Area):
                        lambda d: (self.message.setText(_("Đã thu hồi quyết định {number}.").format(number=d.number)),
                                   self.refresh()))
 
+    # --- criteria sets ------------------------------------------------------------------------
+
+    def new_criteria(self) -> None:
+        """An administrator replaces the criteria set of a model from a date (a new version with its dates)."""
+        services = self.services
+        kind = self.kind.currentData() or "household"
+        today = services.ctx.today()
+
+        def opened(sets: list[Any]) -> None:
+            dialog = CriteriaVersionDialog(self, sets, kind, today)
+            if not dialog.confirmed():
+                return
+            values = dialog.values()
+
+            def done(made: Any) -> None:
+                self.message.setText(_("Đã lưu bộ tiêu chí \"{name}\", phiên bản {version}, áp dụng từ {date}.").format(
+                    name=made.name, version=made.version, date=made.effective_from.strftime("%d/%m/%Y")))
+
+            self.tasks.run(lambda: services.criteria.new_version(**values), done)
+
+        self.tasks.run(lambda: services.criteria.list(), opened)
+
     # --- the papers of the year ------------------------------------------------------------
 
     def paper(self, paper: str) -> None:
@@ -1023,3 +1052,118 @@ def write_paper(services: Any, paper: str, year: int, options: dict[str, Any], o
     report = services.paperwork.year_report(year, options["on"], options["number"], options["signer"],
                                             options["signer_title"], options["preparer"])
     return P.write(P.year_report(report), out), sum(len(m.villages) for m in report.models)
+
+
+class CriteriaVersionDialog(Dialog):
+    """A new version of a model's criteria set: the set it replaces (the one in force today), the new one's
+    name, legal source, dates, template mark and criteria (JSON, checked by the same rules before saving)."""
+
+    def __init__(self, parent: QWidget, sets: list[Any], kind: str, today: date) -> None:
+        super().__init__(parent, _("Bộ tiêu chí mới"), form=False)
+        self.sets, self.today = sets, today
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for code in MODEL_KINDS:
+            self.kind.addItem(_(MODEL_NAMES[code]), code)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.current = QLabel("")
+        self.current.setObjectName("current")
+        self.current.setWordWrap(True)
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.source = QLineEdit()
+        self.source.setObjectName("source")
+        self.effective_from = date_edit(date(today.year + 1, 1, 1), "effective_from")
+        self.has_end = QCheckBox(_("Có ngày hết hiệu lực"))
+        self.has_end.setObjectName("has_end")
+        self.effective_to = date_edit(date(today.year + 5, 12, 31), "effective_to")
+        self.effective_to.setEnabled(False)
+        self.has_end.toggled.connect(self.effective_to.setEnabled)
+        self.template = QCheckBox(_("Vẫn là mẫu cần đối chiếu"))
+        self.template.setObjectName("template")
+        form.addRow(_("Mô hình"), self.kind)
+        form.addRow(_("Đang áp dụng"), self.current)
+        form.addRow(_("Tên bộ mới"), self.name)
+        form.addRow(_("Căn cứ"), self.source)
+        form.addRow(_("Áp dụng từ ngày"), self.effective_from)
+        form.addRow(self.has_end, self.effective_to)
+        form.addRow("", self.template)
+        layout.addLayout(form)
+        note = QLabel(_("Tiêu chí, nội dung, điểm tối đa và điều kiện đạt (JSON), chép từ bộ đang áp dụng để sửa. "
+                        "Bộ cũ hết hiệu lực từ ngày trước ngày áp dụng bộ mới; các đánh giá đã có giữ bộ cũ."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("definition")
+        layout.addWidget(self.text, 1)
+        self.problem = QLabel("")
+        self.problem.setObjectName("problem")
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        self.add_buttons(_("Lưu phiên bản mới"), layout=layout, on_save=self.check)
+        self.kind.currentIndexChanged.connect(lambda _i: self.show_current())
+        self.show_current()
+        self.resize(780, 640)
+
+    def base(self) -> Any:
+        """The set of the chosen kind in force today (else the latest one), which the new version replaces."""
+        from kbang_desktop.core.scoring import CriteriaSetRef, set_in_force
+
+        mine = [s for s in self.sets if s.model_kind == self.kind.currentData()]
+        if not mine:
+            return None
+        try:
+            chosen = set_in_force([CriteriaSetRef(s.id, s.model_kind, s.effective_from, s.effective_to, s.version)
+                                   for s in mine], self.kind.currentData(), self.today)
+            return next(s for s in mine if s.id == chosen.id)
+        except KbangError:
+            return max(mine, key=lambda s: (s.effective_from, s.version))
+
+    def show_current(self) -> None:
+        base = self.base()
+        if base is None:
+            self.current.setText(_("Chưa có bộ tiêu chí nào."))
+            self.save_button.setEnabled(False)
+            return
+        self.save_button.setEnabled(True)
+        self.current.setText(_("{name}, phiên bản {version}, áp dụng từ {date}").format(
+            name=base.name, version=base.version, date=base.effective_from.strftime("%d/%m/%Y")))
+        self.name.setText(base.name)
+        self.source.setText(base.legal_source)
+        self.template.setChecked(base.is_template)
+        self.text.setPlainText(json.dumps(json.loads(base.definition), ensure_ascii=False, indent=1))
+
+    def definition(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.text.toPlainText())
+        except ValueError as error:
+            raise KbangError(N_("Không đọc được JSON: {error}"), error=str(error)) from None
+        if not isinstance(data, dict):
+            raise KbangError(N_("Bộ tiêu chí không hợp lệ: thiếu danh sách tiêu chí."))
+        parse_definition(data)
+        return data
+
+    def check(self) -> None:
+        """Save only a set the scoring rules accept, with dates that follow the set it replaces."""
+        base = self.base()
+        start = picked(self.effective_from)
+        try:
+            self.definition()
+            if base is not None and start <= base.effective_from:
+                raise KbangError(N_("Phiên bản mới phải bắt đầu hiệu lực sau ngày {date}, ngày bắt đầu của phiên "
+                                    "bản đang có."), date=base.effective_from.strftime("%d/%m/%Y"))
+            if self.has_end.isChecked() and picked(self.effective_to) < start:
+                raise KbangError(N_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))
+        except KbangError as error:
+            self.problem.setText(error.translated())
+            return
+        self.accept()
+
+    def values(self) -> dict[str, Any]:
+        return {"base_id": self.base().id, "definition": self.definition(), "effective_from": picked(self.effective_from),
+                "effective_to": picked(self.effective_to) if self.has_end.isChecked() else None,
+                "name": self.name.text().strip(), "legal_source": self.source.text().strip(),
+                "is_template": self.template.isChecked()}
