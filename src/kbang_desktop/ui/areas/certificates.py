@@ -313,6 +313,7 @@ class TemplateDialog(Dialog):
         for row, (kind, wording) in enumerate(data.get("models", {}).items(), 1):
             title = QLineEdit(wording.get("title", ""))
             title.setObjectName(f"title_{kind}")
+            title.setMinimumWidth(title.fontMetrics().horizontalAdvance("CỘNG ĐỒNG HỌC TẬP CẤP THÔN") + 24)
             sentence = QPlainTextEdit(wording.get("recognition") or default_recognition(wording.get("subject", "")))
             sentence.setObjectName(f"recognition_{kind}")
             sentence.setFixedHeight(sentence.fontMetrics().lineSpacing() * 3 + 12)

@@ -953,7 +953,9 @@ class PaperDialog(Dialog):
 
     def __init__(self, parent: QWidget, paper: str, year: int, villages: list[Any], kind: str | None,
                  chosen: list[Any], today: date) -> None:
-        super().__init__(parent, _("{what} năm {year}").format(what=_(PAPER_WORDS[paper][0]), year=year), width=55)
+        title = (_("Báo cáo năm {year}").format(year=year) if paper == "report" else
+                 _("{what} năm {year}").format(what=_(PAPER_WORDS[paper][0]), year=year))
+        super().__init__(parent, title, width=55)
         self.paper, form = paper, self.form
         self.kind = QComboBox()
         self.kind.setObjectName("kind")
