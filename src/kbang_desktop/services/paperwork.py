@@ -279,6 +279,30 @@ def _village_in(repo: Any, commune: E.AdminUnit, village_id: str | None) -> E.Ad
     return village
 
 
+class _Remembering:
+    """A repository that remembers what it read by id during one document's read (the same villages,
+    communes and province are asked for each row; an ORM row is not kept between two gets)."""
+
+    def __init__(self, repo: Any) -> None:
+        self._repo = repo
+        self._seen: dict[tuple[type, str, bool], Any] = {}
+
+    def get(self, entity: type, record_id: str, include_deleted: bool = False) -> Any:
+        key = (entity, record_id, include_deleted)
+        if key not in self._seen:
+            self._seen[key] = self._repo.get(entity, record_id, include_deleted=include_deleted)
+        return self._seen[key]
+
+    def require(self, entity: type, record_id: str) -> Any:
+        found = self.get(entity, record_id)
+        if found is None:
+            return self._repo.require(entity, record_id)  # raises NotFound with its message
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
+
+
 class _YearPapers:
     """The registration list, the scoring sheets, the review minutes, the register of certificates and
     the yearly report of the commune of this office. Reads only."""
@@ -288,7 +312,13 @@ class _YearPapers:
 
     def _rows(self, repo: Any, commune: E.AdminUnit, year: int, kind: str | None,
               village: E.AdminUnit | None) -> list[RegisteredRow]:
+        repo = _Remembering(repo)
         graph = unit_graph(repo)
+        latest_of: dict[str, E.Evaluation] = {}
+        for evaluation in repo.list(E.Evaluation):  # one read instead of one per registration
+            held = latest_of.get(evaluation.registration_id)
+            if held is None or (evaluation.evaluated_on, evaluation.created_at) > (held.evaluated_on, held.created_at):
+                latest_of[evaluation.registration_id] = evaluation
         recognised: dict[str, str] = {}
         for decision in repo.list(E.Decision, year=year, status="issued"):
             for entry in repo.list(E.DecisionEntry, decision_id=decision.id):
@@ -299,8 +329,7 @@ class _YearPapers:
             home = subject_village(repo, registration.model_kind, registration.subject_id)
             if village is not None and (home is None or home.id != village.id):
                 continue
-            latest = max(repo.list(E.Evaluation, registration_id=registration.id),
-                         key=lambda e: (e.evaluated_on, e.created_at), default=None)
+            latest = latest_of.get(registration.id)
             when = latest.evaluated_on if latest else registration.registered_on
             subject, address = subject_facts(repo, graph, registration.model_kind, registration.subject_id, when)
             found.append(RegisteredRow(
