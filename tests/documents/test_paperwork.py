@@ -221,7 +221,9 @@ def test_every_paper_from_the_command_line(services, db_path, tmp_path, cli):
                "--out", tmp_path / "phieu.pdf")
     assert made["rows"] == 3 and made["pages"] >= 3
     assert read_pdf(tmp_path / "phieu.pdf").count("PHIẾU ĐÁNH GIÁ") == 3
-    assert run("sheets", "--year", "2026", "--kind", "citizen", "--blank", "--out", tmp_path / "cd.pdf")["rows"] == 1
+    assert run("sheets", "--year", "2026", "--kind", "citizen", "--blank", "--group", "worker",
+               "--out", tmp_path / "cd.pdf")["rows"] == 1
+    assert "(Dành cho công nhân, người lao động)" in read_pdf(tmp_path / "cd.pdf")
     made = run("minutes", "--year", "2026", "--kind", "household", "--village", "Làng Kon Lốc", "--date",
                "20/11/2026", "--out", tmp_path / "bb.pdf")
     assert made["rows"] == 1 and "Đinh Thị Bŏk" in read_pdf(tmp_path / "bb.pdf")
@@ -236,3 +238,33 @@ def test_every_paper_from_the_command_line(services, db_path, tmp_path, cli):
     refused = cli("models", "paper", "minutes", "--year", "2026", "--kind", "household", "--village", "Làng Không Có",
                   "--out", tmp_path / "x.pdf", "--db", db)
     assert refused.code == 1 and "Làng Không Có" in refused.err
+
+
+@pytest.mark.parametrize(("group", "label", "hint"), [
+    ("farmer", "nông dân", "Dùng điện thoại tìm giá nông sản, thời tiết, kỹ thuật canh tác."),
+    ("worker", "công nhân, người lao động", "Nâng bậc thợ, năng suất, an toàn lao động nhờ điều đã học."),
+    ("official", "cán bộ, công chức, viên chức", "Soạn thảo văn bản, báo cáo, số liệu đúng thể thức."),
+])
+def test_a_citizen_form_per_target_group(services, tmp_path, group, label, hint):
+    sheets = services.paperwork.scoring_sheets(2026, "citizen", blank=True)
+    P.write_sheets(sheets, tmp_path / "cd.pdf", group)
+    text = read_pdf(tmp_path / "cd.pdf")
+    assert f"PHIẾU ĐÁNH GIÁ “CÔNG DÂN HỌC TẬP” NĂM 2026 (Dành cho {label})" in text
+    assert "Mã Chỉ số Gợi ý minh chứng Điểm tối đa Tự đánh giá Điểm đánh giá" in text and hint in text
+    assert "1. Năng lực tự học và học tập suốt đời" in text  # the three groups of competences head their indicators
+    assert "3. Năng lực xây dựng các mối quan hệ xã hội" in text
+    assert "CS10" in text and "Tổng cộng 100" in text
+    assert "Đạt khi tổng điểm từ 80 trở lên; không tiêu chí nào dưới 5 điểm." in text
+    others = [h for g, h in (("farmer", "giá nông sản"), ("worker", "bậc thợ"), ("official", "thư điện tử công vụ"))
+              if g != group]
+    assert not any(h in text for h in others)  # only this group's evidence
+
+
+def test_the_common_citizen_form_and_a_wrong_group(services, tmp_path):
+    sheets = services.paperwork.scoring_sheets(2026, "citizen", blank=True)
+    P.write_sheets(sheets, tmp_path / "cd.pdf")
+    text = read_pdf(tmp_path / "cd.pdf")
+    assert "Gợi ý minh chứng" not in text and "Dành cho" not in text
+    with pytest.raises(KbangError, match="farmer"):
+        P.write_sheets(sheets, tmp_path / "x.pdf", "student")
+    assert not (tmp_path / "x.pdf").exists()

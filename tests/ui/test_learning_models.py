@@ -461,3 +461,25 @@ def test_an_administrator_replaces_a_criteria_set_from_a_date(qtbot, window, ser
     ended = next(s for s in services.criteria.list("household") if s.id == old.id)
     assert ended.effective_to == date(2026, 12, 31)
     assert _json.loads(new.definition)["pass_rule"]["min_total"] == 85
+
+
+def test_a_blank_citizen_form_for_farmers_from_its_button(qtbot, window, services, answer, monkeypatch, tmp_path):
+    from tests.documents.helpers import flat, pdf_pages
+    from tests.ui.helpers import files
+
+    area = open_models(qtbot, window)
+    files(monkeypatch, save=tmp_path / "cd.pdf")
+
+    def sheets(dialog):
+        assert not dialog.group.isEnabled()  # households: one form for everyone
+        choose(dialog.kind, "Công dân học tập")
+        assert dialog.group.isEnabled()
+        choose(dialog.group, "Nông dân")
+        dialog.blank.setChecked(True)
+        save(dialog)
+
+    answer(sheets)
+    press(area.paper_buttons["sheets"])
+    qtbot.waitUntil(lambda: (tmp_path / "cd.pdf").exists() and not window.tasks.busy(), timeout=TIMEOUT)
+    text = flat(" ".join(pdf_pages(tmp_path / "cd.pdf")))
+    assert "(Dành cho nông dân)" in text and "giá nông sản" in text

@@ -63,6 +63,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--registration", nargs="+", default=[], help=_("mã các đăng ký (mặc định: mọi đăng ký của năm)"))
     p.add_argument("--village", help=_("mã hoặc tên thôn, làng"))
     p.add_argument("--blank", action="store_true", help=_("một phiếu trống"))
+    p.add_argument("--group", choices=("farmer", "worker", "official"),
+                   help=_("Công dân học tập: phiếu cho nông dân, công nhân hoặc cán bộ, công chức (gợi ý minh chứng)"))
     p.add_argument("--date", type=date_arg, help=_("bộ tiêu chí áp dụng vào ngày này (mặc định: hôm nay)"))
     p.add_argument("--out", required=True, help=_("tệp PDF"))
     p = command(papers, common, "minutes", _("biên bản họp bình xét của một thôn, với danh sách đề nghị công nhận"),
@@ -240,7 +242,7 @@ def paper_sheets(args: argparse.Namespace, services: Any) -> int:
     out = _paper_out(args, ("pdf",))
     sheets = services.paperwork.scoring_sheets(args.year, args.kind, args.registration,
                                                village_of(services, args.village), args.date, args.blank)
-    return _written(args, out, write_sheets(sheets, out), len(sheets))
+    return _written(args, out, write_sheets(sheets, out, args.group), len(sheets))
 
 
 def paper_minutes(args: argparse.Namespace, services: Any) -> int:

@@ -456,30 +456,58 @@ def _dotted_date(place: str, year: int) -> str:
 def _rule_text(sheet: ScoringSheet, words: dict) -> str:
     definition = sheet.definition
     parts = [words["rule"].format(min_total=_text(definition.min_total))]
-    parts += [words["rule_criterion"].format(code=c.code, min=_text(c.min_points))
-              for c in definition.criteria if c.min_points > 0]
+    minima = {c.min_points for c in definition.criteria}
+    if len(definition.criteria) > 2 and len(minima) == 1 and minima != {0}:
+        parts.append(words["rule_every_criterion"].format(min=_text(minima.pop())))
+    else:
+        parts += [words["rule_criterion"].format(code=c.code, min=_text(c.min_points))
+                  for c in definition.criteria if c.min_points > 0]
     required = [i.code for c in definition.criteria for i in c.items if i.required]
     if required:
         parts.append(words["rule_required"].format(codes=", ".join(required)))
     return "; ".join(parts) + "."
 
 
-def scoring_sheets(sheets: Sequence[ScoringSheet]) -> list[Layout]:
-    """Phiếu đánh giá: one form per subject, the items with their maximum, the columns to score by hand."""
+TARGET_GROUPS = ("farmer", "worker", "official")
+
+
+def scoring_sheets(sheets: Sequence[ScoringSheet], group: str | None = None) -> list[Layout]:
+    """Phiếu đánh giá: one form per subject, the items with their maximum, the columns to score by hand;
+    for citizens, `group` (farmer, worker, official) adds the evidence that fits that group to each indicator."""
     text = wording()
     words = text["sheet"]
+    evidence: dict[str, str] = {}
+    label = ""
+    if group is not None:
+        if group not in TARGET_GROUPS:
+            raise KbangError(N_("Đối tượng phải là farmer (nông dân), worker (công nhân) hoặc official (cán bộ, "
+                                "công chức)."))
+        evidence, label = text["citizen_groups"][group]["evidence"], text["citizen_groups"][group]["label"]
     layouts = []
     for sheet in sheets:
         model = text["models"][sheet.kind]
+        hints = evidence if sheet.kind == "citizen" else {}
+        groups = dict(sheet.groups)
         rows: list[tuple[Any, ...]] = []
         bold: set[int] = set()
+        shown_group = ""
+
+        def row(code: str, title: str, points: Any, item_code: str = "", hints: dict = hints) -> tuple[Any, ...]:
+            return (code, title, hints.get(item_code, ""), points, "", "") if hints else (code, title, points, "", "")
+
         for criterion in sheet.definition.criteria:
-            bold.add(len(rows))
-            rows.append((criterion.code, criterion.title, criterion.max_points, "", ""))
-            rows += [(item.code, item.title + (" (*)" if item.required else ""), item.max_points, "", "")
+            if groups.get(criterion.code) and groups[criterion.code] != shown_group:
+                shown_group = groups[criterion.code]
+                bold.add(len(rows))
+                rows.append(row("", shown_group, None))
+            single = len(criterion.items) == 1 and criterion.items[0].title == criterion.title
+            if not single:
+                bold.add(len(rows))
+                rows.append(row(criterion.code, criterion.title, criterion.max_points))
+            rows += [row(item.code, item.title + (" (*)" if item.required else ""), item.max_points, item.code)
                      for item in criterion.items]
         bold.add(len(rows))
-        rows.append(("", words["total"], sheet.definition.max_total, "", ""))
+        rows.append(row("", words["total"], sheet.definition.max_total))
         before = [words["subject"].format(subject=model["subject"], name=sheet.name or words["dots"]),
                   words["address"].format(address=sheet.address or words["dots"]),
                   words["source"].format(criteria=sheet.criteria_name, source=sheet.legal_source)]
@@ -487,9 +515,11 @@ def scoring_sheets(sheets: Sequence[ScoringSheet]) -> list[Layout]:
             before.append(words["template"])
         upper, lower = heading_of(sheet.place)
         title = words["title"].format(model_upper=model["title"].upper(), year=sheet.year)
+        grid = (Grid("", tuple(words["group_columns"]), tuple(rows), (15, 59, 55, 17, 17, 17), frozenset(bold))
+                if hints else Grid("", tuple(words["columns"]), tuple(rows), (15, 90, 20, 20, 20), frozenset(bold)))
         layouts.append(Layout(
-            upper, lower, title, place_date=_dotted_date(sheet.place.place, sheet.year), before=tuple(before),
-            grids=(Grid("", tuple(words["columns"]), tuple(rows), (13, 92, 20, 20, 20), frozenset(bold)),),
+            upper, lower, title, subtitle=words["group_title"].format(label=label) if hints else "",
+            place_date=_dotted_date(sheet.place.place, sheet.year), before=tuple(before), grids=(grid,),
             after=(_rule_text(sheet, words), words["result"]),
             signs=(Sign((model["representative"],), "", text["sign_hint"]),
                    Sign((model["evaluator"],), "", text["sign_hint"])),
@@ -497,11 +527,11 @@ def scoring_sheets(sheets: Sequence[ScoringSheet]) -> list[Layout]:
     return layouts
 
 
-def write_sheets(sheets: Sequence[ScoringSheet], out: Path) -> int:
+def write_sheets(sheets: Sequence[ScoringSheet], out: Path, group: str | None = None) -> int:
     """All the forms in one PDF, each beginning on a new page; return the number of pages."""
     if out.suffix.lower() != ".pdf":
         raise KbangError(N_("Tệp in phải có đuôi .pdf: {path}"), path=str(out))
-    data, pages = pdf_bytes(scoring_sheets(sheets))
+    data, pages = pdf_bytes(scoring_sheets(sheets, group))
     write_atomic(out, data)
     return pages
 

@@ -197,6 +197,7 @@ class ScoringSheet:
     legal_source: str
     template: bool
     definition: CriteriaDefinition
+    groups: tuple[tuple[str, str], ...] = ()  # (criterion code, the group of competences it belongs to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,12 +367,14 @@ class _YearPapers:
             chosen = set_in_force([CriteriaSetRef(s.id, s.model_kind, s.effective_from, s.effective_to, s.version)
                                    for s in sets], kind, when)
             criteria = next(s for s in sets if s.id == chosen.id)
-            definition = parse_definition(json.loads(criteria.definition))
+            raw = json.loads(criteria.definition)
+            definition = parse_definition(raw)
+            groups = tuple((str(c["code"]), str(c["group"])) for c in raw.get("criteria", []) if c.get("group"))
 
             def sheet(name: str, address: str, village_name: str) -> ScoringSheet:
                 return ScoringSheet(Place(place.commune_unit, place.commune_name, place.place, village_name), year,
                                     kind, name, address, criteria.name, criteria.legal_source, criteria.is_template,
-                                    definition)
+                                    definition, groups)
 
             if blank:
                 return [sheet("", "", place.village)]

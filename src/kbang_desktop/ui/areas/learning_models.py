@@ -938,6 +938,9 @@ class ModelsArea(Area):
 
 
 PAPERS = ("registrations", "sheets", "minutes", "certificates", "report")
+# Who a citizen's scoring sheet is for: the indicators are the same, the evidence differs.
+TARGET_GROUP_WORDS = ((None, N_("Chung cho mọi người")), ("farmer", N_("Nông dân")),
+                      ("worker", N_("Công nhân, người lao động")), ("official", N_("Cán bộ, công chức, viên chức")))
 PAPER_WORDS = {
     "registrations": (N_("Danh sách đăng ký"), N_("Danh sách đăng ký của một thôn, làng (hoặc cả xã) trong năm")),
     "sheets": (N_("Phiếu đánh giá"), N_("Phiếu đánh giá để chấm điểm trên giấy ở thôn, làng")),
@@ -977,6 +980,10 @@ class PaperDialog(Dialog):
         self.only_chosen = QCheckBox(_("Chỉ {n} đăng ký đang chọn").format(n=len(chosen)))
         self.only_chosen.setObjectName("only_chosen")
         self.chosen = chosen
+        self.group = QComboBox()
+        self.group.setObjectName("group")
+        for code, words in TARGET_GROUP_WORDS:
+            self.group.addItem(_(words), code)
         self.blank = QCheckBox(_("Một phiếu trống (ghi tên bằng tay)"))
         self.blank.setObjectName("blank")
         self.on = date_edit(today if today.year == year else date(year, 12, 1), "on")
@@ -1001,6 +1008,9 @@ class PaperDialog(Dialog):
                 form.addRow("", self.only_chosen)
                 self.only_chosen.setChecked(True)
             form.addRow("", self.blank)
+            form.addRow(_("Đối tượng"), self.group)
+            self.kind.currentIndexChanged.connect(lambda _i: self.group.setEnabled(self.kind.currentData() == "citizen"))
+            self.group.setEnabled(self.kind.currentData() == "citizen")
         if paper == "minutes":
             form.addRow("", self.use_date)
             form.addRow(_("Ngày họp"), self.on)
@@ -1029,6 +1039,7 @@ class PaperDialog(Dialog):
                 "format": self.format.currentData(), "on": picked(self.on),
                 "meeting": picked(self.on) if self.use_date.isChecked() else None,
                 "registrations": chosen if self.only_chosen.isChecked() else [], "blank": self.blank.isChecked(),
+                "group": self.group.currentData() if self.kind.currentData() == "citizen" else None,
                 "number": self.number.text().strip(), "signer": self.signer.text().strip(),
                 "signer_title": self.signer_title.currentData(), "preparer": self.preparer.text().strip()}
 
@@ -1044,7 +1055,7 @@ def write_paper(services: Any, paper: str, year: int, options: dict[str, Any], o
     if paper == "sheets":
         sheets = services.paperwork.scoring_sheets(year, kind, options["registrations"], village, options["on"],
                                                    options["blank"])
-        return P.write_sheets(sheets, out), len(sheets)
+        return P.write_sheets(sheets, out, options["group"]), len(sheets)
     if paper == "minutes":
         data = services.paperwork.year_list(year, kind, village)
         return P.write(P.review_minutes(data, kind, options["meeting"]), out), len(data.proposed)
