@@ -21,6 +21,16 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", choices=MODEL_KINDS)
     p = command(criteria, common, "show", _("một bộ tiêu chí với các nội dung và điểm tối đa"), criteria_show)
     p.add_argument("id")
+    p = command(criteria, common, "new-version", _("thay một bộ tiêu chí từ một ngày: phiên bản mới (quản trị viên)"),
+                criteria_new_version)
+    p.add_argument("id", help=_("mã bộ tiêu chí được thay"))
+    p.add_argument("--file", required=True, help=_("tệp JSON: \"criteria\" (tiêu chí, nội dung, điểm tối đa) và "
+                                                   "\"pass_rule\" (điều kiện đạt), như các bộ có sẵn"))
+    p.add_argument("--from", dest="valid_from", type=date_arg, required=True, help=_("áp dụng từ ngày"))
+    p.add_argument("--to", dest="valid_to", type=date_arg, help=_("hết hiệu lực sau ngày (mặc định: không hạn)"))
+    p.add_argument("--name", default="", help=_("tên bộ mới (mặc định: tên bộ cũ)"))
+    p.add_argument("--source", default="", help=_("căn cứ (mặc định: căn cứ của bộ cũ)"))
+    p.add_argument("--official", action="store_true", help=_("đã đối chiếu với văn bản hiện hành: không còn là mẫu"))
 
     models = group(sub, common, "models", _("đăng ký và đánh giá mô hình học tập"))
     p = command(models, common, "register", _("đăng ký một hộ, dòng họ, thôn, đơn vị hoặc người cho một năm"), register)
@@ -121,6 +131,24 @@ def criteria_show(args: argparse.Namespace, services: Any) -> int:
         lines.append(f"{c.code}. {c.title} ({c.max_points})")
         lines.extend(f"   {i.code}\t{i.max_points}\t{i.title}" + (" *" if i.required else "") for i in c.items)
     emit(args, data, "\n".join(lines))
+    return EXIT_OK
+
+
+def criteria_new_version(args: argparse.Namespace, services: Any) -> int:
+    try:
+        definition = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise KbangError(N_("Không đọc được tệp {path}: {error}"), path=args.file, error=error.strerror) from None
+    except ValueError as error:
+        raise KbangError(N_("Không đọc được JSON: {error}"), error=str(error)) from None
+    if isinstance(definition, dict) and "definition" in definition:
+        definition = definition["definition"]  # a whole set as shipped in resources/criteria/
+    if not isinstance(definition, dict):
+        raise KbangError(N_("Bộ tiêu chí không hợp lệ: thiếu danh sách tiêu chí."))
+    made = services.criteria.new_version(args.id, definition, args.valid_from, args.valid_to, args.name, args.source,
+                                         False if args.official else None)
+    emit(args, _set_json(made), _("Đã lưu bộ tiêu chí \"{name}\", phiên bản {version}, áp dụng từ {date}.").format(
+        name=made.name, version=made.version, date=made.effective_from.strftime("%d/%m/%Y")))
     return EXIT_OK
 
 
