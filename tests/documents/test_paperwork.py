@@ -268,3 +268,15 @@ def test_the_common_citizen_form_and_a_wrong_group(services, tmp_path):
     with pytest.raises(KbangError, match="farmer"):
         P.write_sheets(sheets, tmp_path / "x.pdf", "student")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_widest_verification_code_stays_on_one_line_in_the_register(tmp_path):
+    from kbang_desktop.services.paperwork import CertificateRegister, IssuedRow, Place
+
+    row = IssuedRow(10001, "household", "Hộ bà Nguyễn Thị Hoàng Khánh Linh", "Làng Kon Lốc, xã Kông Bơ La, tỉnh Gia Lai",
+                    "1234/QĐ-UBND", date(2026, 12, 25), date(2026, 12, 25), 3,
+                    ((date(2026, 12, 26), "Giấy bị ướt khi phát ở làng"),), "WWWW-MMMM-WWWW", True)
+    data = CertificateRegister(Place("XÃ KÔNG BƠ LA", "xã Kông Bơ La", "Kông Bơ La"), 2026, (row,))
+    P.write(P.certificate_register(data), tmp_path / "so.pdf")
+    text = read_pdf(tmp_path / "so.pdf")
+    assert "WWWW-MMMM-WWWW" in text and "10001/2026" in text and "25/12/2026" in text and "Đã thu hồi" in text

@@ -81,6 +81,7 @@ class Grid:
     widths_mm: tuple[float, ...]
     bold_rows: frozenset[int] = frozenset()
     centred: frozenset[int] = frozenset({0})
+    small: frozenset[int] = frozenset()  # columns in smaller type (a verification code kept on one line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class Layout:
     place_date: str = ""
     date_on_top: bool = False  # under the motto (reports) instead of above the signatures (lists)
     before: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # small print after `before` (the criteria set's source on a scoring sheet)
     grids: tuple[Grid, ...] = ()
     after: tuple[str, ...] = ()
     signs: tuple[Sign, ...] = ()
@@ -107,6 +109,7 @@ class Layout:
     wide: bool = False  # A4 landscape
     pdf_title: str = ""
     sheet_name: str = "Danh sách"
+    cell_size: float = 12  # the tables' text (a scoring sheet is kept to one page where it can)
 
 
 def heading_of(place: Place) -> tuple[str, str]:
@@ -188,25 +191,33 @@ class _Heading(Flowable):
 
 
 def _signatures(layout: Layout, styles: Styles, fonts: Family, usable: float) -> Flowable | None:
+    """The signature blocks side by side: the date line above the last one, each role with its hint, then
+    the room to sign and the names, all on one line."""
     if not layout.signs:
         return None
     count = len(layout.signs)
     widths = [usable / count] * count if count > 1 else [usable * 0.45, usable * 0.55]
     hint = ParagraphStyle("hint", parent=styles.place, fontSize=12, leading=14)
-    cells = []
+    tops, names = [], []
     for sign in layout.signs:
         parts: list[Flowable] = [Paragraph("<br/>".join(escape(x) for x in sign.lines), styles.sign)]
         if sign.hint:
             parts.append(Paragraph(escape(sign.hint), hint))
-        parts += [Spacer(1, 22 * mm), Paragraph(escape(sign.name) or "&nbsp;", styles.sign)]
-        cells.append(parts)
+        tops.append(parts)
+        names.append([Spacer(1, (22 if layout.cell_size >= 12 else 15) * mm),
+                      Paragraph(escape(sign.name) or "&nbsp;", styles.sign)])
     if count == 1:
-        cells.insert(0, [Paragraph("", styles.body)])
-    date_row = [""] * (len(cells) - 1) + [Paragraph(escape(layout.place_date), styles.place)]
-    rows = [cells] if layout.date_on_top or not layout.place_date else [date_row, cells]
-    table = Table(rows, colWidths=widths, style=[("FONTNAME", (0, 0), (-1, -1), fonts.regular),
-                                                ("VALIGN", (0, 0), (-1, -1), "TOP")])
-    return KeepTogether([Spacer(1, 5 * mm), table])
+        tops.insert(0, [Paragraph("", styles.body)])
+        names.insert(0, [Paragraph("", styles.body)])
+    if layout.place_date and not layout.date_on_top:  # above the last block; the others start as low
+        tops[-1].insert(0, Paragraph(escape(layout.place_date), styles.place))
+        for other in tops[:-1]:
+            other.insert(0, Paragraph("&nbsp;", styles.place))
+    table = Table([tops, names], colWidths=widths, style=[("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+                                                          ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                                          ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+    return KeepTogether([Spacer(1, (5 if layout.cell_size >= 12 else 2) * mm), table])
 
 
 def _story(layout: Layout, styles: Styles, fonts: Family, usable: float, starts: list[int]) -> list[Flowable]:
@@ -220,7 +231,7 @@ def _story(layout: Layout, styles: Styles, fonts: Family, usable: float, starts:
     story += [Paragraph(escape(line), styles.title) for line in layout.title.split("\n")]
     if layout.subtitle:
         story.append(Paragraph(escape(layout.subtitle), styles.subtitle))
-    story.append(Spacer(1, 5 * mm))
+    story.append(Spacer(1, (5 if layout.cell_size >= 12 else 3) * mm))
 
     def paragraphs(lines: Sequence[str]) -> None:
         for line in lines:
@@ -228,6 +239,8 @@ def _story(layout: Layout, styles: Styles, fonts: Family, usable: float, starts:
             story.append(Paragraph(escape(line), part if numbered else body))
 
     paragraphs(layout.before)
+    note = ParagraphStyle("paper_note", parent=body, fontName=fonts.italic, fontSize=10.5, leading=12.5)
+    story += [Paragraph(escape(line), note) for line in layout.notes]
     for grid in layout.grids:
         story += [Paragraph(escape(line), part) for line in grid.heading.split("\n") if line]
         total = sum(grid.widths_mm)
@@ -239,6 +252,8 @@ def _story(layout: Layout, styles: Styles, fonts: Family, usable: float, starts:
                 numeric = isinstance(value, int | Decimal | Fraction) and not isinstance(value, bool)
                 style = (styles.centre if column in grid.centred and not bold else
                          (bold_number if bold else styles.number) if numeric else bold_cell if bold else styles.cell)
+                if column in grid.small:
+                    style = ParagraphStyle("small_cell", parent=style, fontSize=9, leading=11)
                 cells.append(Paragraph(escape(_text(value)), style))
             data.append(cells)
         table = Table(data, colWidths=[usable * w / total for w in grid.widths_mm], repeatRows=1)
@@ -246,7 +261,8 @@ def _story(layout: Layout, styles: Styles, fonts: Family, usable: float, starts:
             ("FONTNAME", (0, 0), (-1, -1), fonts.regular),  # else the table sets Helvetica, which is not embedded
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.93, 0.93)),
-            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5 if layout.cell_size < 12 else 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5 if layout.cell_size < 12 else 4)]))
         story += [table, Spacer(1, 3 * mm)]
     paragraphs(layout.after)
     signatures = _signatures(layout, styles, fonts, usable)
@@ -263,7 +279,7 @@ def pdf_bytes(layouts: Sequence[Layout]) -> tuple[bytes, int]:
     """The PDF of one paper or more (each from a new page, numbered from its own page 2) and its pages."""
     first = layouts[0]
     fonts = family("Times New Roman")
-    styles = Styles(fonts, 12 if not first.wide else 10.5)
+    styles = Styles(fonts, first.cell_size if not first.wide else min(first.cell_size, 10.5))
     page = landscape(A4) if first.wide else A4
     width, height = page
     usable = width - MARGINS["left"] - MARGINS["right"]
@@ -353,7 +369,7 @@ def _xlsx(layout: Layout, out: Path) -> int:
         line(row, layout.subtitle, font=Font(italic=True), align=centre)
         row += 1
     row += 1
-    for text in layout.before:
+    for text in (*layout.before, *layout.notes):
         line(row, text)
         sheet.row_dimensions[row].height = 15 * max(1, len(text) // 110 + 1)
         row += 1
@@ -509,21 +525,23 @@ def scoring_sheets(sheets: Sequence[ScoringSheet], group: str | None = None) -> 
         bold.add(len(rows))
         rows.append(row("", words["total"], sheet.definition.max_total))
         before = [words["subject"].format(subject=model["subject"], name=sheet.name or words["dots"]),
-                  words["address"].format(address=sheet.address or words["dots"]),
-                  words["source"].format(criteria=sheet.criteria_name, source=sheet.legal_source)]
+                  words["address"].format(address=sheet.address or words["dots"])]
+        notes = [words["source"].format(criteria=sheet.criteria_name, source=sheet.legal_source)]
         if sheet.template and "MẪU" not in sheet.legal_source.upper():
-            before.append(words["template"])
+            notes.append(words["template"])
         upper, lower = heading_of(sheet.place)
         title = words["title"].format(model_upper=model["title"].upper(), year=sheet.year)
         grid = (Grid("", tuple(words["group_columns"]), tuple(rows), (15, 59, 55, 17, 17, 17), frozenset(bold))
-                if hints else Grid("", tuple(words["columns"]), tuple(rows), (15, 90, 20, 20, 20), frozenset(bold)))
+                if hints else Grid("", tuple(words["columns"]), tuple(rows), (11, 94, 17, 21, 21), frozenset(bold)))
         layouts.append(Layout(
             upper, lower, title, subtitle=words["group_title"].format(label=label) if hints else "",
-            place_date=_dotted_date(sheet.place.place, sheet.year), before=tuple(before), grids=(grid,),
+            place_date=_dotted_date(sheet.place.place, sheet.year), before=tuple(before), notes=tuple(notes),
+            grids=(grid,),
             after=(_rule_text(sheet, words), words["result"]),
             signs=(Sign((model["representative"],), "", text["sign_hint"]),
                    Sign((model["evaluator"],), "", text["sign_hint"])),
-            pdf_title=title.replace("\n", " ") + (f": {sheet.name}" if sheet.name else ""), sheet_name="Phiếu đánh giá"))
+            pdf_title=title.replace("\n", " ") + (f": {sheet.name}" if sheet.name else ""), sheet_name="Phiếu đánh giá",
+            cell_size=10.5))
     return layouts
 
 
@@ -584,7 +602,8 @@ def certificate_register(data: CertificateRegister, on: date | None = None) -> L
     return Layout(upper, lower, title, words["subtitle"].format(commune_name=data.place.commune_name),
                   place_date=document_date_phrase(data.place.place, on) if on else _dotted_date(data.place.place,
                                                                                                data.year),
-                  grids=(Grid("", tuple(words["columns"]), tuple(rows), (20, 38, 24, 36, 30, 26, 13, 34, 40, 18)),),
+                  grids=(Grid("", tuple(words["columns"]), tuple(rows), (25, 34, 22, 30, 34, 25, 12, 30, 48, 18),
+                               small=frozenset({8})),),
                   after=(total,), signs=(Sign((words["keeper"],), "", text["sign_hint"]),), wide=True,
                   pdf_title=title.replace("\n", " "), sheet_name="Sổ cấp giấy công nhận")
 
@@ -612,7 +631,8 @@ def year_report(data: YearReport) -> Layout:
             targets.append(words["target"].format(
                 model=models[m.kind]["title"], share=format_percent(float(m.target), 0),
                 denominator=words["denominators"][m.kind], target_year=m.target_year, basis=m.target_basis,
-                got=format_percent(float(m.share), 1) if m.share is not None else "-"))
+                got=words["got"].format(share=format_percent(float(m.share), 1)) if m.share is not None
+                else words["no_data"].format(denominator=words["denominators"][m.kind])))
     title = words["title"].format(year=data.year)
     number = f"Số: {data.number}" if data.number else "Số: ....../BC-UBND"
     return Layout(COMMITTEE, data.place.commune_unit, title, number=number,
