@@ -91,8 +91,41 @@ def main() -> int:
         window.grab().save(str(OUT / f"{number + 1:02d}-{name}.png"))
         print(OUT / f"{number + 1:02d}-{name}.png")
     qt_dialogs(window)
+    model_dialogs(window, settle)
     window.tasks.wait()
     return 0
+
+
+def model_dialogs(window, settle) -> None:
+    """The forms of Mô hình học tập and Giấy công nhận that the areas' pictures do not show: a paper of the
+    year (the yearly report), the template editor (who decides, the wording), a new criteria set."""
+    import json
+
+    from PySide6.QtWidgets import QApplication
+
+    from kbang_desktop.ui.areas.certificates import TemplateDialog
+    from kbang_desktop.ui.areas.learning_models import CriteriaVersionDialog, PaperDialog
+
+    services = window.services
+    models = window.areas[NAMES.index("mo-hinh-hoc-tap")]
+    villages = services.units.villages_of(window.office.unit_id) if window.office and window.office.unit_id else []
+    shots = [("15-bao-cao-nam.png", PaperDialog(models, "report", models.year.value(), villages, None, [],
+                                                 services.ctx.today())),
+             ("16-mau-giay-cong-nhan.png", TemplateDialog(window, json.loads(
+                 services.certificates.template_json("a4-landscape")))),
+             ("17-bo-tieu-chi-moi.png", CriteriaVersionDialog(models, services.criteria.list(), "household",
+                                                              services.ctx.today()))]
+    for name, dialog in shots:
+        if name.startswith("15"):
+            dialog.number.setText("25/BC-UBND")
+            dialog.preparer.setText("Trần Thị Lan")
+            dialog.signer.setText("Nguyễn Văn Hùng")
+        dialog.show()
+        for _ in range(10):
+            QApplication.processEvents()
+        dialog.grab().save(str(OUT / name))
+        dialog.close()
+        print(OUT / name)
 
 
 def qt_dialogs(window) -> None:

@@ -94,3 +94,24 @@ def test_import_scores_from_a_spreadsheet_dry_run_then_for_real(tmp_path, cli):
     assert (done["status"], done["evaluated"]) == ("imported", 1)
     results = {r["name"]: r["result"] for r in run(cli, db, "models", "registrations", "--year", "2026")}
     assert results == {"Đinh Thị C0": "passed", "Đinh Thị C1": "not_evaluated"}
+
+
+def test_a_criteria_set_replaced_from_a_date(tmp_path, cli):
+    db = str(tmp_path / "cli.db")
+    assert cli("init", "--db", db, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
+               "--unit", "kong bo la")[0] == 0
+    old = next(s for s in run(cli, db, "criteria", "list") if s["kind"] == "organisation")
+    from kbang_desktop.paths import resource
+
+    shipped = json.loads(resource("criteria", "don_vi_hoc_tap_template.json").read_text(encoding="utf-8"))
+    shipped["definition"]["pass_rule"]["min_total"] = 85
+    path = tmp_path / "don-vi.json"
+    path.write_text(json.dumps(shipped, ensure_ascii=False), encoding="utf-8")
+    made = run(cli, db, "criteria", "new-version", old["id"], "--file", path, "--from", "01/01/2027",
+               "--name", "Bộ tiêu chí Đơn vị học tập 2027", "--official")
+    assert made["valid_from"] == "2027-01-01" and made["version"] == old["version"] + 1
+    assert made["pass_total"] == "85" and made["template"] is False and made["kind"] == "organisation"
+    sets = {s["id"]: s for s in run(cli, db, "criteria", "list", "--kind", "organisation")}
+    assert sets[old["id"]]["valid_to"] == "2026-12-31"
+    code, _out, err = cli("criteria", "new-version", old["id"], "--file", path, "--from", "2020-01-01", "--db", db)
+    assert code == 1 and "bắt đầu hiệu lực sau ngày" in err and "Traceback" not in err

@@ -12,7 +12,7 @@ from kbang_desktop.cli.main import main
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.templates import load_template
 from kbang_desktop.documents.certificates import print_decision, records_in_pdf
-from tests.documents.helpers import flat, issued_decision, pdf_fonts, pdf_pages
+from tests.documents.helpers import SCORES, flat, issued_decision, pdf_fonts, pdf_pages
 
 
 def test_certificate_pages_hold_the_official_wording(services, tmp_path):
@@ -23,13 +23,14 @@ def test_certificate_pages_hold_the_official_wording(services, tmp_path):
     assert len(pages) == 3
     first = pages[0]
     for phrase in ("ỦY BAN NHÂN DÂN", "XÃ KÔNG BƠ LA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                   "Độc lập - Tự do - Hạnh phúc", "GIẤY CÔNG NHẬN", "GIA ĐÌNH HỌC TẬP NĂM 2025",
-                   "Hộ gia đình ông Đinh Văn Hmưk", "Làng Kon Kơ Tu, xã Kông Bơ La, tỉnh Gia Lai",
-                   "Theo Quyết định số 15/QĐ-UBND ngày 05 tháng 02 năm 2026",
-                   "Kông Bơ La, ngày 05 tháng 02 năm 2026", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
-                   "Nguyễn Văn Hùng", "Số vào sổ: 1/2026"):
+                   "Độc lập - Tự do - Hạnh phúc", "GIẤY CÔNG NHẬN", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ KÔNG BƠ LA",
+                   "Công nhận hộ gia đình ông Đinh Văn Hmưk đạt danh hiệu “GIA ĐÌNH HỌC TẬP” năm 2025",
+                   "Làng Kon Kơ Tu, xã Kông Bơ La, tỉnh Gia Lai",
+                   "Theo Quyết định số 15/QĐ-UBND ngày 05 tháng 02 năm 2026 của Chủ tịch Ủy ban nhân dân xã Kông Bơ La",
+                   "Kông Bơ La, ngày 05 tháng 02 năm 2026 CHỦ TỊCH Nguyễn Văn Hùng", "Số vào sổ: 1/2026"):
         assert phrase in first, phrase
-    assert "Hộ gia đình bà Đinh Thị Bŏk" in pages[1]  # Bahnar breve letter and the honorific by sex
+    assert "TM. ỦY BAN NHÂN DÂN" not in first  # the Chairman decides in his own name: he signs as "CHỦ TỊCH"
+    assert "Công nhận hộ gia đình bà Đinh Thị Bŏk" in pages[1]  # Bahnar breve letter and the honorific by sex
     assert "Số vào sổ: 3/2026" in pages[2]
     fonts = pdf_fonts(tmp_path / "giay.pdf")
     assert fonts and all(fonts.values()), fonts
@@ -124,7 +125,7 @@ def test_templates_are_data_the_admin_can_change(services, tmp_path):
     services.certificates.save_template(data)
     assert ("giay-in-san", False) in services.certificates.template_names()
     print_decision(services.certificates, decision.id, tmp_path / "a5.pdf", template_name="giay-in-san")
-    assert "GIA ĐÌNH HỌC TẬP TIÊU BIỂU NĂM 2025" in flat(pdf_pages(tmp_path / "a5.pdf")[0])
+    assert "đạt danh hiệu “GIA ĐÌNH HỌC TẬP TIÊU BIỂU” năm 2025" in flat(pdf_pages(tmp_path / "a5.pdf")[0])
     bad = dict(data, blocks=[{"text": "{unknown_field}", "x": 10, "y": 10, "size": 12}])
     with pytest.raises(KbangError, match="unknown_field"):
         services.certificates.save_template(bad)
@@ -243,3 +244,73 @@ def test_the_preview_shows_the_code_and_serial_that_print(services):
     assert [p[:2] for p in printed] == [p[:2] for p in preview] and len({p[1] for p in printed}) == 3
     assert [c.verification_code for c in services.certificates.for_decision(decision.id)] == [p[1] for p in printed]
     assert services.certificates.verify(printed[0][2]).genuine
+
+
+def test_when_the_committee_decides_the_certificate_and_the_annex_say_so(services, tmp_path):
+    from kbang_desktop.documents.lists import annex_pdf
+
+    decision = services.models.create_decision("Kông Bơ La", "18/QĐ-UBND", date(2026, 12, 5), "household", 2026,
+                                               "Lê Thị Hoa", "vice_chairman")
+    head = services.persons.add("Đinh Văn Hmưk", "M", "1980", "13", "Kông Bơ La", "Làng Kon Kơ Tu")
+    household = services.households.add("Kông Bơ La", "Làng Kon Kơ Tu", "12", head.id)
+    registration = services.models.register(2026, "household", household.id, date(2026, 1, 10))
+    services.models.evaluate(registration.id, SCORES, date(2026, 11, 1))
+    services.models.add_entry(decision.id, registration.id)
+    services.models.issue(decision.id)
+    chairman = flat(pdf_pages(print_decision(services.certificates, decision.id, tmp_path / "a.pdf",
+                                             record=False).path)[0])
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in chairman and "TM. ỦY BAN NHÂN DÂN" not in chairman
+    data = json.loads(services.certificates.template_json("a4-landscape"))
+    assert data["authority"] == "chairman"
+    data["authority"] = "committee"
+    services.certificates.save_template(data)  # the office's own version of the built-in template
+    committee = flat(pdf_pages(print_decision(services.certificates, decision.id, tmp_path / "b.pdf").path)[0])
+    assert "ỦY BAN NHÂN DÂN XÃ KÔNG BƠ LA Công nhận" in committee
+    assert "18/QĐ-UBND ngày 05 tháng 12 năm 2026 của Ủy ban nhân dân xã Kông Bơ La" in committee
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in committee and "Lê Thị Hoa" in committee
+    annex_pdf(services.paperwork.annex(decision.id), tmp_path / "annex.pdf",
+              services.certificates.template("a4-landscape").authority)
+    assert "18/QĐ-UBND ngày 05 tháng 12 năm 2026 của Ủy ban nhân dân xã Kông Bơ La)" in flat(
+        pdf_pages(tmp_path / "annex.pdf")[0])
+    with pytest.raises(KbangError, match="authority"):
+        services.certificates.save_template(dict(data, authority="province"))
+
+
+@pytest.mark.parametrize(("kind", "subject", "sentence"), [
+    ("household", {"name": "Đinh Văn Hmưk", "honorific": "Ông", "honorific_lower": "ông"},
+     "Công nhận hộ gia đình ông Đinh Văn Hmưk đạt danh hiệu “GIA ĐÌNH HỌC TẬP” năm 2026"),
+    ("clan", {"name": "Đinh làng Kon Lốc", "honorific": "", "honorific_lower": ""},
+     "Công nhận dòng họ Đinh làng Kon Lốc đạt danh hiệu “DÒNG HỌ HỌC TẬP” năm 2026"),
+    ("village", {"name": "Làng Kon Lốc", "honorific": "", "honorific_lower": ""},
+     "Công nhận Làng Kon Lốc đạt danh hiệu “CỘNG ĐỒNG HỌC TẬP CẤP THÔN” năm 2026"),
+    ("organisation", {"name": "Trường Tiểu học Kông Bơ La", "honorific": "", "honorific_lower": ""},
+     "Công nhận Trường Tiểu học Kông Bơ La đạt danh hiệu “ĐƠN VỊ HỌC TẬP” năm 2026"),
+    ("citizen", {"name": "Đinh Thị Hoa", "honorific": "Bà", "honorific_lower": "bà"},
+     "Công nhận bà Đinh Thị Hoa đạt danh hiệu “CÔNG DÂN HỌC TẬP” năm 2026"),
+])
+def test_every_model_has_its_sentence_of_recognition(kind, subject, sentence):
+    from kbang_desktop.documents.certificates import sheet_fields
+    from kbang_desktop.paths import resource
+    from kbang_desktop.services.certificates import CertificateSheet
+
+    for name in ("certificate-a4-landscape.json", "certificate-a5-landscape.json"):
+        template = load_template(resource("templates", name).read_text(encoding="utf-8"))
+        sheet = CertificateSheet("c", kind, 1, 2026, "", "", False,
+                                 {"model_year": "2026", "issuer_unit_name": "xã Kông Bơ La"}, subject)
+        fields = sheet_fields(template, sheet)
+        assert fields["recognition"].replace("\n", " ") == sentence
+        assert fields["decided_by"] == "Chủ tịch Ủy ban nhân dân xã Kông Bơ La" and fields["signer_for"] == ""
+
+
+def test_a_template_saved_before_it_had_a_sentence_of_recognition_still_prints(services, tmp_path):
+    decision = issued_decision(services)
+    data = json.loads(services.certificates.template_json("a5-landscape"))
+    data.pop("authority")
+    for wording in data["models"].values():
+        wording.pop("recognition")
+    data["name"] = "cu"
+    services.certificates.save_template(data)
+    print_decision(services.certificates, decision.id, tmp_path / "old.pdf", template_name="cu")
+    text = flat(pdf_pages(tmp_path / "old.pdf")[0])
+    assert "Công nhận hộ gia đình ông Đinh Văn Hmưk đạt danh hiệu “GIA ĐÌNH HỌC TẬP” năm 2025" in text
+    assert "của Chủ tịch Ủy ban nhân dân xã Kông Bơ La" in text

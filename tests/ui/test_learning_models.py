@@ -332,3 +332,154 @@ def test_demo_registrations_say_why_they_did_not_pass(qtbot, window, services):
         text = area.registrations.index(i, 4).data()
         assert text.startswith("Không đạt: ") and len(text) > len("Không đạt: ") + 10 and ".;" not in text
     assert all("." not in area.registrations.index(i, 3).data() for i in range(area.registrations.rowCount()))
+
+
+# --- the papers of the year: every button pressed, the file dialog answered, the file read back ------
+
+def test_every_paper_of_the_year_from_its_button(qtbot, window, services, answer, monkeypatch, tmp_path):
+    from tests.documents.helpers import flat, pdf_fonts, pdf_pages
+    from tests.documents.test_paperwork import a_year, read_xlsx
+    from tests.ui.helpers import files
+
+    people, decision = a_year(services)
+    from kbang_desktop.documents.certificates import print_decision
+
+    print_decision(services.certificates, decision.id, tmp_path / "gcn.pdf")
+    area = open_models(qtbot, window)
+    targets = iter([tmp_path / "ds.xlsx", tmp_path / "phieu.pdf", tmp_path / "bb.pdf", tmp_path / "so",
+                    tmp_path / "bc.pdf"])
+    asked = files(monkeypatch, save=lambda: next(targets))
+
+    def written(path):
+        qtbot.waitUntil(lambda: path.exists() and not window.tasks.busy(), timeout=TIMEOUT)
+        return path
+
+    def registrations(dialog):
+        choose(dialog.kind, "Gia đình học tập")
+        choose(dialog.village, "Làng Kon Lốc")
+        choose(dialog.format, "Excel (.xlsx)")
+        save(dialog)
+
+    answer(registrations)
+    press(area.paper_buttons["registrations"])
+    rows = read_xlsx(written(tmp_path / "ds.xlsx"))
+    assert [r[1] for r in rows if r and r[0] in (1, 2, 3)] == ["Đinh Thị Bŏk", "Rơ Châm Hlim", "Đinh Văn Hmưk"]
+    assert "Đã lưu" in area.message.text() and "3 dòng" in area.message.text()
+    assert asked["save"][0][1].endswith(".xlsx") and "Làng Kon Lốc" in asked["save"][0][1]
+
+    # the scoring sheets of the two registrations chosen in the list
+    names = [r.name for r in area.registrations.rows]
+    click_row(area.registration_view, names.index("Hộ ông/bà Đinh Thị Bŏk"))
+    click_row(area.registration_view, names.index("Hộ ông/bà Ksor Hyuh"), modifier=Qt.KeyboardModifier.ControlModifier)
+
+    def sheets(dialog):
+        assert dialog.only_chosen.isChecked() and "2" in dialog.only_chosen.text()
+        assert dialog.format.count() == 1  # a form to fill by hand: PDF only
+        save(dialog)
+
+    answer(sheets)
+    press(area.paper_buttons["sheets"])
+    text = flat(" ".join(pdf_pages(written(tmp_path / "phieu.pdf"))))
+    assert text.count("PHIẾU ĐÁNH GIÁ") == 2 and "Đinh Thị Bŏk" in text and "Ksor Hyuh" in text
+    assert "Rơ Châm Hlim" not in text
+
+    def minutes(dialog):
+        choose(dialog.kind, "Gia đình học tập")
+        choose(dialog.village, "Làng Kon Lốc")
+        save(dialog)
+
+    answer(minutes)
+    press(area.paper_buttons["minutes"])
+    text = flat(" ".join(pdf_pages(written(tmp_path / "bb.pdf"))))
+    assert "BIÊN BẢN" in text and "1 Đinh Thị Bŏk 100" in text and "ngày 27 tháng 11 năm 2026" in text
+
+    answer(save)  # the register: nothing to choose but the format; a name typed without .pdf gets it
+    press(area.paper_buttons["certificates"])
+    text = flat(" ".join(pdf_pages(written(tmp_path / "so.pdf"))))
+    assert "SỔ THEO DÕI CẤP GIẤY CÔNG NHẬN" in text and "1/2026 Hộ ông Đinh Văn Hmưk" in text
+
+    def report(dialog):
+        dialog.number.setText("25/BC-UBND")
+        dialog.signer.setText("Nguyễn Văn Hùng")
+        dialog.preparer.setText("Trần Thị Lan")
+        save(dialog)
+
+    answer(report)
+    press(area.paper_buttons["report"])
+    path = written(tmp_path / "bc.pdf")
+    text = flat(" ".join(pdf_pages(path)))
+    assert "Số: 25/BC-UBND" in text and "Kông Bơ La, ngày 27 tháng 11 năm 2026" in text
+    assert "NGƯỜI LẬP BIỂU" in text and "Trần Thị Lan" in text and "Nguyễn Văn Hùng" in text
+    assert all(pdf_fonts(path).values())
+
+
+def test_a_paper_cancelled_at_the_file_dialog_writes_nothing(qtbot, window, services, answer, monkeypatch, tmp_path):
+    from tests.ui.helpers import files
+
+    area = open_models(qtbot, window)
+    files(monkeypatch, save="")
+    answer(save)
+    press(area.paper_buttons["certificates"])
+    idle(qtbot, window)
+    assert list(tmp_path.glob("*.pdf")) == [] and "Đã lưu" not in area.message.text()
+
+
+def test_an_administrator_replaces_a_criteria_set_from_a_date(qtbot, window, services, answer):
+    import json as _json
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    area = open_models(qtbot, window)
+    old = services.criteria.in_force("household", date(2026, 11, 27))
+    seen = {}
+
+    def version(dialog):
+        choose(dialog.kind, "Gia đình học tập")
+        assert f"phiên bản {old.version}" in dialog.current.text()
+        data = _json.loads(dialog.text.toPlainText())
+        data["pass_rule"]["min_total"] = 85
+        dialog.text.setPlainText(_json.dumps(data, ensure_ascii=False))
+        dialog.effective_from.setDate(QDate(2020, 1, 1))  # before the set it replaces: refused as typed
+        save(dialog)
+        seen["problem"] = dialog.problem.text()
+        assert dialog.isVisible()
+        dialog.effective_from.setDate(QDate(2027, 1, 1))
+        dialog.name.setText("Bộ tiêu chí Gia đình học tập 2027")
+        dialog.source.setText("Hướng dẫn của Hội Khuyến học tỉnh, 2026")
+        save(dialog)
+
+    answer(version)
+    press(area.criteria_button)
+    qtbot.waitUntil(lambda: "phiên bản" in area.message.text() and not window.tasks.busy(), timeout=TIMEOUT)
+    assert "bắt đầu hiệu lực sau ngày" in seen["problem"]
+    assert "Bộ tiêu chí Gia đình học tập 2027" in area.message.text() and "01/01/2027" in area.message.text()
+    new = services.criteria.in_force("household", date(2027, 3, 1))
+    assert new.id != old.id and new.version == old.version + 1 and new.effective_to is None
+    assert new.legal_source == "Hướng dẫn của Hội Khuyến học tỉnh, 2026"
+    assert services.criteria.in_force("household", date(2026, 12, 31)).id == old.id
+    ended = next(s for s in services.criteria.list("household") if s.id == old.id)
+    assert ended.effective_to == date(2026, 12, 31)
+    assert _json.loads(new.definition)["pass_rule"]["min_total"] == 85
+
+
+def test_a_blank_citizen_form_for_farmers_from_its_button(qtbot, window, services, answer, monkeypatch, tmp_path):
+    from tests.documents.helpers import flat, pdf_pages
+    from tests.ui.helpers import files
+
+    area = open_models(qtbot, window)
+    files(monkeypatch, save=tmp_path / "cd.pdf")
+
+    def sheets(dialog):
+        assert not dialog.group.isEnabled()  # households: one form for everyone
+        choose(dialog.kind, "Công dân học tập")
+        assert dialog.group.isEnabled()
+        choose(dialog.group, "Nông dân")
+        dialog.blank.setChecked(True)
+        save(dialog)
+
+    answer(sheets)
+    press(area.paper_buttons["sheets"])
+    qtbot.waitUntil(lambda: (tmp_path / "cd.pdf").exists() and not window.tasks.busy(), timeout=TIMEOUT)
+    text = flat(" ".join(pdf_pages(tmp_path / "cd.pdf")))
+    assert "(Dành cho nông dân)" in text and "giá nông sản" in text

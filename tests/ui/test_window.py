@@ -512,7 +512,7 @@ def test_evaluate_issue_and_save_certificates(qtbot, window, services, tmp_path,
     qtbot.waitUntil(lambda: (tmp_path / "giay.pdf").exists() and not window.tasks.busy(), timeout=TIMEOUT)
     from tests.documents.helpers import pdf_pages
 
-    assert "Hộ gia đình ông Đinh Văn Hmưk" in " ".join(pdf_pages(tmp_path / "giay.pdf")[0].split())
+    assert "Công nhận hộ gia đình ông Đinh Văn Hmưk" in " ".join(pdf_pages(tmp_path / "giay.pdf")[0].split())
     window.show_area(4)
     click_row(area.decision_view, 0)
     answer(lambda dialog: (dialog.text.setText("Nhầm đối tượng"), save(dialog)))

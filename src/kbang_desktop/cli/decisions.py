@@ -36,6 +36,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = command(decisions, common, "annex", _("danh sách kèm theo quyết định (PDF)"), annex)
     p.add_argument("--decision", required=True)
     p.add_argument("--out", required=True, help=_("tệp PDF"))
+    p.add_argument("--template", default="a4-landscape",
+                   help=_("mẫu giấy công nhận cho biết ai quyết định (mặc định: a4-landscape)"))
 
 
 def list_(args: argparse.Namespace, services: Any) -> int:
@@ -52,7 +54,7 @@ def annex(args: argparse.Namespace, services: Any) -> int:
     from kbang_desktop.documents.lists import annex_pdf
 
     data = services.paperwork.annex(args.decision)
-    pages = annex_pdf(data, pdf_path(args.out))
+    pages = annex_pdf(data, pdf_path(args.out), services.certificates.template(args.template).authority)
     emit(args, {"pages": pages, "rows": len(data.rows), "file": args.out},
          _("Đã ghi danh sách {rows} dòng, {pages} trang vào {path}.").format(rows=len(data.rows), pages=pages,
                                                                          path=args.out))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from kbang_desktop.cli.common import EXIT_FAILED, EXIT_OK, command, date_arg, emit, group
@@ -20,6 +21,16 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", choices=MODEL_KINDS)
     p = command(criteria, common, "show", _("một bộ tiêu chí với các nội dung và điểm tối đa"), criteria_show)
     p.add_argument("id")
+    p = command(criteria, common, "new-version", _("thay một bộ tiêu chí từ một ngày: phiên bản mới (quản trị viên)"),
+                criteria_new_version)
+    p.add_argument("id", help=_("mã bộ tiêu chí được thay"))
+    p.add_argument("--file", required=True, help=_("tệp JSON: \"criteria\" (tiêu chí, nội dung, điểm tối đa) và "
+                                                   "\"pass_rule\" (điều kiện đạt), như các bộ có sẵn"))
+    p.add_argument("--from", dest="valid_from", type=date_arg, required=True, help=_("áp dụng từ ngày"))
+    p.add_argument("--to", dest="valid_to", type=date_arg, help=_("hết hiệu lực sau ngày (mặc định: không hạn)"))
+    p.add_argument("--name", default="", help=_("tên bộ mới (mặc định: tên bộ cũ)"))
+    p.add_argument("--source", default="", help=_("căn cứ (mặc định: căn cứ của bộ cũ)"))
+    p.add_argument("--official", action="store_true", help=_("đã đối chiếu với văn bản hiện hành: không còn là mẫu"))
 
     models = group(sub, common, "models", _("đăng ký và đánh giá mô hình học tập"))
     p = command(models, common, "register", _("đăng ký một hộ, dòng họ, thôn, đơn vị hoặc người cho một năm"), register)
@@ -46,6 +57,46 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", choices=MODEL_KINDS, default="citizen")
     p.add_argument("--dry-run", action="store_true", help=_("chỉ kiểm tra, không lưu"))
     p.add_argument("--skip-invalid", action="store_true", help=_("bỏ qua các dòng có lỗi, lưu các dòng đúng"))
+
+    papers = group(models, common, "paper", _("giấy tờ của năm: danh sách đăng ký, phiếu đánh giá, biên bản bình "
+                                              "xét, sổ cấp giấy công nhận, báo cáo năm (PDF hoặc Excel)"))
+    out_help = _("tệp .pdf hoặc .xlsx")
+    p = command(papers, common, "registrations", _("danh sách đăng ký của một thôn (hoặc cả xã) trong năm"),
+                paper_registrations)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--kind", choices=MODEL_KINDS)
+    p.add_argument("--village", help=_("mã hoặc tên thôn, làng"))
+    p.add_argument("--out", required=True, help=out_help)
+    p = command(papers, common, "sheets", _("phiếu đánh giá để chấm trên giấy (PDF)"), paper_sheets)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--kind", choices=MODEL_KINDS, required=True)
+    p.add_argument("--registration", nargs="+", default=[], help=_("mã các đăng ký (mặc định: mọi đăng ký của năm)"))
+    p.add_argument("--village", help=_("mã hoặc tên thôn, làng"))
+    p.add_argument("--blank", action="store_true", help=_("một phiếu trống"))
+    p.add_argument("--group", choices=("farmer", "worker", "official"),
+                   help=_("Công dân học tập: phiếu cho nông dân, công nhân hoặc cán bộ, công chức (gợi ý minh chứng)"))
+    p.add_argument("--date", type=date_arg, help=_("bộ tiêu chí áp dụng vào ngày này (mặc định: hôm nay)"))
+    p.add_argument("--out", required=True, help=_("tệp PDF"))
+    p = command(papers, common, "minutes", _("biên bản họp bình xét của một thôn, với danh sách đề nghị công nhận"),
+                paper_minutes)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--kind", choices=MODEL_KINDS, required=True)
+    p.add_argument("--village", help=_("mã hoặc tên thôn, làng (mặc định: cả xã)"))
+    p.add_argument("--date", type=date_arg, help=_("ngày họp (mặc định: để trống, ghi tay)"))
+    p.add_argument("--out", required=True, help=out_help)
+    p = command(papers, common, "certificates", _("sổ theo dõi cấp giấy công nhận của năm: số vào sổ, ngày, in lại"),
+                paper_certificates)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--date", type=date_arg, help=_("ngày ghi ở cuối sổ (mặc định: để trống)"))
+    p.add_argument("--out", required=True, help=out_help)
+    p = command(papers, common, "report", _("báo cáo năm của xã về các mô hình học tập"), paper_report)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--date", type=date_arg, help=_("ngày báo cáo, số liệu tính đến ngày này (mặc định: hôm nay)"))
+    p.add_argument("--number", default="", help=_("số báo cáo, ví dụ 25/BC-UBND"))
+    p.add_argument("--signer", default="", help=_("họ tên người ký"))
+    p.add_argument("--signer-title", default="chairman", choices=("chairman", "vice_chairman"))
+    p.add_argument("--preparer", default="", help=_("họ tên người lập biểu"))
+    p.add_argument("--out", required=True, help=out_help)
 
 
 def _set_json(s: Any) -> dict:
@@ -83,6 +134,24 @@ def criteria_show(args: argparse.Namespace, services: Any) -> int:
     return EXIT_OK
 
 
+def criteria_new_version(args: argparse.Namespace, services: Any) -> int:
+    try:
+        definition = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise KbangError(N_("Không đọc được tệp {path}: {error}"), path=args.file, error=error.strerror) from None
+    except ValueError as error:
+        raise KbangError(N_("Không đọc được JSON: {error}"), error=str(error)) from None
+    if isinstance(definition, dict) and "definition" in definition:
+        definition = definition["definition"]  # a whole set as shipped in resources/criteria/
+    if not isinstance(definition, dict):
+        raise KbangError(N_("Bộ tiêu chí không hợp lệ: thiếu danh sách tiêu chí."))
+    made = services.criteria.new_version(args.id, definition, args.valid_from, args.valid_to, args.name, args.source,
+                                         False if args.official else None)
+    emit(args, _set_json(made), _("Đã lưu bộ tiêu chí \"{name}\", phiên bản {version}, áp dụng từ {date}.").format(
+        name=made.name, version=made.version, date=made.effective_from.strftime("%d/%m/%Y")))
+    return EXIT_OK
+
+
 def register(args: argparse.Namespace, services: Any) -> int:
     today = services.ctx.today()
     on = args.date or (today if today.year == args.year else date(args.year, 1, 1))
@@ -98,15 +167,18 @@ def register(args: argparse.Namespace, services: Any) -> int:
     return EXIT_OK if not result.refused else EXIT_FAILED
 
 
+def village_of(services: Any, text: str | None) -> str | None:
+    """The id of the village named (or given by id) on the command line; None for none."""
+    if not text:
+        return None
+    villages = [u for u in services.units.list(kind="village") if text in (u.id, u.name) or fold(text) == u.name_folded]
+    if not villages:
+        raise KbangError(N_("Không tìm thấy thôn, làng \"{name}\"."), name=text)
+    return villages[0].id
+
+
 def registrations(args: argparse.Namespace, services: Any) -> int:
-    village_id = None
-    if args.village:
-        villages = [u for u in services.units.list(kind="village")
-                    if args.village in (u.id, u.name) or fold(args.village) == u.name_folded]
-        if not villages:
-            raise KbangError(N_("Không tìm thấy thôn, làng \"{name}\"."), name=args.village)
-        village_id = villages[0].id
-    rows = services.models.rows(args.year, args.kind, village_id)
+    rows = services.models.rows(args.year, args.kind, village_of(services, args.village))
     data = [{"id": r.registration.id, "kind": r.registration.model_kind, "subject": r.registration.subject_id,
              "name": r.name, "village": r.village, "registered_on": r.registration.registered_on.isoformat(),
              "status": r.registration.status, "result": r.result,
@@ -162,3 +234,65 @@ def import_scores(args: argparse.Namespace, services: Any) -> int:
     lines += [_("Dòng {row}, cột {column}: {message}").format(**e) for e in errors]
     emit(args, data, "\n".join(lines))
     return EXIT_FAILED if outcome.status == "rejected" else EXIT_OK
+
+
+# --- the papers of the year ---------------------------------------------------------------------
+
+def _paper_out(args: argparse.Namespace, formats: tuple[str, ...] = ("pdf", "xlsx")) -> Path:
+    out = Path(args.out)
+    if out.suffix.lower().lstrip(".") not in formats:
+        if formats == ("pdf",):
+            raise KbangError(N_("Tệp in phải có đuôi .pdf: {path}"), path=args.out)
+        raise KbangError(N_("Tệp phải có đuôi .pdf hoặc .xlsx: {path}"), path=args.out)
+    return out
+
+
+def _written(args: argparse.Namespace, out: Path, count: int, rows: int) -> int:
+    pdf = out.suffix.lower() == ".pdf"
+    data = {"file": str(out), "format": "pdf" if pdf else "xlsx", "rows": rows, **({"pages": count} if pdf else {})}
+    text = (_("Đã ghi {rows} dòng, {pages} trang vào {path}.").format(rows=rows, pages=count, path=out) if pdf
+            else _("Đã ghi {rows} dòng vào {path}.").format(rows=rows, path=out))
+    emit(args, data, text)
+    return EXIT_OK
+
+
+def paper_registrations(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.paperwork import registration_list, write
+
+    out = _paper_out(args)
+    data = services.paperwork.year_list(args.year, args.kind, village_of(services, args.village))
+    return _written(args, out, write(registration_list(data), out), len(data.rows))
+
+
+def paper_sheets(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.paperwork import write_sheets
+
+    out = _paper_out(args, ("pdf",))
+    sheets = services.paperwork.scoring_sheets(args.year, args.kind, args.registration,
+                                               village_of(services, args.village), args.date, args.blank)
+    return _written(args, out, write_sheets(sheets, out, args.group), len(sheets))
+
+
+def paper_minutes(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.paperwork import review_minutes, write
+
+    out = _paper_out(args)
+    data = services.paperwork.year_list(args.year, args.kind, village_of(services, args.village))
+    return _written(args, out, write(review_minutes(data, args.kind, args.date), out), len(data.proposed))
+
+
+def paper_certificates(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.paperwork import certificate_register, write
+
+    out = _paper_out(args)
+    data = services.paperwork.certificate_register(args.year)
+    return _written(args, out, write(certificate_register(data, args.date), out), len(data.rows))
+
+
+def paper_report(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.documents.paperwork import write, year_report
+
+    out = _paper_out(args)
+    data = services.paperwork.year_report(args.year, args.date, args.number, args.signer, args.signer_title,
+                                          args.preparer)
+    return _written(args, out, write(year_report(data), out), sum(len(m.villages) for m in data.models))

@@ -25,13 +25,33 @@ ALIGNS = ("left", "center", "right")
 RULES = ("none", "short", "full")
 FIELDS = ("issuer_body", "issuer_unit", "issuer_unit_name", "model_title", "model_year", "subject", "address",
           "decision_number", "decision_date", "place_date", "signer_for", "signer_title", "signer_name", "serial",
-          "year", "code")
+          "year", "code", "recognition", "decided_by", "decided_by_upper")
 LITERACY_FIELDS = ("issuer_body", "issuer_unit", "issuer_unit_name", "model_title", "subject", "address", "birth",
                    "class_name", "centre_name", "completed_date", "place_date", "signer_for", "signer_title",
                    "signer_name")
 KINDS = {"recognition": (MODEL_KINDS, FIELDS), "literacy": (("phase1", "phase2"), LITERACY_FIELDS)}
-MODEL_FIELDS = ("title", "subject")
+MODEL_FIELDS = ("title", "subject")  # and "recognition", the sentence of what is recognised (optional in old templates)
 SUBJECT_FIELDS = ("name", "honorific", "honorific_lower")
+RECOGNITION_FIELDS = (*SUBJECT_FIELDS, "model_title", "model_year")
+# Who decides (Decree 30/2020): the Chairman in his own name signs "CHỦ TỊCH" (a deputy "KT. CHỦ TỊCH /
+# PHÓ CHỦ TỊCH"); when the People's Committee decides, "TM. ỦY BAN NHÂN DÂN" comes first.
+AUTHORITIES = ("chairman", "committee")
+ON_BEHALF = "TM. ỦY BAN NHÂN DÂN"
+
+
+def authority_fields(authority: str, issuer_unit_name: str) -> dict[str, str]:
+    """The fields that follow from who decides: "signer_for" above the signer's title, "decided_by" in
+    "Theo Quyết định số ... của {decided_by}" ("Chủ tịch Ủy ban nhân dân xã Kông Bơ La")."""
+    decided_by = ("Ủy ban nhân dân " if authority == "committee" else "Chủ tịch Ủy ban nhân dân ") + issuer_unit_name
+    return {"signer_for": ON_BEHALF if authority == "committee" else "", "decided_by": decided_by,
+            "decided_by_upper": decided_by.upper()}
+
+
+def default_recognition(subject: str) -> str:
+    """The recognition sentence of a template made before templates had one: "Công nhận hộ gia đình
+    {honorific_lower} {name}" and "đạt danh hiệu “{model_title}” năm {model_year}"."""
+    lowered = subject[:1].lower() + subject[1:] if not subject.startswith("{") else subject
+    return f"Công nhận {lowered}\nđạt danh hiệu “{{model_title}}” năm {{model_year}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +87,7 @@ class CertificateTemplate:
     models: dict[str, dict[str, str]]
     blocks: tuple[Block, ...]
     qr: Qr | None
+    authority: str = "chairman"  # who decides: "chairman" or "committee" (AUTHORITIES)
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -118,12 +139,17 @@ def parse_template(data: object) -> CertificateTemplate:
     if not isinstance(models, dict) or set(models) != set(model_keys):
         raise _fail(N_("Mẫu giấy công nhận không hợp lệ: \"models\" phải có đủ: {kinds}."), kinds=", ".join(model_keys))
     for model, wording in models.items():
-        if not isinstance(wording, dict) or set(wording) != set(MODEL_FIELDS) or not all(
-                isinstance(v, str) for v in wording.values()):
+        if not isinstance(wording, dict) or not set(MODEL_FIELDS) <= set(wording) <= {*MODEL_FIELDS, "recognition"} \
+                or not all(isinstance(v, str) for v in wording.values()):
             raise _fail(N_("Mẫu giấy công nhận không hợp lệ: \"models.{kind}\" phải có \"title\" và \"subject\"."), kind=model)
-        unknown = _fields_of(wording["subject"]) - set(SUBJECT_FIELDS)
+        unknown = (_fields_of(wording["subject"]) - set(SUBJECT_FIELDS)) | (
+            _fields_of(wording.get("recognition", "")) - set(RECOGNITION_FIELDS))
         if unknown:
             raise _fail(N_("Mẫu giấy công nhận không hợp lệ: trường không có: {fields}."), fields=", ".join(sorted(unknown)))
+    authority = data.get("authority", "chairman")
+    if authority not in AUTHORITIES:
+        raise _fail(N_("Mẫu giấy công nhận không hợp lệ: \"authority\" phải là chairman (Chủ tịch quyết định) "
+                       "hoặc committee (Ủy ban nhân dân quyết định)."))
     width, height = PAGES[page] if not data.get("landscape", True) else PAGES[page][::-1]
     blocks = []
     raw_blocks = data.get("blocks")
@@ -152,7 +178,8 @@ def parse_template(data: object) -> CertificateTemplate:
                 _number(raw_qr, "size", "qr", low=15, high=80))
     return CertificateTemplate(name.strip(), str(data.get("title", name)), kind, page, bool(data.get("landscape", True)),
                                str(data.get("font", "Times New Roman")), image, bool(data.get("is_template", False)),
-                               {k: dict(v) for k, v in models.items()}, tuple(blocks), qr)
+                               {k: {**v, "recognition": v.get("recognition") or default_recognition(v["subject"])}
+                                for k, v in models.items()}, tuple(blocks), qr, authority)
 
 
 def load_template(text: str | bytes) -> CertificateTemplate:

@@ -18,7 +18,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as pdfcanvas
 
 from kbang_desktop.core.errors import KbangError
-from kbang_desktop.core.templates import CertificateTemplate
+from kbang_desktop.core.templates import CertificateTemplate, authority_fields
 from kbang_desktop.documents.fonts import family
 from kbang_desktop.documents.pdf import draw_lines, draw_qr, save_pdf, style_font, wrap
 from kbang_desktop.i18n import N_
@@ -40,8 +40,14 @@ class PrintResult:
 
 
 def sheet_fields(template: CertificateTemplate, sheet: CertificateSheet) -> dict[str, str]:
+    """The fields of one certificate: the sheet's, the model's wording, and what follows from who decides."""
     wording = template.models[sheet.model_kind]
-    return {**sheet.fields, "model_title": wording["title"], "subject": wording["subject"].format(**sheet.subject)}
+    fields = {**sheet.fields, "model_title": wording["title"], "subject": wording["subject"].format(**sheet.subject)}
+    if template.kind == "recognition":
+        fields["recognition"] = wording["recognition"].format(**sheet.subject, model_title=wording["title"],
+                                                              model_year=fields.get("model_year", ""))
+        fields.update(authority_fields(template.authority, fields.get("issuer_unit_name", "")))
+    return fields
 
 
 def draw_certificate(c: pdfcanvas.Canvas, template: CertificateTemplate, sheet: CertificateSheet,
@@ -55,7 +61,8 @@ def draw_certificate(c: pdfcanvas.Canvas, template: CertificateTemplate, sheet: 
     values = sheet_fields(template, sheet)
     for block in template.blocks:
         font = style_font(fonts, block.style)
-        lines = wrap(block.text.format(**values), font, block.size, block.width * mm)
+        # strip: a line left empty by a field (no "TM. ỦY BAN NHÂN DÂN" when the Chairman decides) is dropped
+        lines = wrap(block.text.format(**values).strip("\n"), font, block.size, block.width * mm)
         x, top = block.x * mm, page_height - block.y * mm
         widths = draw_lines(c, lines, x, top, font, block.size, block.align, block.leading)
         if block.rule != "none":

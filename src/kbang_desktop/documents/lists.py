@@ -24,6 +24,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus.flowables import Flowable
 
 from kbang_desktop.core.dates import document_date_phrase
+from kbang_desktop.core.templates import authority_fields
 from kbang_desktop.documents.fonts import Family, family
 from kbang_desktop.documents.pdf import escape
 from kbang_desktop.i18n import format_number
@@ -157,13 +158,15 @@ def official_list(out: Path, heading: Heading, title: str, subtitle: str, column
     return pages[-1] if pages else 1
 
 
-def annex_pdf(annex: Annex, out: Path) -> int:
-    """The list attached to a recognition decision."""
+def annex_pdf(annex: Annex, out: Path, authority: str = "chairman") -> int:
+    """The list attached to a recognition decision; `authority`, who decides (the certificate template's),
+    names the decision's author as the certificates do."""
     text = wording()["annex"]
     model = text["models"][annex.kind]
     columns = [c.format(name_column=model["name_column"]) for c in text["columns"]]
     subtitle = text["subtitle"].format(number=annex.number, date=document_date_phrase("", annex.decided_on)[2:],
-                                       issuer_name=annex.heading.issuer_name)
+                                       issuer_name=annex.heading.issuer_name,
+                                       decided_by=authority_fields(authority, annex.heading.issuer_name)["decided_by"])
     rows = [(r.position, r.name, r.address, _points(r.total), "") for r in annex.rows]
     return official_list(out, annex.heading, model["title"].format(year=annex.year), subtitle, columns, rows,
                          (13, 52, 60, 22, 18), text["total"].format(count=format_number(len(rows)), unit=model["unit"]),

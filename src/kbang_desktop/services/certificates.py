@@ -246,7 +246,7 @@ class CertificateService:
                 "model_year": str(decision.year), "decision_number": decision.number,
                 "decision_date": document_date_phrase("", decision.decided_on)[2:],
                 "place_date": document_date_phrase(place, decision.decided_on),
-                "signer_for": "TM. ỦY BAN NHÂN DÂN",
+                # "signer_for" and "decided_by" follow who decides, which the template says (documents/)
                 "signer_title": "\n".join(SIGNER_LINES.get(decision.signer_title, SIGNER_LINES["chairman"])),
                 "signer_name": decision.signer_name, "year": str(year)}
             sheets = []

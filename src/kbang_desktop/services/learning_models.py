@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError, Problem, ValidationError
@@ -151,6 +151,28 @@ class CriteriaService:
             if is_template is not None:
                 changes["is_template"] = is_template
             return repo.update(E.CriteriaSet, set_id, **changes)
+
+    def new_version(self, base_id: str, definition: dict, effective_from: date, effective_to: date | None = None,
+                    name: str = "", legal_source: str = "", is_template: bool | None = None) -> E.CriteriaSet:
+        """Replace a set from a date (administrators): a new version of the same kind, checked first, in force
+        from `effective_from`; the set it replaces ends the day before if it had no end. Evaluations keep
+        the set they were scored with. One transaction."""
+        parse_definition(definition)
+        if effective_to is not None and effective_to < effective_from:
+            raise KbangError(N_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))
+        with self.ctx.write("add_criteria_set", minimum_role="admin") as repo:
+            base = repo.require(E.CriteriaSet, base_id)
+            if effective_from <= base.effective_from:
+                raise KbangError(N_("Phiên bản mới phải bắt đầu hiệu lực sau ngày {date}, ngày bắt đầu của phiên "
+                                    "bản đang có."), date=base.effective_from.strftime("%d/%m/%Y"))
+            version = max(s.version for s in repo.list(E.CriteriaSet, model_kind=base.model_kind)) + 1
+            if base.effective_to is None or base.effective_to >= effective_from:
+                repo.update(E.CriteriaSet, base.id, effective_to=effective_from - timedelta(days=1))
+            return repo.add(E.CriteriaSet, id=new_id(), model_kind=base.model_kind, name=nfc(name) or base.name,
+                            legal_source=nfc(legal_source) or base.legal_source, effective_from=effective_from,
+                            effective_to=effective_to, version=version,
+                            is_template=base.is_template if is_template is None else is_template,
+                            definition=json.dumps(definition, ensure_ascii=False))
 
     def in_force(self, model_kind: str, when: date) -> E.CriteriaSet:
         with self.ctx.read() as repo:

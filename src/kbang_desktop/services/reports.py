@@ -325,7 +325,7 @@ class ReportService:
                     .group_by(r.c.commune_id, d.c.kind)):
                 if target := scope.commune(commune_id):
                     counts[target][(kind, "recognised")] += n
-            denominators = self._denominators(repo, scope, as_of)
+            denominators = self.denominators(repo, scope, as_of)
         ids = scope.order(list(counts) + list(denominators))
         sections = []
         for kind in MODEL_NAMES:
@@ -355,7 +355,7 @@ class ReportService:
                                                     "ngày báo cáo. Người lớn: từ đủ 15 tuổi trong năm."),
                                                  {"year": year}),))
 
-    def _denominators(self, repo: Repository, scope: _Scope, as_of: date) -> dict[str, Counter]:
+    def denominators(self, repo: Repository, scope: _Scope, as_of: date) -> dict[str, Counter]:
         session = repo.session
         result: dict[str, Counter] = defaultdict(Counter)
         h, cl, o, p, u = (M.Household.__table__, M.Clan.__table__, M.Organisation.__table__, M.Person.__table__,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,12 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -22,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.templates import authority_fields, default_recognition, parse_template
 from kbang_desktop.i18n import N_, _
+from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.shared.area import Area
-from kbang_desktop.ui.shared.dialogs import ask_text, run_modal
+from kbang_desktop.ui.shared.dialogs import Dialog, ask_text, run_modal
 from kbang_desktop.ui.shared.printing import prepare, print_pdf
 from kbang_desktop.ui.shared.tables import ListModel, reload_keeping_selection, table
 from kbang_desktop.ui.shared.tasks import CancelToken
@@ -71,6 +78,12 @@ class CertificatesArea(Area):
             button.setEnabled(False)
             buttons.addWidget(button)
         left.addLayout(buttons)
+        self.edit_template_button = QPushButton(_("Sửa lời văn và người ký của mẫu..."))
+        self.edit_template_button.setObjectName("edit_template")
+        self.edit_template_button.setToolTip(_("Lời công nhận của từng mô hình và ai quyết định (quản trị viên)"))
+        self.edit_template_button.setEnabled(self.is_admin)
+        self.edit_template_button.clicked.connect(lambda: self.edit_template())
+        left.addWidget(self.edit_template_button)
         self.message = QLabel(_("Chọn một quyết định đã ban hành để xem trước."))
         self.message.setWordWrap(True)
         left.addWidget(self.message)
@@ -125,7 +138,8 @@ class CertificatesArea(Area):
             if what == "annex":
                 from kbang_desktop.documents.lists import annex_pdf
 
-                return annex_pdf(services.paperwork.annex(decision.id), out)
+                return annex_pdf(services.paperwork.annex(decision.id), out,
+                                 services.certificates.template(template).authority)
             from kbang_desktop.documents.certificates import print_decision
 
             return print_decision(services.certificates, decision.id, out, template, reason, record=record,
@@ -242,3 +256,108 @@ class CertificatesArea(Area):
             return self.services.certificates.template(self.template.currentData() or "a4-landscape").size_mm
         except KbangError:
             return 297.0, 210.0
+
+    def edit_template(self) -> None:
+        """Administrators change the chosen template's wording per model and who decides; saved as the
+        office's own version of the template (it travels to the hub), then the preview is drawn again."""
+        name, services = self.template.currentData() or "a4-landscape", self.services
+
+        def opened(text: str) -> None:
+            data = json.loads(text)
+            dialog = TemplateDialog(self, data)
+            if not dialog.confirmed():
+                return
+            changed = dialog.data()
+
+            def saved(template: Any) -> None:
+                self.message.setText(_("Đã lưu mẫu {name}.").format(name=template_name(template.name)))
+                self.previewed = None
+                self.preview()
+
+            self.tasks.run(lambda: services.certificates.save_template(changed), saved)
+
+        self.tasks.run(lambda: services.certificates.template_json(name), opened)
+
+
+AUTHORITY_WORDS = (("chairman", N_("Chủ tịch Ủy ban nhân dân xã quyết định (ký: CHỦ TỊCH)")),
+                   ("committee", N_("Ủy ban nhân dân xã quyết định (ký: TM. ỦY BAN NHÂN DÂN, CHỦ TỊCH)")))
+
+
+class TemplateDialog(Dialog):
+    """The data of a certificate template a commune changes most: who decides (which the signature block
+    and "Theo Quyết định ... của ..." follow), and per model the title and the sentence of recognition."""
+
+    def __init__(self, parent: QWidget, data: dict[str, Any]) -> None:
+        super().__init__(parent, _("Mẫu giấy công nhận: {name}").format(name=template_name(data["name"])), form=False)
+        self.original = data
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.authority = QComboBox()
+        self.authority.setObjectName("authority")
+        for code, words in AUTHORITY_WORDS:
+            self.authority.addItem(_(words), code)
+        self.authority.setCurrentIndex(max(0, self.authority.findData(data.get("authority", "chairman"))))
+        form.addRow(_("Ai quyết định"), self.authority)
+        self.signature = QLabel("")
+        self.signature.setObjectName("signature")
+        self.signature.setWordWrap(True)
+        form.addRow(_("Trên giấy"), self.signature)
+        layout.addLayout(form)
+        note = QLabel(_("Lời công nhận của từng mô hình. Trường có thể dùng: {fields}; xuống dòng bằng Enter.").format(
+            fields="{name}, {honorific}, {honorific_lower}, {model_title}, {model_year}"))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>" + _("Mô hình") + "</b>"), 0, 0)
+        grid.addWidget(QLabel("<b>" + _("Danh hiệu") + "</b>"), 0, 1)
+        grid.addWidget(QLabel("<b>" + _("Lời công nhận") + "</b>"), 0, 2)
+        self.titles: dict[str, QLineEdit] = {}
+        self.sentences: dict[str, QPlainTextEdit] = {}
+        for row, (kind, wording) in enumerate(data.get("models", {}).items(), 1):
+            title = QLineEdit(wording.get("title", ""))
+            title.setObjectName(f"title_{kind}")
+            title.setMinimumWidth(title.fontMetrics().horizontalAdvance("CỘNG ĐỒNG HỌC TẬP CẤP THÔN") + 24)
+            sentence = QPlainTextEdit(wording.get("recognition") or default_recognition(wording.get("subject", "")))
+            sentence.setObjectName(f"recognition_{kind}")
+            sentence.setFixedHeight(sentence.fontMetrics().lineSpacing() * 3 + 12)
+            grid.addWidget(QLabel(_(MODEL_NAMES.get(kind, kind))), row, 0)
+            grid.addWidget(title, row, 1)
+            grid.addWidget(sentence, row, 2)
+            self.titles[kind], self.sentences[kind] = title, sentence
+        grid.setColumnStretch(2, 1)
+        layout.addLayout(grid)
+        self.problem = QLabel("")
+        self.problem.setObjectName("problem")
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        self.add_buttons(layout=layout, on_save=self.check)
+        self.authority.currentIndexChanged.connect(lambda _i: self.show_signature())
+        self.show_signature()
+        self.resize(820, 480)
+
+    def show_signature(self) -> None:
+        fields = authority_fields(self.authority.currentData(), "xã ...")  # the paper's words, Vietnamese
+        block = " / ".join(filter(None, (fields["signer_for"], "CHỦ TỊCH")))
+        self.signature.setText(_("Theo Quyết định số ... của {decided_by}. Khối chữ ký: {block}; khi Phó Chủ tịch ký: "
+                                 "{deputy}.").format(decided_by=fields["decided_by"], block=block,
+                                                     deputy=" / ".join(filter(None, (fields["signer_for"],
+                                                                                     "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")))))
+
+    def check(self) -> None:
+        """Save only a template that the same rules accept; else say what is wrong and stay open."""
+        try:
+            parse_template(self.data())
+        except KbangError as error:
+            self.problem.setText(error.translated())
+            return
+        self.accept()
+
+    def data(self) -> dict[str, Any]:
+        """The template as it will be saved (checked by the service before saving)."""
+        changed = json.loads(json.dumps(self.original))
+        changed["authority"] = self.authority.currentData()
+        for kind, title in self.titles.items():
+            changed["models"][kind]["title"] = title.text().strip()
+            changed["models"][kind]["recognition"] = self.sentences[kind].toPlainText().strip()
+        return changed

@@ -7,17 +7,20 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -35,7 +38,7 @@ from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask, ask_text, tell
 from kbang_desktop.ui.shared.tables import Col, ListModel, table
-from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
+from kbang_desktop.ui.shared.widgets import date_edit, file_name, message_label, picked
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS
 
 ORGANISATION_KINDS = (("school", N_("Trường học")), ("office", N_("Cơ quan")), ("enterprise", N_("Doanh nghiệp")),
@@ -581,6 +584,12 @@ class ModelsArea(Area):
         bar.addStretch(1)
         bar.addWidget(self.register_button)
         bar.addWidget(self.evaluate_button)
+        self.criteria_button = QPushButton(_("Bộ tiêu chí mới..."))
+        self.criteria_button.setObjectName("new_criteria")
+        self.criteria_button.setToolTip(_("Thay bộ tiêu chí của một mô hình từ một ngày: phiên bản mới (quản trị viên)"))
+        self.criteria_button.setEnabled(self.is_admin)
+        self.criteria_button.clicked.connect(lambda: self.new_criteria())
+        bar.addWidget(self.criteria_button)
         layout.addLayout(bar)
         self.all_rows: list[Row] = []
         self.registrations = RegistrationModel((Col(N_("Đăng ký"), lambda r: r.name, width=30),
@@ -596,6 +605,18 @@ class ModelsArea(Area):
         self.counts = QLabel("")
         self.counts.setObjectName("counts")
         layout.addWidget(self.counts)
+        papers_bar = QHBoxLayout()
+        papers_bar.addWidget(QLabel("<b>" + _("Giấy tờ của năm") + "</b>"))
+        papers_bar.addStretch(1)
+        self.paper_buttons: dict[str, QPushButton] = {}
+        for paper in PAPERS:
+            button = QPushButton(_(PAPER_WORDS[paper][0]) + "...")
+            button.setObjectName(f"paper_{paper}")
+            button.setToolTip(_(PAPER_WORDS[paper][1]))
+            button.clicked.connect(lambda _checked=False, paper=paper: self.paper(paper))
+            papers_bar.addWidget(button)
+            self.paper_buttons[paper] = button
+        layout.addLayout(papers_bar)
         decisions_bar = QHBoxLayout()
         self.new_button = QPushButton(_("Quyết định mới..."))
         self.new_button.setObjectName("new_decision")
@@ -855,3 +876,307 @@ class ModelsArea(Area):
         self.tasks.run(lambda: services.models.revoke(decision.id, today, reason),
                        lambda d: (self.message.setText(_("Đã thu hồi quyết định {number}.").format(number=d.number)),
                                   self.refresh()))
+
+    # --- criteria sets ------------------------------------------------------------------------
+
+    def new_criteria(self) -> None:
+        """An administrator replaces the criteria set of a model from a date (a new version with its dates)."""
+        services = self.services
+        kind = self.kind.currentData() or "household"
+        today = services.ctx.today()
+
+        def opened(sets: list[Any]) -> None:
+            dialog = CriteriaVersionDialog(self, sets, kind, today)
+            if not dialog.confirmed():
+                return
+            values = dialog.values()
+
+            def done(made: Any) -> None:
+                self.message.setText(_("Đã lưu bộ tiêu chí \"{name}\", phiên bản {version}, áp dụng từ {date}.").format(
+                    name=made.name, version=made.version, date=made.effective_from.strftime("%d/%m/%Y")))
+
+            self.tasks.run(lambda: services.criteria.new_version(**values), done)
+
+        self.tasks.run(lambda: services.criteria.list(), opened)
+
+    # --- the papers of the year ------------------------------------------------------------
+
+    def paper(self, paper: str) -> None:
+        """Ask what the paper covers, where to save it, then write it in the background and say so."""
+        if not self.window_.office or not self.window_.office.unit_id:
+            tell(self, _(PAPER_WORDS[paper][0]), _("Chỉ văn phòng của một xã mới lập được giấy tờ này."))
+            return
+        services, commune_id, year = self.services, self.window_.office.unit_id, self.year.value()
+        chosen = [r.registration for r in self.chosen_rows()]
+        kind = self.kind.currentData() or (chosen[0].model_kind if chosen else None)
+
+        def opened(villages: list[Any]) -> None:
+            dialog = PaperDialog(self, paper, year, villages, kind, chosen, services.ctx.today())
+            if not dialog.confirmed():
+                return
+            options = dialog.values()
+            ext = options["format"]
+            title = _(PAPER_WORDS[paper][0])
+            suggested = file_name(title, options.get("village_name", ""), str(year), ext=ext)
+            path, _filter = QFileDialog.getSaveFileName(self, title, suggested,
+                                                        "PDF (*.pdf)" if ext == "pdf" else "Excel (*.xlsx)")
+            if not path:
+                return
+            target = Path(path) if Path(path).suffix.lower() == "." + ext else Path(path + "." + ext)
+
+            def written(result: tuple[int, int]) -> None:
+                count, rows = result
+                text = (_("Đã lưu {path} ({pages} trang, {rows} dòng).").format(path=target, pages=count, rows=rows)
+                        if ext == "pdf" else _("Đã lưu {path} ({rows} dòng).").format(path=target, rows=rows))
+                self.message.setText(text)
+                self.window_.statusBar().showMessage(text, 8000)
+
+            self.tasks.run(lambda: write_paper(services, paper, year, options, target), written,
+                           _("Đang lập {what}...").format(what=title.lower()))
+
+        self.tasks.run(lambda: services.units.villages_of(commune_id), opened)
+
+
+PAPERS = ("registrations", "sheets", "minutes", "certificates", "report")
+# Who a citizen's scoring sheet is for: the indicators are the same, the evidence differs.
+TARGET_GROUP_WORDS = ((None, N_("Chung cho mọi người")), ("farmer", N_("Nông dân")),
+                      ("worker", N_("Công nhân, người lao động")), ("official", N_("Cán bộ, công chức, viên chức")))
+PAPER_WORDS = {
+    "registrations": (N_("Danh sách đăng ký"), N_("Danh sách đăng ký của một thôn, làng (hoặc cả xã) trong năm")),
+    "sheets": (N_("Phiếu đánh giá"), N_("Phiếu đánh giá để chấm điểm trên giấy ở thôn, làng")),
+    "minutes": (N_("Biên bản bình xét"), N_("Biên bản họp bình xét của thôn, làng với danh sách đề nghị công nhận")),
+    "certificates": (N_("Sổ cấp giấy công nhận"), N_("Sổ theo dõi cấp giấy công nhận: số vào sổ, ngày cấp, in lại")),
+    "report": (N_("Báo cáo năm"), N_("Báo cáo của xã về các mô hình học tập trong năm, so với chỉ tiêu quốc gia")),
+}
+
+
+class PaperDialog(Dialog):
+    """What one paper of the year covers: the model, the village, the date, the number and signers of a
+    report, PDF or Excel."""
+
+    def __init__(self, parent: QWidget, paper: str, year: int, villages: list[Any], kind: str | None,
+                 chosen: list[Any], today: date) -> None:
+        title = (_("Báo cáo năm {year}").format(year=year) if paper == "report" else
+                 _("{what} năm {year}").format(what=_(PAPER_WORDS[paper][0]), year=year))
+        super().__init__(parent, title, width=55)
+        self.paper, form = paper, self.form
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        if paper == "registrations":
+            self.kind.addItem(_("Mọi mô hình"), None)
+        for code in MODEL_KINDS:
+            self.kind.addItem(_(MODEL_NAMES[code]), code)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)) if kind else 0)
+        self.village = QComboBox()
+        self.village.setObjectName("village")
+        self.village.addItem(_("Cả xã"), None)
+        for village in villages:
+            self.village.addItem(village.name, village.id)
+        self.format = QComboBox()
+        self.format.setObjectName("format")
+        self.format.addItem("PDF", "pdf")
+        if paper != "sheets":
+            self.format.addItem("Excel (.xlsx)", "xlsx")
+        self.only_chosen = QCheckBox(_("Chỉ {n} đăng ký đang chọn").format(n=len(chosen)))
+        self.only_chosen.setObjectName("only_chosen")
+        self.chosen = chosen
+        self.group = QComboBox()
+        self.group.setObjectName("group")
+        for code, words in TARGET_GROUP_WORDS:
+            self.group.addItem(_(words), code)
+        self.blank = QCheckBox(_("Một phiếu trống (ghi tên bằng tay)"))
+        self.blank.setObjectName("blank")
+        self.on = date_edit(today if today.year == year else date(year, 12, 1), "on")
+        self.use_date = QCheckBox(_("Ghi ngày họp"))
+        self.use_date.setObjectName("use_date")
+        self.number = QLineEdit()
+        self.number.setObjectName("number")
+        self.number.setPlaceholderText("25/BC-UBND")
+        self.signer = QLineEdit()
+        self.signer.setObjectName("signer")
+        self.signer_title = QComboBox()
+        self.signer_title.setObjectName("signer_title")
+        self.signer_title.addItem(_("Chủ tịch"), "chairman")
+        self.signer_title.addItem(_("Phó Chủ tịch"), "vice_chairman")
+        self.preparer = QLineEdit()
+        self.preparer.setObjectName("preparer")
+        if paper in ("registrations", "sheets", "minutes"):
+            form.addRow(_("Mô hình"), self.kind)
+            form.addRow(_("Thôn/Làng"), self.village)
+        if paper == "sheets":
+            if chosen:
+                form.addRow("", self.only_chosen)
+                self.only_chosen.setChecked(True)
+            form.addRow("", self.blank)
+            form.addRow(_("Đối tượng"), self.group)
+            self.kind.currentIndexChanged.connect(lambda _i: self.group.setEnabled(self.kind.currentData() == "citizen"))
+            self.group.setEnabled(self.kind.currentData() == "citizen")
+        if paper == "minutes":
+            form.addRow("", self.use_date)
+            form.addRow(_("Ngày họp"), self.on)
+            self.use_date.setChecked(True)
+            self.use_date.toggled.connect(self.on.setEnabled)
+        if paper == "report":
+            form.addRow(_("Số báo cáo"), self.number)
+            form.addRow(_("Ngày báo cáo"), self.on)
+            form.addRow(_("Người ký"), self.signer)
+            form.addRow(_("Chức vụ"), self.signer_title)
+            form.addRow(_("Người lập biểu"), self.preparer)
+        form.addRow(_("Định dạng"), self.format)
+        self.add_buttons(_("Lập..."))
+        if paper == "minutes":
+            self.kind.currentIndexChanged.connect(lambda _i: self.update_save())
+            self.update_save()
+
+    def update_save(self) -> None:
+        if self.save_button is not None:
+            self.save_button.setEnabled(self.kind.currentData() is not None)
+
+    def values(self) -> dict[str, Any]:
+        chosen = [r.id for r in self.chosen if r.model_kind == self.kind.currentData()]
+        return {"kind": self.kind.currentData(), "village": self.village.currentData(),
+                "village_name": self.village.currentText() if self.village.currentData() else "",
+                "format": self.format.currentData(), "on": picked(self.on),
+                "meeting": picked(self.on) if self.use_date.isChecked() else None,
+                "registrations": chosen if self.only_chosen.isChecked() else [], "blank": self.blank.isChecked(),
+                "group": self.group.currentData() if self.kind.currentData() == "citizen" else None,
+                "number": self.number.text().strip(), "signer": self.signer.text().strip(),
+                "signer_title": self.signer_title.currentData(), "preparer": self.preparer.text().strip()}
+
+
+def write_paper(services: Any, paper: str, year: int, options: dict[str, Any], out: Path) -> tuple[int, int]:
+    """Write one paper of the year (off the GUI thread); return its pages (or sheets) and its rows."""
+    from kbang_desktop.documents import paperwork as P
+
+    kind, village = options["kind"], options["village"]
+    if paper == "registrations":
+        data = services.paperwork.year_list(year, kind, village)
+        return P.write(P.registration_list(data), out), len(data.rows)
+    if paper == "sheets":
+        sheets = services.paperwork.scoring_sheets(year, kind, options["registrations"], village, options["on"],
+                                                   options["blank"])
+        return P.write_sheets(sheets, out, options["group"]), len(sheets)
+    if paper == "minutes":
+        data = services.paperwork.year_list(year, kind, village)
+        return P.write(P.review_minutes(data, kind, options["meeting"]), out), len(data.proposed)
+    if paper == "certificates":
+        register = services.paperwork.certificate_register(year)
+        return P.write(P.certificate_register(register), out), len(register.rows)
+    report = services.paperwork.year_report(year, options["on"], options["number"], options["signer"],
+                                            options["signer_title"], options["preparer"])
+    return P.write(P.year_report(report), out), sum(len(m.villages) for m in report.models)
+
+
+class CriteriaVersionDialog(Dialog):
+    """A new version of a model's criteria set: the set it replaces (the one in force today), the new one's
+    name, legal source, dates, template mark and criteria (JSON, checked by the same rules before saving)."""
+
+    def __init__(self, parent: QWidget, sets: list[Any], kind: str, today: date) -> None:
+        super().__init__(parent, _("Bộ tiêu chí mới"), form=False)
+        self.sets, self.today = sets, today
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for code in MODEL_KINDS:
+            self.kind.addItem(_(MODEL_NAMES[code]), code)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.current = QLabel("")
+        self.current.setObjectName("current")
+        self.current.setWordWrap(True)
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.source = QLineEdit()
+        self.source.setObjectName("source")
+        self.effective_from = date_edit(date(today.year + 1, 1, 1), "effective_from")
+        self.has_end = QCheckBox(_("Có ngày hết hiệu lực"))
+        self.has_end.setObjectName("has_end")
+        self.effective_to = date_edit(date(today.year + 5, 12, 31), "effective_to")
+        self.effective_to.setEnabled(False)
+        self.has_end.toggled.connect(self.effective_to.setEnabled)
+        self.template = QCheckBox(_("Vẫn là mẫu cần đối chiếu"))
+        self.template.setObjectName("template")
+        form.addRow(_("Mô hình"), self.kind)
+        form.addRow(_("Đang áp dụng"), self.current)
+        form.addRow(_("Tên bộ mới"), self.name)
+        form.addRow(_("Căn cứ"), self.source)
+        form.addRow(_("Áp dụng từ ngày"), self.effective_from)
+        form.addRow(self.has_end, self.effective_to)
+        form.addRow("", self.template)
+        layout.addLayout(form)
+        note = QLabel(_("Tiêu chí, nội dung, điểm tối đa và điều kiện đạt (JSON), chép từ bộ đang áp dụng để sửa. "
+                        "Bộ cũ hết hiệu lực từ ngày trước ngày áp dụng bộ mới; các đánh giá đã có giữ bộ cũ."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("definition")
+        layout.addWidget(self.text, 1)
+        self.problem = QLabel("")
+        self.problem.setObjectName("problem")
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        self.add_buttons(_("Lưu phiên bản mới"), layout=layout, on_save=self.check)
+        self.kind.currentIndexChanged.connect(lambda _i: self.show_current())
+        self.show_current()
+        self.resize(780, 640)
+
+    def base(self) -> Any:
+        """The set of the chosen kind in force today (else the latest one), which the new version replaces."""
+        from kbang_desktop.core.scoring import CriteriaSetRef, set_in_force
+
+        mine = [s for s in self.sets if s.model_kind == self.kind.currentData()]
+        if not mine:
+            return None
+        try:
+            chosen = set_in_force([CriteriaSetRef(s.id, s.model_kind, s.effective_from, s.effective_to, s.version)
+                                   for s in mine], self.kind.currentData(), self.today)
+            return next(s for s in mine if s.id == chosen.id)
+        except KbangError:
+            return max(mine, key=lambda s: (s.effective_from, s.version))
+
+    def show_current(self) -> None:
+        base = self.base()
+        if base is None:
+            self.current.setText(_("Chưa có bộ tiêu chí nào."))
+            self.save_button.setEnabled(False)
+            return
+        self.save_button.setEnabled(True)
+        self.current.setText(_("{name}, phiên bản {version}, áp dụng từ {date}").format(
+            name=base.name, version=base.version, date=base.effective_from.strftime("%d/%m/%Y")))
+        self.name.setText(base.name)
+        self.source.setText(base.legal_source)
+        self.template.setChecked(base.is_template)
+        self.text.setPlainText(json.dumps(json.loads(base.definition), ensure_ascii=False, indent=1))
+
+    def definition(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.text.toPlainText())
+        except ValueError as error:
+            raise KbangError(N_("Không đọc được JSON: {error}"), error=str(error)) from None
+        if not isinstance(data, dict):
+            raise KbangError(N_("Bộ tiêu chí không hợp lệ: thiếu danh sách tiêu chí."))
+        parse_definition(data)
+        return data
+
+    def check(self) -> None:
+        """Save only a set the scoring rules accept, with dates that follow the set it replaces."""
+        base = self.base()
+        start = picked(self.effective_from)
+        try:
+            self.definition()
+            if base is not None and start <= base.effective_from:
+                raise KbangError(N_("Phiên bản mới phải bắt đầu hiệu lực sau ngày {date}, ngày bắt đầu của phiên "
+                                    "bản đang có."), date=base.effective_from.strftime("%d/%m/%Y"))
+            if self.has_end.isChecked() and picked(self.effective_to) < start:
+                raise KbangError(N_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))
+        except KbangError as error:
+            self.problem.setText(error.translated())
+            return
+        self.accept()
+
+    def values(self) -> dict[str, Any]:
+        return {"base_id": self.base().id, "definition": self.definition(), "effective_from": picked(self.effective_from),
+                "effective_to": picked(self.effective_to) if self.has_end.isChecked() else None,
+                "name": self.name.text().strip(), "legal_source": self.source.text().strip(),
+                "is_template": self.template.isChecked()}
