@@ -136,6 +136,14 @@ def pg_url() -> str:
     pg_drop(url)
 
 
+@pytest.fixture
+def hub_services(tmp_path: Path) -> Services:
+    """A hub set up today (the office that keeps reference data and criteria sets), as an administrator."""
+    svc = open_services(tmp_path / "hub" / "kbang.db", Actor("os:tester", "admin"))
+    svc.offices.initialise("hub", "Phòng Giáo dục và Đào tạo Kbang", None)
+    return svc
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def hub_target(request: pytest.FixtureRequest) -> str | None:
     """Where the hub keeps its data: a SQLite file (None) or a PostgreSQL database."""

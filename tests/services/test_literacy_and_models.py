@@ -59,7 +59,10 @@ def test_status_regroups_through_the_2025_merger(services):
     assert town.commune.key == "tt_kbang" and town.status.level1.population == 0
 
 
-def test_especially_difficult_designation_changes_bands(services):
+def test_especially_difficult_designation_changes_bands(services, hub_services):
+    with pytest.raises(KbangError, match="đơn vị đầu mối"):  # dated rule data: the hub's, sent to the commune
+        services.units.designate("Kông Bơ La", "especially-difficult", date(2026, 1, 1))
+    services = hub_services
     services.persons.add("Đinh Văn A", "M", "01/01/1996", "13", "Kông Bơ La", "Làng A")  # 30 in 2026
     normal = services.literacy.status("Kông Bơ La", date(2026, 6, 1)).as_json()
     services.units.designate("Kông Bơ La", "especially-difficult", date(2026, 1, 1))

@@ -105,13 +105,22 @@ def test_writes_are_stamped_and_logged(services):
     assert [entry.rev for entry in log] == [person.rev, updated.rev, removed.rev]
 
 
-def test_designation_and_correction_of_units(services):
-    services.units.designate("Kông Bơ La", "especially-difficult", date(2021, 1, 1), date(2025, 6, 30))
-    with pytest.raises(KbangError):
-        services.units.designate("Kông Bơ La", "especially-difficult", date(2022, 1, 1))
-    village = services.units.add_village("Kông Bơ La", "Làng Mới")
+def test_designation_and_correction_of_units(services, hub_services):
+    hub = hub_services
+    hub.units.designate("Kông Bơ La", "especially-difficult", date(2021, 1, 1), date(2025, 6, 30))
+    with pytest.raises(KbangError, match="đã được đánh dấu"):
+        hub.units.designate("Kông Bơ La", "especially-difficult", date(2022, 1, 1))
+    with pytest.raises(KbangError, match="đơn vị đầu mối"):  # a commune does not mark itself
+        services.units.designate("Kông Bơ La", "especially-difficult", date(2026, 1, 1))
+    village = services.units.add_village("Kông Bơ La", "Làng Mới")  # a commune keeps its own villages
     corrected = services.units.correct_unit(village.id, name="Làng Mới Sửa")
     assert corrected.name_folded == "lang moi sua"
+    commune = services.units.find_commune("Kông Bơ La", date(2026, 1, 1))
+    with pytest.raises(KbangError, match="danh mục dùng chung"):  # the shipped units are the hub's to correct
+        services.units.correct_unit(commune.id, note="sửa ở xã")
+    assert hub.units.correct_unit(commune.id, note="sửa ở đơn vị đầu mối").note == "sửa ở đơn vị đầu mối"
+    with pytest.raises(KbangError, match="thôn, làng"):  # its village made into a commune: not a village any more
+        services.units.correct_unit(village.id, kind="commune")
 
 
 def test_pages_follow_vietnamese_order_across_pages_and_filter_by_status(services):

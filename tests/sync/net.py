@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,3 +133,16 @@ def repack(target: Path, parts: list[tuple[str, bytes]]) -> Path:
             writer.add(name, data)
         writer.close()
     return target
+
+
+@contextmanager
+def dishonest() -> Iterator[None]:
+    """What a dishonest office does with its own copy of the program: write without the local write policy."""
+    from kbang_desktop.storage import writes
+
+    saved = writes._check_policy
+    writes._check_policy = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        writes._check_policy = saved

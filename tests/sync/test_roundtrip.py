@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import select, update
 
 from kbang_desktop.core import entities as E
+from kbang_desktop.core.errors import KbangError
 from kbang_desktop.services.demo import DemoService
 from kbang_desktop.services.reference import REFERENCE_OFFICE_ID
 from kbang_desktop.storage.models import SYNCABLE, EthnicGroup
 from kbang_desktop.sync import conflicts, exchange, join
 from tests.sync.dump import dump, records
-from tests.sync.net import Net, fill_commune
+from tests.sync.net import Net, dishonest, fill_commune
 
 
 @pytest.fixture
@@ -140,7 +141,11 @@ def test_bundle_for_another_office_is_refused(net):
 def test_change_from_an_office_that_does_not_own_the_record_is_refused_and_listed(net):
     a = net.sites["a"]
     office = net.office_of("a")
-    with a.ctx.write("tamper", sync_apply=False) as repo:  # a commune takes a reference record for itself
+    with pytest.raises(KbangError, match="danh mục dùng chung"):  # the program refuses it here already
+        with a.ctx.write("tamper", sync_apply=False) as repo:
+            row = repo.session.execute(select(EthnicGroup).limit(1)).scalar_one()
+            row.name, row.owner_office_id = "Đã sửa", office
+    with dishonest(), a.ctx.write("tamper", sync_apply=False) as repo:  # a commune takes a reference record
         row = repo.session.execute(select(EthnicGroup).limit(1)).scalar_one()
         row.name, row.owner_office_id = "Đã sửa", office
     result = net.exchange("a", "hub")

@@ -740,13 +740,34 @@ def test_open_and_correct_a_class_and_a_learner_leaves(qtbot, window, services, 
     window.tasks.wait()
 
 
-def test_reference_data_shows_successions_and_an_admin_edits_a_criteria_set(qtbot, window, services, answer):
-    import json as _json
-
+def test_reference_data_shows_successions_and_a_commune_does_not_edit_criteria_sets(qtbot, window, services):
     area = window.areas[9]
     window.show_area(9)
     qtbot.waitUntil(lambda: area.criteria.rowCount() >= 1 and area.successions.rowCount() >= 1, timeout=TIMEOUT)
     assert any(r[2] == "Kông Bơ La" for r in area.successions.rows)  # the 2024 split of Đăk Hlơ
+    click_tab(area.tabs, 3)
+    click_row(area.criteria_view, 0)
+    assert not area.edit_criteria_button.isEnabled() and "đơn vị đầu mối" in area.edit_criteria_button.toolTip()
+    before = services.criteria.list()[0].rev
+    area.edit_criteria_button.click()  # disabled: no form opens, nothing is written
+    assert services.criteria.list()[0].rev == before
+
+
+def test_an_admin_of_the_hub_edits_a_criteria_set(qtbot, tmp_path, answer):
+    import json as _json
+
+    from kbang_desktop.services.context import Actor
+    from kbang_desktop.services.registry import open_services
+
+    services = open_services(tmp_path / "hub.db", Actor("os:tester", "admin"))
+    services.offices.initialise("hub", "Phòng Giáo dục và Đào tạo Kbang", None)
+    window = MainWindow(services)
+    window.tasks.quiet = True
+    qtbot.addWidget(window)
+    window.show()
+    area = window.areas[9]
+    window.show_area(9)
+    qtbot.waitUntil(lambda: area.criteria.rowCount() >= 1, timeout=TIMEOUT)
     click_tab(area.tabs, 3)
     click_row(area.criteria_view, 0)
 
@@ -760,6 +781,7 @@ def test_reference_data_shows_successions_and_an_admin_edits_a_criteria_set(qtbo
     press(area.edit_criteria_button)
     qtbot.waitUntil(lambda: "Đã lưu" in area.message.text(), timeout=TIMEOUT)
     assert _json.loads(services.criteria.list()[0].definition)["min_total"] == 60
+    window.tasks.wait()
 
 
 def test_the_window_opens_before_the_data_and_fills_in(qtbot, services):

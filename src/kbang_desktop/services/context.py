@@ -5,18 +5,20 @@ Permission checks happen here, in `write()` and `read()`, not in screens.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from kbang_desktop.core.errors import KbangError, PermissionDenied
 from kbang_desktop.core.hlc import HybridClock
 from kbang_desktop.i18n import N_
 from kbang_desktop.storage.db import Database
 from kbang_desktop.storage.repo import Repository
-from kbang_desktop.storage.writes import Writer
+from kbang_desktop.storage.writes import Writer, change_refusal, jsonable
 
 ROLES = ("viewer", "officer", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -106,6 +108,18 @@ class ServiceContext:
         except BaseException:
             self._clock = None  # revs taken in a rolled-back transaction are re-read from the database
             raise
+
+    def change_refusal(self, table: str, record: Any) -> str:
+        """Why this office may not change `record` (an entity of `table`), in one sentence; "" if it may.
+
+        The write policy (core/write_policy.py) as the storage hook applies it to every write: screens
+        ask it to show another office's records read-only. Reads only.
+        """
+        _site, office_id = self.require_identity()
+        values = {k: jsonable(v) for k, v in dataclasses.asdict(record).items()}
+        with self.db.read() as session:
+            found = change_refusal(session, office_id, table, values)
+        return KbangError(found[0], **found[1]).translated() if found else ""
 
     @contextmanager
     def read(self) -> Iterator[Repository]:

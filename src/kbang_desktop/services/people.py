@@ -130,8 +130,17 @@ class PersonService:
         with self.ctx.read() as repo:
             return repo.require(E.Person, person_id)
 
+    def editable(self, person_id: str) -> str:
+        """"" if this office may change the person; else why not, naming the owner office. Reads only."""
+        with self.ctx.read() as repo:
+            person = repo.require(E.Person, person_id)
+        return self.ctx.change_refusal("person", person)
+
     def update(self, person_id: str, **changes: object) -> E.Person:
-        """Change a person's fields, validated as a whole. One transaction."""
+        """Change a person's fields, validated as a whole. One transaction.
+
+        Only the office that owns the person changes it: at the hub, a commune's person is refused
+        with a sentence naming the commune (the write policy, core/write_policy.py)."""
         unknown = set(changes) - EDITABLE
         if unknown:
             raise KbangError(N_("Không sửa được trường {field}."), field=", ".join(sorted(unknown)))

@@ -16,12 +16,11 @@ from pathlib import Path
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.text import collation_key, fold, fold_compact, nfc
 from kbang_desktop.core.units import COMMUNE_KINDS
+from kbang_desktop.core.write_policy import REFERENCE_NAMESPACE, REFERENCE_OFFICE_ID, REFERENCE_SITE
 from kbang_desktop.paths import resource
 from kbang_desktop.storage.repo import Repository
 
-NAMESPACE = uuid.UUID("6f0c9a52-2d0c-4f7e-9a57-4b1a5c2e7d10")
-REFERENCE_OFFICE_ID = str(uuid.uuid5(NAMESPACE, "office:reference"))
-REFERENCE_SITE = "reference"
+NAMESPACE = REFERENCE_NAMESPACE
 REFERENCE_REV = f"{0:013d}{0:04d}{REFERENCE_SITE}"
 REFERENCE_TIME = datetime(2021, 1, 1)
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kbang_desktop.core.text import person_sort_text
+from kbang_desktop.core.text import fold, person_sort_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -516,12 +516,14 @@ SYNCABLE: dict[str, type[Base]] = {
 }
 
 
-# Columns each site works out for itself from another column of the same row: left out of record
-# states (bundles, the change log), filled in whenever a row is written, by any path (ORM attribute
-# events below, the bulk loader and the sync row writer through `derive`).
+# Columns each site works out for itself from another column of the same row (search text, sort
+# keys): left out of record states (bundles, the change log, the audit), filled in whenever a row is
+# written, by any path (ORM attribute events below, the bulk loader and the sync row writer through
+# `derive`). A state that carries one anyway (an older release, a forged bundle) has it ignored.
 # {table: {column: (source column, compute)}}
 DERIVED: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
-    "person": {"sort_key": ("full_name", person_sort_text)},
+    "person": {"sort_key": ("full_name", person_sort_text), "name_folded": ("full_name", fold)},
+    "admin_unit": {"name_folded": ("name", fold)},
 }
 
 

@@ -123,7 +123,7 @@ def decode_state(state: dict[str, Any], fill_missing: bool = False) -> tuple[str
     if len(state) == len(plan.keys) + 1 and state.keys() - plan.keys == {TYPE_KEY}:
         values = plan.convert_all(state)
     else:
-        unknown = set(state) - plan.keys - {TYPE_KEY}
+        unknown = set(state) - plan.keys - {TYPE_KEY} - DERIVED.get(table, {}).keys()  # derived: worked out here
         missing = plan.keys - set(state)
         if unknown or (missing and not fill_missing):
             raise ValueError(f"{table}: unknown {sorted(unknown)} missing {sorted(missing)}")

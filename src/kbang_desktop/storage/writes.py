@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from kbang_desktop.core import write_policy as P
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.hlc import HybridClock, author_site
 from kbang_desktop.i18n import N_
-from kbang_desktop.storage.models import DERIVED, AuditEvent, Base, ChangeLog, LocalState, SyncMixin, User
+from kbang_desktop.storage.models import DERIVED, AuditEvent, Base, ChangeLog, LocalState, Office, SyncMixin, User
 
 GENESIS_HASH = "0" * 64
 REDACTED = {("app_user", "password_hash")}
@@ -168,6 +169,7 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
                     obj.deleted = bool(obj.deleted)
                 else:
                     obj.prev_rev = before["rev"] if before else None
+                _check_policy(session, writer, table, row_state(obj), before)
                 obj.rev = writer.clock.now()
                 obj.updated_at, obj.updated_by = now, writer.actor
             else:
@@ -178,6 +180,47 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
                      row_state(obj), now)
     chain.close()
     save_clock(session, writer)
+
+
+def _office_kind(session: Session, writer: Writer) -> str:
+    """This office's kind, as its own record says (the one being made, at set-up)."""
+    kind = writer.notes.get("office_kind")
+    if kind is None:
+        pending = next((o for o in session.new if isinstance(o, Office) and o.id == writer.office_id), None)
+        if pending is not None:
+            kind = pending.kind
+        else:
+            with session.no_autoflush:
+                kind = session.execute(select(Office.kind).where(Office.id == writer.office_id)).scalar()
+        kind = kind or P.COMMUNE
+        writer.notes["office_kind"] = kind
+    return str(kind)
+
+
+def local_refusal(session: Session, office_id: str, kind: str, table: str, values: dict[str, Any],
+                  held: dict[str, Any] | None) -> tuple[str, dict[str, Any]] | None:
+    """Why this office may not write this record here (core/write_policy.py), as a msgid and its values."""
+    found = P.refusal(kind, table, office_id, values, held, local=True)
+    if found is None:
+        return None
+    with session.no_autoflush:
+        names = dict(session.execute(select(Office.id, Office.name).where(Office.id == found.owner)).all()) \
+            if found.owner else {}
+    return P.sentence(found, names)
+
+
+def change_refusal(session: Session, office_id: str, table: str, values: dict[str, Any]) -> tuple[str, dict] | None:
+    """Why this office may not change the record `values` (every field, as held) at all; None if it may."""
+    kind = session.execute(select(Office.kind).where(Office.id == office_id)).scalar() or P.COMMUNE
+    return local_refusal(session, office_id, kind, table, values, values)
+
+
+def _check_policy(session: Session, writer: Writer, table: str, after: dict[str, Any],
+                  before: dict[str, Any] | None) -> None:
+    refused = local_refusal(session, writer.office_id, _office_kind(session, writer), table, after, before)
+    if refused is not None:
+        message, params = refused
+        raise KbangError(message, **params)
 
 
 def save_clock(session: Session, writer: Writer) -> None:

@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from kbang_desktop.core.hlc import author_site
@@ -43,6 +43,7 @@ def apply(services: Services, verified: Verified, result: ImportResult) -> None:
         writers = {"change_log": RowWriter(session, ChangeLog.__table__, generated=("seq",))}
         for decisions in planner.batches(B.iter_lines(verified.opened, verified.key)):
             _apply_batch(session, decisions, writer, chain, now, result, writers)
+            _close_owner_resolved(session, planner, decisions, now)
         chain.append(writer, "sync_import", "bundle", result.bundle_id, None,
                      {"from_office": result.from_office, "sender_site": manifest["sender_site_id"],
                       "seq_from": manifest["seq_from"], "seq_to": manifest["seq_to"], "counts": result.counts,
@@ -88,6 +89,30 @@ def _apply_batch(session: Session, decisions: list[Decision], writer: Any, chain
     writers["change_log"].insert(log)
     if log:
         writer.clock.observe(max(entry["rev"] for entry in log))  # later local edits sort after these
+
+
+def _close_owner_resolved(session: Session, planner: Planner, decisions: list[Decision], now: datetime) -> None:
+    """Conflicts here about another office's record close when that office's next edit of it arrives.
+
+    Only the owner resolves a conflict (DESIGN §5); its resolution is an edit made on the winning
+    version, so an edit by the owner whose history holds the winner settles what this office
+    could only keep open. Both versions stay in the Conflict row.
+    """
+    me = planner.offices.me
+    owned = {d.values["id"]: d for d in decisions if d.kind == "updated" and d.values["owner_office_id"] != me
+             and planner.offices.site_office.get(author_site(d.values["rev"])) == d.values["owner_office_id"]}
+    if not owned:
+        return
+    table = decisions[0].table
+    rows = session.execute(select(Conflict).where(Conflict.status == "open", Conflict.record_type == table,
+                                                  Conflict.record_id.in_(list(owned)))).scalars()
+    for row in rows:
+        decision = owned[row.record_id]
+        if row.winner_rev in decision.line["history"]:
+            owner = decision.values["owner_office_id"]
+            row.status, row.resolved_at = "resolved", now
+            row.resolved_by = f"office:{owner}"
+            row.resolution = json.dumps({"by_owner": owner, "rev": decision.values["rev"]}, ensure_ascii=False)
 
 
 def _state_json(table: str, values: dict[str, Any]) -> str:

@@ -125,13 +125,15 @@ def resolve(services: Services, conflict_id: str, choice: str | dict[str, str]) 
             _t, values = decode_state(state)
             chosen[field] = values[field]
         changes = {k: v for k, v in chosen.items() if getattr(current, k) != v}
-        if changes:
-            if current.deleted and "deleted" not in changes:
-                changes["deleted"] = False
-            record = session.get(model, row.record_id)
-            for key, value in changes.items():
-                setattr(record, key, value)
-            session.flush()
+        if current.deleted and changes and "deleted" not in changes:
+            changes["deleted"] = False
+        record = session.get(model, row.record_id)
+        for key, value in changes.items():
+            setattr(record, key, value)
+        # an edit even when the kept version is the one held: the resolution travels, and closes the
+        # conflict at the offices that hold it but may not resolve it (the hub)
+        record.updated_at = utcnow()
+        session.flush()
         row.status, row.resolved_at, row.resolved_by = "resolved", utcnow(), ctx.actor.label
         row.resolution = json.dumps({"fields": fields, "changed": sorted(changes)}, ensure_ascii=False)
         session.flush()

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kbang_desktop.core import write_policy as P
 from kbang_desktop.core.hlc import author_site, rev_problem, wall_millis
+from kbang_desktop.core.write_policy import REFERENCE_OFFICE_ID, REFERENCE_SITE
 from kbang_desktop.i18n import N_, _
-from kbang_desktop.services.reference import REFERENCE_OFFICE_ID, REFERENCE_SITE
 from kbang_desktop.storage import changelog
 from kbang_desktop.storage.models import SYNCABLE, Conflict, Office, Site, SiteReceipt, state_columns
 from kbang_desktop.storage.states import TYPE_KEY, decode_state
@@ -53,34 +54,35 @@ class ImportResult:
                 "per_type": self.per_type, "refused": self.refused[:100], "conflicts": self.conflicts[:100]}
 
 
-# --- who may write ------------------------------------------------------------------------
+# --- who may write (the table is core/write_policy.py) -------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Offices:
-    """What this site knows of offices and sites, for the ownership rules."""
+    """What this site knows of offices and sites, from its own records: who writes with which role."""
 
+    me: str  # this office
+    my_kind: str  # commune | hub, as this office's own record says
+    my_hub: str | None  # at a commune: the hub it joined (the only office it takes as a hub)
     kind: dict[str, str]  # office id -> commune | hub
     site_office: dict[str, str]  # site id -> office id
+    names: dict[str, str]  # office id -> name
 
     @classmethod
-    def load(cls, session: Session) -> "Offices":
-        kinds = dict(session.execute(select(Office.id, Office.kind)).all())
+    def load(cls, session: Session, office_id: str) -> "Offices":
+        rows = session.execute(select(Office.id, Office.kind, Office.name, Office.hub_office_id)).all()
+        kinds = {row.id: row.kind for row in rows}
+        names = {row.id: row.name for row in rows}
+        mine = next((row for row in rows if row.id == office_id), None)
         sites = dict(session.execute(select(Site.id, Site.office_id)).all())
         sites[REFERENCE_SITE] = REFERENCE_OFFICE_ID
-        return cls(kinds, sites)
+        my_kind = mine.kind if mine else P.COMMUNE
+        return cls(office_id, my_kind, mine.hub_office_id if mine and my_kind != P.HUB else None, kinds, sites,
+                   names)
 
-    def is_hub(self, office_id: str | None) -> bool:
-        return office_id is not None and self.kind.get(office_id) == "hub"
-
-
-def may_write(offices: Offices, table: str, author_office: str | None, owner: str) -> bool:
-    """Only the owner office changes a record; the hub also keeps reference data and the site keys (revocation)."""
-    if author_office is None:
-        return False
-    if author_office == owner:
-        return True
-    return offices.is_hub(author_office) and (owner == REFERENCE_OFFICE_ID or table == "site")
+    def role(self, office_id: str | None) -> str:
+        """The role this office gives a writer: a hub only if it is the hub this commune joined."""
+        return P.HUB if office_id is not None and office_id == self.my_hub else P.COMMUNE
 
 
 # --- the decisions ------------------------------------------------------------------------
@@ -96,6 +98,7 @@ class Decision:
     incoming_wins: bool = True
     reason: str = ""
     known_conflict: bool = False
+    params: dict[str, Any] = field(default_factory=dict)  # the values of the reason's placeholders
 
 
 class Planner:
@@ -107,8 +110,12 @@ class Planner:
         manifest = verified.opened.manifest
         self.sender_site = manifest["sender_site_id"]
         self.sender_office = manifest["sender_office_id"]
-        self.offices = Offices.load(session)
-        self.sender_is_hub = self.offices.is_hub(self.sender_office)
+        self.offices = Offices.load(session, verified.office_id)
+        self.sender_role = self.offices.role(self.sender_office)
+        self.sender_is_hub = self.sender_role == P.HUB
+        if self.offices.my_kind == P.COMMUNE and not self.sender_is_hub:
+            raise B.BundleRejected("not-from-hub", N_("Gói dữ liệu này không do đơn vị đầu mối của xã gửi: xã chỉ nhận "
+                                                      "gói từ đơn vị đầu mối đã đăng ký cho mình. Gói không được nhập."))
         receipt = session.get(SiteReceipt, self.sender_site)
         self.acked = receipt.highest_seq if receipt else 0
         self.sender_max_rev = (receipt.sender_max_rev if receipt else None) or ""
@@ -195,7 +202,8 @@ class Planner:
             if not refusal and table in PUBLIC_TABLES:
                 self._learn(table, values)
             if refusal:
-                decision.kind, decision.reason = "refused", refusal
+                decision.kind = "refused"
+                decision.reason, decision.params = P.sentence(refusal, self.offices.names)
             elif mine is None:
                 decision.kind = "new"
             elif mine["rev"] == rev:
@@ -223,6 +231,12 @@ class Planner:
                 decision.known_conflict = (decision.values["id"], loser) in losers
                 if decision.known_conflict and not decision.incoming_wins:
                     decision.kind = "unchanged"  # the same losing version, sent again
+        for decision in decisions:  # the fields: only what would be written
+            if decision.kind in ("new", "updated") or (decision.kind == "conflict" and decision.incoming_wins):
+                refusal = self._field_refusal(table, decision.values, decision.local)
+                if refusal:
+                    decision.kind = "refused"
+                    decision.reason, decision.params = P.sentence(refusal, self.offices.names)
         return decisions
 
     def _learn(self, table: str, values: dict[str, Any]) -> None:
@@ -232,21 +246,41 @@ class Planner:
         else:
             self.offices.site_office.setdefault(values["id"], values["office_id"])
 
-    def _refusal(self, table: str, values: dict[str, Any], mine: dict[str, Any] | None) -> str:
+    def _author(self, values: dict[str, Any]) -> str | None:
+        return self.offices.site_office.get(author_site(values["rev"]))
+
+    def _refusal(self, table: str, values: dict[str, Any], mine: dict[str, Any] | None) -> P.Refusal | None:
+        """Who wrote the record, and may that office write it here (core/write_policy.py)."""
         owner = values["owner_office_id"]
         if mine is not None and mine["owner_office_id"] != owner:
-            return N_("Bản ghi này thuộc đơn vị khác; gói không được đổi đơn vị sở hữu.")
-        sender_is_hub = self.sender_is_hub
-        if not sender_is_hub and owner != self.sender_office:
-            return N_("Xã chỉ được gửi bản ghi của chính mình.")
-        if sender_is_hub and table in PUBLIC_TABLES:
-            return ""  # the hub vouches for the offices and site keys it registered (and revoked)
-        author = self.offices.site_office.get(author_site(values["rev"]))
+            return P.Refusal(N_("Bản ghi này thuộc đơn vị khác; gói không được đổi đơn vị sở hữu."), {})
+        if not self.sender_is_hub and owner != self.sender_office:
+            return P.Refusal(N_("Xã chỉ được gửi bản ghi của chính mình."), {})
+        author = self._author(values)
+        if self.sender_is_hub and table in P.REGISTRY:  # the hub relays the registry of offices and keys
+            return P.vouch_refusal(table, values, mine, self.offices.me, self.sender_office, self.offices.kind)
         if author is None:
-            return N_("Bản ghi do một máy không rõ danh tính sửa.")
-        if not may_write(self.offices, table, author, owner):
-            return N_("Đơn vị sửa bản ghi này không phải là đơn vị sở hữu nó.")
-        return ""
+            return P.Refusal(N_("Bản ghi do một máy không rõ danh tính sửa."), {})
+        if not self.sender_is_hub and author != self.sender_office:
+            return P.Refusal(N_("Đơn vị sửa bản ghi này không phải là đơn vị sở hữu nó."), {})
+        if author == REFERENCE_OFFICE_ID and owner == REFERENCE_OFFICE_ID:
+            return None  # the shipped reference data, as every office loads it
+        if self.sender_is_hub and author not in (owner, self.sender_office):
+            return P.Refusal(N_("Đơn vị sửa bản ghi này không phải là đơn vị sở hữu nó."), {})
+        return P.refusal(self.offices.role(author), table, author, values, mine, joined_hub=self._joined_hub(),
+                         check_fields=False)
+
+    def _field_refusal(self, table: str, values: dict[str, Any], mine: dict[str, Any] | None) -> P.Refusal | None:
+        """The fields that carry power, for a record that would be written."""
+        if self.sender_is_hub and table in P.REGISTRY:
+            return None
+        author = self._author(values)
+        if author is None or author == REFERENCE_OFFICE_ID:
+            return None
+        return P.refusal(self.offices.role(author), table, author, values, mine, joined_hub=self._joined_hub())
+
+    def _joined_hub(self) -> str | None:
+        return self.offices.me if self.offices.my_kind == P.HUB else None
 
 
 def count(result: ImportResult, decision: Decision) -> None:
@@ -261,7 +295,12 @@ def count(result: ImportResult, decision: Decision) -> None:
         if warning not in result.warnings:
             result.warnings.append(warning)
     if decision.kind == "refused" and len(result.refused) < 1000:
-        result.refused.append({"type": decision.table, "id": decision.values["id"], "reason": _(decision.reason)})
+        reason = _(decision.reason)
+        try:
+            reason = reason.format(**decision.params)
+        except (KeyError, IndexError, ValueError):
+            pass
+        result.refused.append({"type": decision.table, "id": decision.values["id"], "reason": reason})
     if decision.kind == "conflict" and len(result.conflicts) < 1000:
         result.conflicts.append({"type": decision.table, "id": decision.values["id"],
                                  "kept": "incoming" if decision.incoming_wins else "local"})

@@ -49,12 +49,15 @@ class PersonDialog(Dialog):
     """A new person: checked as the user types, the reason beside the field; Enter saves, Escape cancels."""
 
     def __init__(self, area: "PeopleArea", person: Any = None, place: tuple[str, str, str] | None = None,
-                 preset: tuple[str, str] | None = None) -> None:
+                 preset: tuple[str, str] | None = None, read_only: str = "") -> None:
         """`place`: for an existing person, the commune, village and household number shown; `preset`:
-        for a new person, the village and household number to start from (a household's new member)."""
-        super().__init__(area, _("Sửa thông tin người") if person is not None else _("Thêm người"), width=80)
+        for a new person, the village and household number to start from (a household's new member).
+        `read_only`: why this office may not change the person (another office owns it): shown, nothing editable."""
+        title = _("Thông tin người") if read_only else _("Sửa thông tin người") if person is not None else _("Thêm người")
+        super().__init__(area, title, width=80)
         self.area = area
         self.person = person  # an existing person to correct, or None for a new one
+        self.read_only = read_only
         form = self.form
         self.name = QLineEdit()
         self.name.setObjectName("full_name")
@@ -112,7 +115,7 @@ class PersonDialog(Dialog):
             self.problems[key] = problem
             row.addWidget(problem)
             form.addRow(label, row)
-        self.add_buttons(on_save=self.save)
+        self.add_buttons(on_save=self.save, cancel_text=_("Đóng") if read_only else "")
         self.name.textChanged.connect(self.check)
         self.name.textChanged.connect(self._sex_from_name)
         self.birth.textChanged.connect(self.check)
@@ -129,6 +132,14 @@ class PersonDialog(Dialog):
         elif preset is not None:
             self.village.setCurrentText(preset[0])
             self.household.setText(preset[1])
+        if read_only:  # another office's record: shown as it is, with whose it is
+            note = QLabel(read_only)
+            note.setObjectName("read_only_note")
+            note.setWordWrap(True)
+            form.insertRow(0, note)
+            for widget in (self.name, self.birth, self.sex, self.ethnic, self.commune, self.village, self.household,
+                           self.relation, self.status, self.status_date):
+                widget.setEnabled(False)
         self.check()
         self._load_places(person.commune_id if person is not None else area.default_commune_id())
 
@@ -244,11 +255,11 @@ class PersonDialog(Dialog):
                 message = _(str(error.args[0]))
         self.problems["birth"].setText(message)
         ok &= not message
-        self.save_button.setEnabled(bool(ok) and self.area.can_write and self.loaded)
+        self.save_button.setEnabled(bool(ok) and self.area.can_write and self.loaded and not self.read_only)
         return bool(ok)
 
     def save(self) -> None:
-        if not self.check():
+        if self.read_only or not self.check():
             return
         services = self.area.services
         values = (self.name.text().strip(), self.sex.currentData(), self.birth.text().strip(),
@@ -853,11 +864,11 @@ class PeopleArea(Area):
         """The form of a recorded person, to correct them; `saved(person)` after a save."""
         services = self.services
 
-        def load() -> tuple[Any, tuple[str, str, str]]:
+        def load() -> tuple[Any, tuple[str, str, str], None, str]:
             person = services.persons.get(person_id)
-            return person, services.persons.place_of(person)
+            return person, services.persons.place_of(person), None, services.persons.editable(person.id)
 
-        def opened(found: tuple[Any, tuple[str, str, str]]) -> None:
+        def opened(found: tuple[Any, tuple[str, str, str], None, str]) -> None:
             dialog = PersonDialog(self, *found)
             if dialog.confirmed() and dialog.saved is not None:
                 self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)

@@ -67,7 +67,12 @@ class ReferenceArea(Area):
         criteria_bar = QHBoxLayout()
         self.edit_criteria_button = QPushButton(_("Sửa bộ tiêu chí..."))
         self.edit_criteria_button.setObjectName("edit_criteria")
-        self.edit_criteria_button.setEnabled(self.is_admin)
+        at_hub = getattr(window.office, "kind", "") == "hub"
+        self.edit_criteria_button.setEnabled(self.is_admin and at_hub)  # criteria sets are the hub's (write policy)
+        if not at_hub:
+            self.edit_criteria_button.setToolTip(_("Bộ tiêu chí do đơn vị đầu mối ban hành và gửi về qua gói dữ liệu; "
+                                                   "xã không sửa được."))
+        self.refusals: dict[str, str] = {}
         self.edit_criteria_button.clicked.connect(lambda: self.edit_criteria())
         criteria_bar.addStretch(1)
         criteria_bar.addWidget(self.edit_criteria_button)
@@ -85,6 +90,9 @@ class ReferenceArea(Area):
         criteria = self.criteria.row_at(rows[0].row()) if rows else None
         if criteria is None:
             self.message.setText(_("Chọn một bộ tiêu chí."))
+            return
+        if self.refusals.get(criteria.id):
+            self.message.setText(self.refusals[criteria.id])
             return
         dialog = CriteriaDialog(self, criteria)
         if not dialog.confirmed():
@@ -106,12 +114,14 @@ class ReferenceArea(Area):
             names = {u.id: u.name for u in units}
             successions = [(s, names.get(s.predecessor_id, "?"), names.get(s.successor_id, "?"))
                            for s in sorted(services.units.successions(), key=lambda s: s.effective)]
+            criteria = services.criteria.list()
+            refusals = {c.id: services.ctx.change_refusal("criteria_set", c) for c in criteria}
             return (sorted(units, key=lambda u: (u.kind != "province", u.valid_from, u.name)),
-                    services.persons.ethnic_groups(), services.criteria.list(), services.certificates.template_names(),
-                    successions)
+                    services.persons.ethnic_groups(), criteria, services.certificates.template_names(),
+                    successions, refusals)
 
         def fill(found: tuple[Any, ...]) -> None:
-            units, groups, criteria, templates, successions = found
+            units, groups, criteria, templates, successions, self.refusals = found
             self.successions.set_rows(successions)
             self.units.set_rows(units)
             self.groups.set_rows(groups)
