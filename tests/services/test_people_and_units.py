@@ -30,6 +30,21 @@ def test_nfd_input_is_stored_nfc(services):
     assert services.persons.search("ro cham h bia")[0].id == person.id
 
 
+def test_names_with_apostrophes_and_hyphens_are_found_and_sorted_by_their_letters(services):
+    hbia = services.persons.add("Rơ Châm H'Bia", "F", "2001", "Jrai", "Kông Bơ La", "Thôn 1")
+    bana = services.persons.add("Đinh Thị Ba-na", "F", "1990", "Bahnar", "Kông Bơ La", "Thôn 1")
+    for typed in ("hbia", "h bia", "h'bia", "H’BIA", "ro cham hbia", "bia"):
+        assert [r.id for r in services.persons.search(typed)] == [hbia.id], typed
+    for typed in ("bana", "ba na", "ba-na"):
+        assert [r.id for r in services.persons.search(typed)] == [bana.id], typed
+    for name in ["Nguyễn Thị Hoa", "Ksor Hà", "Y Hzu"]:
+        services.persons.add(name, "F", "1990", "01", "Kông Bơ La", "Thôn 1")
+    names = [r.full_name for r in services.persons.list("Kông Bơ La") if r.full_name.split()[-1][0] == "H"]
+    assert names == ["Ksor Hà", "Rơ Châm H'Bia", "Nguyễn Thị Hoa", "Y Hzu"]  # H'Bia as HBia, not after every H
+    renamed = services.persons.update(hbia.id, full_name="Rơ Châm H'Bia Mới")
+    assert renamed.name_folded == "ro cham h bia moi hbia"
+
+
 def test_list_in_vietnamese_order(services):
     for name in ["Trần Văn Bình", "Nguyễn Thị Ánh", "Lê Văn An", "Đinh Thị Ân", "Bùi Văn Đông", "Đỗ Văn Dung"]:
         services.persons.add(name, "M", "1990", "01", "Kông Bơ La", "Thôn 1")

@@ -8,7 +8,7 @@ from datetime import date
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.dates import Birth, parse_birth
 from kbang_desktop.core.errors import KbangError, Problem, ValidationError
-from kbang_desktop.core.text import fold, nfc, person_sort_key, person_sort_text, search_tokens
+from kbang_desktop.core.text import nfc, person_search_text, person_sort_key, person_sort_text, search_terms
 from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
@@ -147,7 +147,7 @@ class PersonService:
                 values["birth_date"], values["birth_year"] = parsed.date, parsed.year
             if "full_name" in values:
                 values["full_name"] = nfc(str(values["full_name"]))
-                values["name_folded"] = fold(str(values["full_name"]))
+                values["name_folded"] = person_search_text(str(values["full_name"]))
             candidate = PersonInput(str(values.get("full_name", current.full_name)), str(values.get("sex", current.sex)),
                                     Birth(int(values.get("birth_year", current.birth_year)),  # type: ignore[arg-type]
                                           values.get("birth_date", current.birth_date)),  # type: ignore[arg-type]
@@ -235,13 +235,13 @@ class PersonService:
 
     def search(self, text: str, limit: int = 100, commune: str | None = None) -> list[PersonRow]:
         """People whose name matches `text` folded (case, diacritics, đ), in Vietnamese order. Reads only."""
-        tokens = search_tokens(text)
+        terms = search_terms(text)
         with self.ctx.read() as repo:
             communes = None
             if commune:
                 target = find_commune(repo, commune, self.ctx.today())
                 communes = unit_graph(repo).predecessors_of(target.id)
-            return _rows(repo, queries.search_persons(repo.session, tokens, limit, communes))
+            return _rows(repo, queries.search_persons(repo.session, terms, limit, communes))
 
     def page(self, after: tuple[str, str] | None = None, limit: int = 500,
              commune_id: str | None = None, village_id: str | None = None, status: str | None = None) -> list[PersonRow]:
@@ -298,7 +298,7 @@ def _insert(repo: Repository, parsed: Birth, full_name: str, sex: str, ethnic: s
             disability: bool = False, education: str = "", note: str = "") -> E.Person:
     group = ethnic_index(repo).find(ethnic) if ethnic else None
     name = nfc(full_name)
-    row = repo.add(E.Person, id=new_id(), full_name=name, name_folded=fold(name),
+    row = repo.add(E.Person, id=new_id(), full_name=name, name_folded=person_search_text(name),
                    sex=sex, birth_date=parsed.date, birth_year=parsed.year, ethnic_code=group.code if group else ethnic,
                    household_id=household_id, relation_to_head=relation, commune_id=unit.id,
                    village_id=village_unit.id if village_unit else None, id_number=id_number or None,

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kbang_desktop.core.text import person_sort_text
+from kbang_desktop.core.text import person_search_text, person_sort_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -524,6 +524,13 @@ DERIVED: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
     "person": {"sort_key": ("full_name", person_sort_text)},
 }
 
+# Columns that travel in record states (sites of an earlier version need them) but that every site
+# works out again from another column whenever a row is written, by the same paths as DERIVED: what
+# a sender puts there carries no weight. {table: {column: (source column, compute)}}
+RECOMPUTED: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
+    "person": {"name_folded": ("full_name", person_search_text)},
+}
+
 
 def state_columns(table: str) -> list[str]:
     """The columns of a syncable table that make up a record's state (what travels)."""
@@ -533,8 +540,9 @@ def state_columns(table: str) -> list[str]:
 
 def derive(table: str, values: dict[str, Any]) -> dict[str, Any]:
     """Fill the derived columns of a row about to be written as a whole (bulk insert, sync)."""
-    for column, (source, compute) in DERIVED.get(table, {}).items():
-        values[column] = compute(values[source])
+    for columns in (DERIVED, RECOMPUTED):
+        for column, (source, compute) in columns.get(table, {}).items():
+            values[column] = compute(values[source])
     return values
 
 
@@ -544,6 +552,6 @@ def _follow(column: str, compute: Callable[[Any], Any]) -> Callable[..., None]:
     return changed
 
 
-for _table, _columns in DERIVED.items():  # rows written through the ORM: the derived column follows its source
-    for _column, (_source, _compute) in _columns.items():
+for _table, _columns in [*DERIVED.items(), *RECOMPUTED.items()]:  # rows written through the ORM: the
+    for _column, (_source, _compute) in _columns.items():  # derived column follows its source
         event.listen(getattr(SYNCABLE[_table], _source), "set", _follow(_column, _compute))

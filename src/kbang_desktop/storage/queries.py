@@ -16,21 +16,43 @@ from kbang_desktop.core.dates import age_of
 from kbang_desktop.storage import models as M
 from kbang_desktop.storage.repo import to_entity
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]")
+_NOT_WORD = re.compile(r"\W")
 
 
-def fts_query(tokens: Iterable[str]) -> str:
-    """An FTS5 query that needs every token as the start of some word."""
-    clean = [_NON_ALNUM.sub("", t) for t in tokens]
-    return " AND ".join(f'"{t}"*' for t in clean if t)
+def _clean(token: str) -> str:
+    return _NOT_WORD.sub("", token)
 
 
-def search_persons(session: Session, tokens: list[str], limit: int, commune_ids: set[str] | None = None) -> list[E.Person]:
-    """People whose folded name has a word starting with each token (any order)."""
-    if not tokens:
+def fts_query(terms: Iterable[tuple[str, ...]]) -> str:
+    """An FTS5 query that needs, for every term, one of its alternatives: each token of it as the
+    start of some word (core.text.search_terms, core.text.matches)."""
+    clauses = []
+    for term in terms:
+        alternatives = [" AND ".join(f'"{t}"*' for t in (_clean(t) for t in alternative.split(" ")) if t)
+                        for alternative in term]
+        alternatives = [a for a in alternatives if a]
+        if len(alternatives) == 1:
+            clauses.append(alternatives[0])
+        elif alternatives:
+            clauses.append("(" + " OR ".join(f"({a})" for a in alternatives) + ")")
+    return " AND ".join(clauses)
+
+
+def _like_terms(terms: list[tuple[str, ...]]) -> Any:
+    """The same rule as `fts_query` for databases without the full-text index (PostgreSQL at a hub)."""
+    def starts(token: str) -> Any:
+        return or_(M.Person.name_folded.like(f"{token}%"), M.Person.name_folded.like(f"% {token}%"))
+    return and_(*[or_(*[and_(*[starts(t) for t in alternative.split(" ") if t]) for alternative in term])
+                  for term in terms])
+
+
+def search_persons(session: Session, terms: list[tuple[str, ...]], limit: int,
+                   commune_ids: set[str] | None = None) -> list[E.Person]:
+    """People whose search text has a word starting with each token of each term (any order)."""
+    if not terms:
         return []
     if session.get_bind().dialect.name == "sqlite":
-        query = fts_query(tokens)
+        query = fts_query(terms)
         if not query:
             return []
         ids_sql = "SELECT p.id FROM person_fts JOIN person p ON p.rowid = person_fts.rowid " \
@@ -48,8 +70,7 @@ def search_persons(session: Session, tokens: list[str], limit: int, commune_ids:
         rows = session.execute(select(M.Person).where(M.Person.id.in_(ids))).scalars()
         return [to_entity(r) for r in rows]
     # Other databases (PostgreSQL at a large hub): match each token at the start of a word.
-    conditions = [or_(M.Person.name_folded.like(f"{t}%"), M.Person.name_folded.like(f"% {t}%")) for t in tokens]
-    statement = select(M.Person).where(and_(*conditions), M.Person.deleted.is_(False))
+    statement = select(M.Person).where(_like_terms(terms), M.Person.deleted.is_(False))
     if commune_ids is not None:
         statement = statement.where(M.Person.commune_id.in_(commune_ids))
     return [to_entity(r) for r in session.execute(statement.limit(limit)).scalars()]
