@@ -31,7 +31,7 @@ def test_persons_add_search_list_json(db, cli):
     code, out, _ = cli("persons", "search", "dinh van hmuk", "--json", "--db", db)
     assert code == 0
     assert json.loads(out) == [{"id": person_id, "full_name": "Đinh Văn Hmưk", "birth": "1990",
-                                "commune": "Kông Bơ La", "village": "Làng Kon Lốc"}]
+                                "commune": "Kông Bơ La", "village": "Làng Kon Lốc", "status": "present"}]
     code, out, _ = cli("--db", db, "persons", "list", "--commune", "kong bo la", "--json")
     rows = json.loads(out)
     assert code == 0 and [r["full_name"] for r in rows] == ["Nguyễn Thị An", "Đinh Văn Hmưk"]
@@ -165,3 +165,39 @@ def test_argparse_speaks_the_users_language(cli):
     code, _out, err = cli("--lang", "en", "persons")
     assert code == 2
     assert "the following arguments are required: {add,search,list}" in err and "persons_command" not in err
+
+
+def test_persons_list_as_of_with_status_and_search_in_order_with_filters(db, cli):
+    def add(name, birth="1990", village="Thôn 1"):
+        return cli("persons", "add", "--name", name, "--sex", "F", "--birth", birth, "--ethnic", "Kinh",
+                   "--commune", "Kông Bơ La", "--village", village, "--json", "--db", db).json()["id"]
+
+    ids = {given: add(f"Nguyễn Thị {given}") for given in ["Hương", "Oanh", "Yến", "Hà", "Hạnh"]}
+    old = add("Nguyễn Thị Lan", "1950", "Thôn 2")
+    services = open_test_services(db)
+    try:
+        services.persons.mark_deceased(ids["Hà"], __import__("datetime").date(2026, 3, 1))
+    finally:
+        services.ctx.db.close()
+    rows = cli("persons", "list", "--commune", "Kông Bơ La", "--json", "--db", db).json()
+    assert ids["Hà"] not in [r["id"] for r in rows] and {r["status"] for r in rows} == {"present"}
+    rows = cli("persons", "list", "--commune", "Kông Bơ La", "--as-of", "2026-02-01", "--json", "--db", db).json()
+    assert ids["Hà"] in [r["id"] for r in rows]  # living there on that date
+    rows = cli("persons", "list", "--commune", "Kông Bơ La", "--everyone", "--json", "--db", db).json()
+    assert {r["id"]: r["status"] for r in rows}[ids["Hà"]] == "deceased"
+
+    found = cli("persons", "search", "nguyen thi", "--limit", "3", "--json", "--db", db).json()
+    assert [r["full_name"].split()[-1] for r in found] == ["Hà", "Hạnh", "Hương"]
+    found = cli("persons", "search", "nguyen thi", "--limit", "3", "--status", "present", "--json", "--db", db).json()
+    assert [r["full_name"].split()[-1] for r in found] == ["Hạnh", "Hương", "Lan"]
+    found = cli("persons", "search", "nguyen thi", "--commune", "Kông Bơ La", "--village", "thon 2", "--json",
+                "--db", db).json()
+    assert [r["id"] for r in found] == [old]
+    found = cli("persons", "search", "nguyen", "--age", "60-90", "--json", "--db", db).json()
+    assert [r["id"] for r in found] == [old]
+    result = cli("persons", "search", "nguyen thi", "--limit", "2", "--db", db)
+    assert result.code == 0 and result.out.strip().splitlines()[-1] == "2 / 6 người"
+    result = cli("persons", "search", "nguyen", "--commune", "Kông Bơ La", "--village", "Thôn 9", "--db", db)
+    assert result.code == 1 and "Thôn 9" in result.err
+    assert cli("persons", "search", "nguyen", "--age", "abc", "--db", db).code == 2
+

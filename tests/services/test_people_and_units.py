@@ -15,7 +15,7 @@ def test_add_person_creates_village_and_search_folds(services):
     found = services.persons.search("dinh van hmuk")
     assert [r.id for r in found] == [person.id]
     assert found[0].as_json() == {"id": person.id, "full_name": "Đinh Văn Hmưk", "birth": "1990",
-                                  "commune": "Kông Bơ La", "village": "Làng Kon Lốc"}
+                                  "commune": "Kông Bơ La", "village": "Làng Kon Lốc", "status": "present"}
     assert services.persons.search("HMUK")[0].id == person.id
     assert services.persons.search("hm")[0].id == person.id  # prefix of a word
     assert services.persons.search("xyz") == []
@@ -28,6 +28,21 @@ def test_nfd_input_is_stored_nfc(services):
                                   "Thôn 1")
     assert person.full_name == unicodedata.normalize("NFC", "Rơ Châm H'Bia")
     assert services.persons.search("ro cham h bia")[0].id == person.id
+
+
+def test_names_with_apostrophes_and_hyphens_are_found_and_sorted_by_their_letters(services):
+    hbia = services.persons.add("Rơ Châm H'Bia", "F", "2001", "Jrai", "Kông Bơ La", "Thôn 1")
+    bana = services.persons.add("Đinh Thị Ba-na", "F", "1990", "Bahnar", "Kông Bơ La", "Thôn 1")
+    for typed in ("hbia", "h bia", "h'bia", "H’BIA", "ro cham hbia", "bia"):
+        assert [r.id for r in services.persons.search(typed)] == [hbia.id], typed
+    for typed in ("bana", "ba na", "ba-na"):
+        assert [r.id for r in services.persons.search(typed)] == [bana.id], typed
+    for name in ["Nguyễn Thị Hoa", "Ksor Hà", "Y Hzu"]:
+        services.persons.add(name, "F", "1990", "01", "Kông Bơ La", "Thôn 1")
+    names = [r.full_name for r in services.persons.list("Kông Bơ La") if r.full_name.split()[-1][0] == "H"]
+    assert names == ["Ksor Hà", "Rơ Châm H'Bia", "Nguyễn Thị Hoa", "Y Hzu"]  # H'Bia as HBia, not after every H
+    renamed = services.persons.update(hbia.id, full_name="Rơ Châm H'Bia Mới")
+    assert renamed.name_folded == "ro cham h bia moi hbia"
 
 
 def test_list_in_vietnamese_order(services):
@@ -195,3 +210,71 @@ def test_a_person_with_their_household_in_one_transaction(services):
     with pytest.raises(KbangError):  # a household of another village
         services.persons.add_in_household("Đinh Văn B", "M", "1990", "Ba Na", commune.id, new_village="Làng B",
                                           household_id=household.id, relation="Con")
+
+
+def test_search_gives_the_first_matches_in_vietnamese_order_not_the_first_loaded(services):
+    """More matches than the limit: the first N in Vietnamese order, then the next page after them."""
+    for given in ["Hương", "Oanh", "Yến", "Hà", "Hạnh", "Ánh"]:  # loaded in this order
+        services.persons.add(f"Nguyễn Thị {given}", "F", "1990", "Kinh", "Kông Bơ La", "Thôn 1")
+    first = services.persons.search("nguyen thi", 3)
+    assert [r.full_name.split()[-1] for r in first] == ["Ánh", "Hà", "Hạnh"]
+    after = (first[-1].sort_key, first[-1].id)
+    assert [r.full_name.split()[-1] for r in services.persons.search("nguyen thi", 3, after=after)] == [
+        "Hương", "Oanh", "Yến"]
+    assert services.persons.count(text="nguyen thi") == 6
+
+
+def test_search_filters_apply_in_the_query_and_the_total_counts_every_match(services):
+    """A filtered search shows every match of the filters (not the filtered part of the first N), and
+    the total beside it is the number of matches with the same filters, the age band included."""
+    from kbang_desktop.core.text import matches, person_search_text, search_terms
+    from kbang_desktop.services.demo import DemoService
+
+    DemoService(services.ctx).generate(1, 400, seed=11)
+    commune = services.units.find_commune("Kông Bơ La")
+    everyone = services.persons.list()
+    villages = sorted({r.village for r in everyone})
+    village_ids = {v.name: v.id for v in services.units.villages_of(commune.id)}
+    people = {r.id: services.persons.get(r.id) for r in everyone}
+    today = services.ctx.today()
+
+    def age(person):
+        from kbang_desktop.core.dates import age_of
+        born = person.birth_date or date(person.birth_year, 7, 1)
+        return age_of(born.year, born.month, born.day, today)
+
+    status_of = {"present": "", "moved": "moved", "deceased": "deceased"}
+    checked = 0
+    for text in ["thi", "ksor", "h'", "dinh van", "nguyen"]:
+        for village in [None, villages[0], villages[-1]]:
+            for status in [None, "present", "deceased"]:
+                for band in [None, (15, 35)]:
+                    expected = [r.id for r in everyone if matches(search_terms(text), person_search_text(r.full_name))
+                                and (village is None or r.village == village)
+                                and (status is None or r.status == status_of[status])
+                                and (band is None or band[0] <= age(people[r.id]) <= band[1])]
+                    shown, after = [], None
+                    while page := services.persons.search(text, 7, None, after, commune.id, village_ids.get(village),
+                                                          status, band):
+                        shown += page
+                        after = (page[-1].sort_key, page[-1].id)
+                    assert [r.id for r in shown] == expected, (text, village, status, band)
+                    assert services.persons.count(commune.id, village_ids.get(village), status, text, band) == len(expected)
+                    checked += bool(expected)
+    assert checked > 20
+
+
+def test_list_as_of_a_date_gives_each_status_on_that_date(services):
+    here = services.persons.add("Đinh Văn Hmưk", "M", "1970", "Ba Na", "Kông Bơ La", "Làng A")
+    gone = services.persons.add("Đinh Thị Bŏk", "F", "1972", "Ba Na", "Kông Bơ La", "Làng A")
+    dead = services.persons.add("Rơ Châm H'Bia", "F", "1940", "Jrai", "Kông Bơ La", "Làng A")
+    services.persons.mark_moved_away(gone.id, date(2026, 3, 1))
+    services.persons.mark_deceased(dead.id, date(2026, 6, 1))
+    assert [r.id for r in services.persons.list("Kông Bơ La", living=True)] == [here.id]
+    assert {r.id: r.status for r in services.persons.list("Kông Bơ La")} == {
+        here.id: "", gone.id: "moved", dead.id: "deceased"}
+    on = date(2026, 4, 1)
+    assert {r.id for r in services.persons.list("Kông Bơ La", on, living=True)} == {here.id, dead.id}
+    assert {r.id: r.status for r in services.persons.list("Kông Bơ La", on)}[gone.id] == "moved"
+    assert len(services.persons.list("Kông Bơ La", date(2026, 1, 1), living=True)) == 3
+

@@ -119,3 +119,30 @@ def test_sort_key_is_kept_by_every_write_and_never_sent(services):
     services.persons.update(person.id, full_name="Đinh Thị Ánh")
     with services.ctx.read() as repo:
         assert repo.session.get(models.Person, person.id).sort_key == person_sort_text("Đinh Thị Ánh")
+
+
+def test_migration_0004_works_out_search_text_and_order_again_for_names_with_punctuation(services, db_path):
+    """A database of schema 0003 holds "H'Bia" folded as "h bia" and sorted after every H name:
+    opened by this version, "hbia" finds her and she sorts as HBia; other rows are not written."""
+    from kbang_desktop.core.text import person_search_text, person_sort_text
+    from kbang_desktop.services.context import Actor
+    from kbang_desktop.services.registry import open_services
+
+    hbia = services.persons.add("Rơ Châm H'Bia", "F", "2001", "Jrai", "Kông Bơ La", "Thôn 1")
+    plain = services.persons.add("Nguyễn Thị Hoa", "F", "2001", "Kinh", "Kông Bơ La", "Thôn 1")
+    services.ctx.db.close()
+    with sqlite3.connect(db_path) as connection:  # as release 0003 wrote them
+        connection.execute("UPDATE person SET name_folded = 'ro cham h bia', sort_key = 'old' WHERE id = ?", (hbia.id,))
+        plain_rev = connection.execute("SELECT rev, name_folded FROM person WHERE id = ?", (plain.id,)).fetchone()
+        connection.execute("UPDATE alembic_version SET version_num = '0003'")
+    reopened = open_services(db_path, Actor("os:tester", "admin"))
+    try:
+        assert [r.id for r in reopened.persons.search("hbia")] == [hbia.id]
+        with reopened.ctx.read() as repo:
+            row = repo.session.get(models.Person, hbia.id)
+            assert (row.name_folded, row.sort_key) == (person_search_text(row.full_name), person_sort_text("Rơ Châm HBia"))
+            other = repo.session.get(models.Person, plain.id)
+            assert (other.rev, other.name_folded) == plain_rev
+        assert reopened.maintenance.check().ok
+    finally:
+        reopened.ctx.db.close()

@@ -16,6 +16,7 @@ import sqlite3
 import tarfile
 from pathlib import Path
 
+from kbang_desktop.core.text import person_search_text
 from kbang_desktop.services.context import Actor
 from kbang_desktop.services.registry import open_services
 
@@ -55,16 +56,21 @@ def test_the_first_released_schema_opens_migrated_with_every_record_unchanged(tm
 
     after = _rows(path)
     for table, rows in before.items():
-        if table == "alembic_version":
-            continue
+        if table == "alembic_version" or table.startswith("person_fts"):
+            continue  # the full-text index follows person.name_folded (checked below)
         assert table in after, f"table {table} is gone"
         if table == "local_state":  # the new version notes that it migrated the file
             assert all(after[table][k] == v for k, v in rows.items() if "schema_written_by" not in k)
             continue
         assert set(after[table]) == set(rows), f"{table}: records added or lost"
+        # worked out again by migration 0004 (punctuation in names), every other column as it was
+        recomputed = {"person": {"name_folded"}, "admin_unit": {"name_folded"}}.get(table, set())
         for key, old in rows.items():
             new = after[table][key]
-            assert {column: new[column] for column in old} == old, f"{table} {key} changed"
+            assert {c: new[c] for c in old if c not in recomputed} == {c: v for c, v in old.items()
+                                                                       if c not in recomputed}, f"{table} {key} changed"
+    hbia = [row for row in after["person"].values() if "H'" in row["full_name"]]
+    assert hbia and all(row["name_folded"] == person_search_text(row["full_name"]) for row in hbia)
 
 
 def test_a_bundle_from_an_older_release_imports_at_an_upgraded_hub(tmp_path):

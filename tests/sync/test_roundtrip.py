@@ -390,3 +390,17 @@ def test_commune_restored_with_kbang_restore_goes_on_without_a_new_key(net, tmp_
         assert repo.get(E.Person, after.id) and repo.get(E.Person, lost.id)
     with a.ctx.read() as repo:
         assert repo.get(E.Person, lost.id)  # the change lost with the restore came back from the hub
+
+
+def test_the_search_text_a_sender_writes_carries_no_weight(net):
+    """person.name_folded travels (earlier versions need it) but the receiver works it out again from
+    the name: a commune that sends a false one (or an old version's) changes neither search nor order."""
+    a, hub = net.sites["a"], net.sites["hub"]
+    hbia = a.persons.add("Rơ Châm H'Bia", "F", "2001", "Jrai", "Kông Bơ La", "Làng Lợk")
+    with a.ctx.db.engine.begin() as connection:  # a dishonest PC writes what it likes into its file
+        connection.exec_driver_sql("UPDATE person SET name_folded = 'nguyen van an' WHERE id = ?", (hbia.id,))
+    assert net.exchange("a", "hub").status == "applied"
+    assert [r.id for r in hub.persons.search("hbia")] == [hbia.id]
+    assert hub.persons.search("nguyen van an") == []
+    with hub.ctx.read() as repo:
+        assert repo.require(E.Person, hbia.id).name_folded == "ro cham h bia hbia"

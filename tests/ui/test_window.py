@@ -908,6 +908,36 @@ def test_people_filtered_by_village(qtbot, window, services):
     window.tasks.wait()
 
 
+def test_a_filtered_search_shows_every_match_in_order_with_the_total(qtbot, window, services):
+    """Typing a name with a village, status and age band chosen: the people who match all of them, in
+    Vietnamese order, page after page, and "n / total người" counted with the same filters."""
+    for index in range(130):  # more than one page of matches (100 a page would have hidden most)
+        services.persons.add(f"Nguyễn Thị Hà {index:03d}", "F", "1990" if index % 2 else "1950", "Kinh",
+                             "Kông Bơ La", "Làng B" if index % 3 else "Làng A")
+    services.persons.add("Rơ Châm H'Bia", "F", "2001", "Jrai", "Kông Bơ La", "Làng B")
+    area = window.areas[1]
+    window.show_area(1)
+    qtbot.waitUntil(lambda: area.village.count() == 3 and not area.model.loading, timeout=TIMEOUT)
+    area.village.setCurrentIndex(area.village.findText("Làng B"))
+    area.age.setCurrentIndex(area.age.findData("15-60"))
+    area.search.setText("nguyen thi ha")
+    expected = [r.id for r in services.persons.search("nguyen thi ha", 1000)
+                if r.village == "Làng B" and services.persons.get(r.id).birth_year == 1990]
+
+    def all_loaded() -> bool:
+        if area.model.canFetchMore():
+            area.model.fetchMore()
+        return area.model.exhausted and not area.model.loading and area.total is not None
+
+    qtbot.waitUntil(lambda: all_loaded() and [r.id for r in area.model.rows] == expected, timeout=TIMEOUT)
+    assert len(expected) == 43
+    qtbot.waitUntil(lambda: area.count.text() == "43 / 43 người", timeout=TIMEOUT)
+    area.search.setText("hbia")
+    qtbot.waitUntil(lambda: [r.full_name for r in area.model.rows] == ["Rơ Châm H'Bia"] and area.count.text() == "1 / 1 người",
+                    timeout=TIMEOUT)
+    window.tasks.wait()
+
+
 def test_every_table_of_every_area_passes_the_model_tester(qtbot, window, services, qtmodeltester):
     from tests.documents.helpers import issued_decision
 

@@ -1,6 +1,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kbang_desktop.core.dates import Birth, age_on, document_date_phrase, parse_birth, parse_date
 
@@ -51,3 +53,17 @@ def test_age_birth_year_only_uses_1_july_by_default():
     assert age_on(born, date(2026, 6, 30)) == 34
     assert age_on(born, date(2026, 7, 1)) == 35
     assert age_on(born, date(2026, 6, 30), year_only_month=1, year_only_day=1) == 35
+
+
+@given(st.integers(0, 80), st.integers(0, 40), st.dates(date(1990, 1, 1), date(2040, 12, 31)),
+       st.dates(date(1900, 1, 1), date(2040, 12, 31)), st.integers(1, 12), st.integers(1, 28))
+def test_born_between_selects_exactly_the_ages_of_the_band(age_from, width, as_of, born, month, day):
+    """The bounds the people list filters on give the same answer as age_of for every birth, a full
+    date or a year only (counted on the office's day), 29 February included."""
+    from kbang_desktop.core.dates import age_of, born_between
+
+    age_to = age_from + width
+    band = born_between(age_from, age_to, as_of, month, day)
+    assert (band.first <= born <= band.last) == (age_from <= age_of(born.year, born.month, born.day, as_of) <= age_to)
+    assert ((band.first_year <= born.year <= band.last_year)
+            == (age_from <= age_of(born.year, month, day, as_of) <= age_to))

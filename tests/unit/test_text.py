@@ -1,7 +1,19 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kbang_desktop.core.text import fold, fold_compact, nfc, person_sort_key, person_sort_text, search_tokens
+from kbang_desktop.core.text import (
+    fold,
+    fold_compact,
+    matches,
+    name_key,
+    nfc,
+    person_search_text,
+    person_sort_key,
+    person_sort_text,
+    search_terms,
+    search_tokens,
+    strip_punctuation,
+)
 
 
 def test_fold_examples_from_design():
@@ -85,3 +97,96 @@ def test_stored_sort_text_orders_every_pair_as_the_key(a, b):
 def test_stored_sort_text_examples():
     names = ["Nguyễn Văn Ba", "Đinh Thị Lan", "Bùi Thị Lan", "Rơ Châm H'Bia", "Ksor Y Hà", "Ksor Y Ha", "Y Hạ"]
     assert sorted(names, key=person_sort_text) == _sorted(names)
+
+
+# --- Punctuation in names: apostrophes (H'Bia), hyphens (Rơ-Châm) and the rest ignored ------------
+
+def test_h_bia_is_found_written_three_ways_and_sorts_as_hbia():
+    text = person_search_text("Rơ Châm H'Bia")
+    assert text == "ro cham h bia hbia"
+    for typed in ("hbia", "h bia", "h'bia", "H’Bia", "Hʼbia", "bia", "ro cham hb", "rơ-châm h'bia"):
+        assert matches(search_terms(typed), text), typed
+    assert not matches(search_terms("hbiax"), text)
+    # a record written without the apostrophe is found by a query typed with it
+    assert matches(search_terms("h'bia"), person_search_text("Ksor Hbia"))
+    assert matches(search_terms("ba-na"), person_search_text("Bana")) and matches(search_terms("bana"), person_search_text("Ba-na"))
+    assert person_sort_text("Rơ Châm H'Bia") == person_sort_text("Rơ Châm HBia")
+    names = ["A Hoa", "Ksor H'Mai", "Rơ Châm H'Bia", "A Hà", "Y Hbia", "A Hmai"]
+    assert _sorted(names) == ["A Hà", "Rơ Châm H'Bia", "Y Hbia", "A Hmai", "Ksor H'Mai", "A Hoa"]
+
+
+def test_names_without_punctuation_search_as_before():
+    assert person_search_text("Đinh Văn Hmưk") == fold("Đinh Văn Hmưk") == "dinh van hmuk"
+    assert search_terms("dinh van") == [("dinh",), ("van",)]
+    assert search_terms("h'bia") == [("h bia", "hbia")]
+    assert search_tokens("  Rơ-Châm   H'Bia ") == ["ro", "cham", "h", "bia"]
+
+
+def test_name_key_ignores_punctuation_and_spaces():
+    assert name_key("Rơ Châm H'Bia") == name_key("ro cham hbia") == name_key("Rơ-Châm H Bia") == "rochamhbia"
+
+
+def test_search_text_fits_the_column():
+    name = "-".join(["Ab"] * 40)  # 119 characters, 40 parts
+    assert len(person_search_text(name)) <= 120 and person_search_text(name).startswith("ab ab")
+
+
+_WORD = st.text(alphabet="aăâbdđeêhiknoôơuưyàáạHKYĐƠ", min_size=1, max_size=6)
+_MARKS = st.sampled_from(["'", "’", "ʼ", "-", "‐", "–", ".", "(", ")", "\""])
+
+
+@st.composite
+def _punctuated_names(draw):
+    """A name of 1 to 4 words, some holding punctuation inside or around them (H'Bia, Rơ-Châm, (A))."""
+    words = []
+    for _ in range(draw(st.integers(1, 4))):
+        parts = draw(st.lists(_WORD, min_size=1, max_size=3))
+        marks = [draw(_MARKS) for _ in parts[1:]]
+        word = parts[0] + "".join(m + p for m, p in zip(marks, parts[1:], strict=True))
+        words.append(word)
+    return " ".join(words)
+
+
+@given(_punctuated_names())
+def test_punctuation_never_changes_the_order(name):
+    """Order: a name sorts exactly as its letters, wherever punctuation stands in it."""
+    assert person_sort_text(name) == person_sort_text(strip_punctuation(name))
+    assert person_sort_key(name) == person_sort_key(strip_punctuation(name))
+
+
+@given(_punctuated_names())
+def test_a_name_is_found_typed_with_its_punctuation_without_it_or_with_spaces(name):
+    """Search: typed as written, with each mark dropped, or each mark as a space, in any case and
+    without diacritics, the name is found; so is every word of it typed alone."""
+    text = person_search_text(name)
+    joined = strip_punctuation(name)
+    spaced = "".join(" " if ch in "'’ʼ-‐–.()\"" else ch for ch in name)
+    for typed in (name, joined, spaced, fold(name).upper(), fold(joined)):
+        assert matches(search_terms(typed), text), (typed, text)
+    for word in fold(spaced).split():
+        assert matches(search_terms(word), text)
+
+
+@given(_punctuated_names(), _punctuated_names())
+def test_punctuated_names_order_every_pair_as_the_key(a, b):
+    assert _sign(person_sort_text(a), person_sort_text(b)) == _sign(person_sort_key(a), person_sort_key(b))
+
+
+@given(st.lists(_punctuated_names(), min_size=1, max_size=8), st.data())
+def test_the_full_text_index_finds_what_the_rule_says(names, data):
+    """The FTS5 query built by storage.queries (what the program runs) finds exactly the names that
+    core.text.matches says match: any name of the list typed in any of its spellings."""
+    import sqlite3
+
+    from kbang_desktop.storage.queries import fts_query
+
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE VIRTUAL TABLE t USING fts5(name_folded, tokenize='unicode61', prefix='2 3')")
+    connection.executemany("INSERT INTO t(rowid, name_folded) VALUES (?, ?)",
+                           [(i, person_search_text(n)) for i, n in enumerate(names)])
+    target = data.draw(st.sampled_from(names))
+    typed = data.draw(st.sampled_from([target, strip_punctuation(target), fold(target)]))
+    terms = search_terms(typed)
+    found = {row[0] for row in connection.execute("SELECT rowid FROM t WHERE t MATCH ?", (fts_query(terms),))}
+    assert found == {i for i, n in enumerate(names) if matches(terms, person_search_text(n))}
+    assert names.index(target) in found

@@ -6,7 +6,8 @@ import argparse
 from typing import Any
 
 from kbang_desktop.cli.common import EXIT_OK, command, date_arg, emit, group
-from kbang_desktop.i18n import _
+from kbang_desktop.core.errors import KbangError
+from kbang_desktop.i18n import N_, _, format_number
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -25,15 +26,39 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--commune")
+    p.add_argument("--village", help=_("chỉ người của thôn, làng này (cần --commune)"))
+    p.add_argument("--status", choices=STATUSES, default="all",
+                   help=_("present: đang sinh sống tại xã, moved: đã chuyển đi, deceased: đã mất, all: mọi tình trạng"))
+    p.add_argument("--age", type=age_band, help=_("độ tuổi hôm nay, ví dụ 15-35"))
     p = command(persons, common, "list", _("danh sách người theo thứ tự tiếng Việt"), list_)
     p.add_argument("--commune")
-    p.add_argument("--as-of", type=date_arg)
+    p.add_argument("--as-of", type=date_arg, help=_("người sinh sống tại xã vào ngày này (mặc định: hôm nay)"))
+    p.add_argument("--everyone", action="store_true", help=_("cả người đã chuyển đi hoặc đã mất vào ngày đó"))
+
+
+STATUSES = ("present", "moved", "deceased", "all")
+
+
+def age_band(text: str) -> tuple[int, int]:
+    """An argparse type: "15-35" (whole years, both included)."""
+    low, _sep, high = text.partition("-")
+    try:
+        band = (int(low), int(high))
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("Độ tuổi viết như 15-35: {text}").format(text=text)) from None
+    if not 0 <= band[0] <= band[1] <= 150:
+        raise argparse.ArgumentTypeError(_("Độ tuổi viết như 15-35: {text}").format(text=text))
+    return band
 
 
 def person_lines(rows: list) -> str:
     if not rows:
         return _("Không tìm thấy ai.")
-    return "\n".join(f"{r.full_name}\t{r.birth}\t{r.village}\t{r.commune}\t{r.id}" for r in rows)
+    return "\n".join(f"{r.full_name}\t{r.birth}\t{r.village}\t{r.commune}\t{_(dict(STATUS_WORDS)[r.status])}\t{r.id}"
+                     for r in rows)
+
+
+STATUS_WORDS = (("", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuyển đi")), ("deceased", N_("Đã mất")))
 
 
 def add(args: argparse.Namespace, services: Any) -> int:
@@ -45,12 +70,24 @@ def add(args: argparse.Namespace, services: Any) -> int:
 
 
 def search(args: argparse.Namespace, services: Any) -> int:
-    rows = services.persons.search(args.text, args.limit, args.commune)
-    emit(args, [r.as_json() for r in rows], person_lines(rows))
+    """The first --limit matches in Vietnamese order, every filter in the query; the text says how many
+    match in all ("3 / 15 người")."""
+    if args.village and not args.commune:
+        raise KbangError(N_("Chọn thôn, làng cần có --commune."))
+    commune_id, village_id = services.persons.find_place(args.commune, args.village) if args.commune else (None, None)
+    status = None if args.status == "all" else args.status
+    rows = services.persons.search(args.text, args.limit, None, None, commune_id, village_id, status, args.age)
+    if getattr(args, "json", False):
+        emit(args, [r.as_json() for r in rows], "")
+        return EXIT_OK
+    total = services.persons.count(commune_id, village_id, status, args.text, args.age)
+    shown = _("{shown} / {total} người").format(shown=format_number(len(rows)), total=format_number(total))
+    emit(args, None, person_lines(rows) + ("\n" + shown if rows else ""))
     return EXIT_OK
 
 
 def list_(args: argparse.Namespace, services: Any) -> int:
-    rows = services.persons.list(args.commune, args.as_of)
+    rows = services.persons.list(args.commune, args.as_of, living=not args.everyone)
     emit(args, [r.as_json() for r in rows], person_lines(rows))
     return EXIT_OK
+

@@ -108,6 +108,36 @@ def age_of(year: int, month: int, day: int, reference: date) -> int:
     return years
 
 
+def _years_before(day: date, years: int) -> date:
+    """The same day `years` years earlier (29 February becomes the 28th in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class BornBetween:
+    """Who is aged `age_from` to `age_to` (whole years) on a date, as bounds a database can use:
+    a birth date from `first` to `last`, or, for people known only by birth year (counted as born on
+    the office's month and day), a year from `first_year` to `last_year`."""
+
+    first: date
+    last: date
+    first_year: int
+    last_year: int
+
+
+def born_between(age_from: int, age_to: int, as_of: date, year_only_month: int = 7,
+                 year_only_day: int = 1) -> BornBetween:
+    """The births of people aged `age_from` to `age_to` on `as_of` (the rule of `age_of`)."""
+    first = _years_before(as_of, age_to + 1) + timedelta(days=1)
+    last = _years_before(as_of, age_from)
+    years = [y for y in range(as_of.year - age_to - 1, as_of.year - age_from + 1)
+             if age_from <= age_of(y, year_only_month, year_only_day, as_of) <= age_to]
+    return BornBetween(first, last, years[0] if years else 1, years[-1] if years else 0)
+
+
 def validate_birth(birth: Birth, today: date) -> list[Problem]:
     """A plausible birth: not in the future, not more than 120 years ago."""
     problems = []

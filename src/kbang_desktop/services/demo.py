@@ -20,7 +20,7 @@ from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.literacy import PHASE_TERMS
 from kbang_desktop.core.scoring import parse_definition, score
-from kbang_desktop.core.text import fold
+from kbang_desktop.core.text import fold, person_search_text
 from kbang_desktop.core.units import COMMUNE_KINDS
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
@@ -138,7 +138,7 @@ class CommuneGenerator:
                 name = self.name(ethnic, sex)
                 moved = date(r.randint(2021, 2025), r.randint(1, 12), 1) if r.random() < 0.01 else None
                 died = date(r.randint(2021, 2025), r.randint(1, 12), 1) if age > 60 and r.random() < 0.05 else None
-                person = self.add("person", full_name=name, name_folded=fold(name), sex=sex, birth_date=birth_date,
+                person = self.add("person", full_name=name, name_folded=person_search_text(name), sex=sex, birth_date=birth_date,
                                   birth_year=born_year, ethnic_code=ethnic, household_id=household["id"],
                                   relation_to_head=["Chủ hộ", "Vợ/chồng", "Con"][min(member, 2)],
                                   commune_id=commune["id"], village_id=village["id"], id_number=None,

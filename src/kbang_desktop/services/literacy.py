@@ -23,8 +23,7 @@ from kbang_desktop.core.units import COMMUNE_KINDS
 from kbang_desktop.core.validation import validate_learner_age
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
-from kbang_desktop.services.offices import SETTING_DEFAULTS
-from kbang_desktop.services.people import birth_of, set_literacy
+from kbang_desktop.services.people import birth_of, birth_rule, set_literacy
 from kbang_desktop.services.units import ESPECIALLY_DIFFICULT, designation_on, find_commune, unit_graph
 from kbang_desktop.storage import queries
 from kbang_desktop.storage.repo import Repository
@@ -86,12 +85,6 @@ def statuses(repo: Repository, as_of: date, month: int, day: int,
     return [CommuneLiteracy(unit, standard_of_tally(tallies.get(unit.id, Counter()), as_of, all_rules,
                                                     designation_on(repo, unit.id, ESPECIALLY_DIFFICULT, as_of)))
             for unit in units]
-
-
-def birth_rule(repo: Repository, office_id: str) -> tuple[int, int]:
-    """(month, day) on which a person known only by birth year counts as born (office setting)."""
-    values = {**SETTING_DEFAULTS, **{s.key: s.value for s in repo.list(E.OfficeSetting, office_id=office_id)}}
-    return int(values["birth_year_only_month"]), int(values["birth_year_only_day"])
 
 
 def commune_status(repo: Repository, commune: E.AdminUnit, as_of: date, month: int, day: int) -> CommuneLiteracy:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.dates import Birth, parse_birth
-from kbang_desktop.core.errors import KbangError, Problem, ValidationError
-from kbang_desktop.core.text import fold, nfc, person_sort_key, person_sort_text, search_tokens
+from kbang_desktop.core.dates import Birth, BornBetween, born_between, parse_birth
+from kbang_desktop.core.errors import KbangError, NotFound, Problem, ValidationError
+from kbang_desktop.core.text import (
+    fold,
+    nfc,
+    person_search_text,
+    person_sort_key,
+    search_terms,
+)
 from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
+from kbang_desktop.services.offices import SETTING_DEFAULTS
 from kbang_desktop.services.reference import EthnicIndex
 from kbang_desktop.services.units import find_commune, find_village, unit_graph, village_named
 from kbang_desktop.storage import queries
@@ -40,27 +48,28 @@ class PersonRow:
 
     def as_json(self) -> dict:
         return {"id": self.id, "full_name": self.full_name, "birth": self.birth, "commune": self.commune,
-                "village": self.village}
+                "village": self.village, "status": self.status or "present"}
 
 
 def birth_of(person: E.Person) -> Birth:
     return Birth(person.birth_year, person.birth_date)
 
 
-def _rows(repo: Repository, people: list[E.Person]) -> list[PersonRow]:
-    names = queries.unit_names(repo.session)
-    rows = _unsorted_rows(names, people)
-    return sorted(rows, key=lambda r: (r.sort_key, r.birth, r.id))  # sort_key orders as person_sort_key
-
-
-def _unsorted_rows(names: dict[str, str], people: list[E.Person]) -> list[PersonRow]:
+def _rows(names: dict[str, str], people: queries.Keyed) -> list[PersonRow]:
+    """Rows of people with their stored sort keys (no key worked out again per row)."""
     return [PersonRow(p.id, p.full_name, birth_of(p).iso(), names.get(p.commune_id, ""), names.get(p.village_id or "", ""),
-                      p.sex, p.literacy_level, person_sort_text(p.full_name), life_status(p)) for p in people]
+                      p.sex, p.literacy_level, key, life_status(p)) for p, key in people]
 
 
 def life_status(person: E.Person) -> str:
     """"deceased", "moved" (moved away) or "" (lives here)."""
     return "deceased" if person.died_on else "moved" if person.moved_away_on else ""
+
+
+def birth_rule(repo: Repository, office_id: str) -> tuple[int, int]:
+    """(month, day) on which a person known only by birth year counts as born (office setting)."""
+    values = {**SETTING_DEFAULTS, **{s.key: s.value for s in repo.list(E.OfficeSetting, office_id=office_id)}}
+    return int(values["birth_year_only_month"]), int(values["birth_year_only_day"])
 
 
 def ethnic_index(repo: Repository) -> EthnicIndex:
@@ -118,13 +127,36 @@ class PersonService:
         with self.ctx.read() as repo:
             return sorted(repo.list(E.EthnicGroup), key=lambda g: g.code)
 
-    def count(self, commune_id: str | None = None, village_id: str | None = None, status: str | None = None) -> int:
-        """How many people are recorded (not deleted); with the filters of `page`, how many it lists. Reads only."""
+    def count(self, commune_id: str | None = None, village_id: str | None = None, status: str | None = None,
+              text: str | None = None, age: tuple[int, int] | None = None) -> int:
+        """How many people are recorded (not deleted); with the filters of `page` (and the `text` of a
+        search), how many it lists: the total beside a list ("500 / 2.314 người"). Reads only."""
+        terms = search_terms(text) if text and text.strip() else None
         with self.ctx.read() as repo:
-            if commune_id is None and village_id is None and status is None:
+            if commune_id is None and village_id is None and status is None and terms is None and age is None:
                 return repo.count(E.Person)
             communes = unit_graph(repo).predecessors_of(commune_id) if commune_id else None
-            return queries.persons_count(repo.session, communes, village_id, status)
+            return queries.persons_count(repo.session, communes, village_id, status, terms, self._born(repo, age))
+
+    def _born(self, repo: Repository, age: tuple[int, int] | None) -> BornBetween | None:
+        """An age band (whole years today; people known only by birth year as the office counts them)."""
+        if age is None:
+            return None
+        identity = self.ctx.identity()
+        month, day = birth_rule(repo, identity[1]) if identity else (7, 1)
+        return born_between(age[0], age[1], self.ctx.today(), month, day)
+
+    def find_place(self, commune: str, village: str | None = None) -> tuple[str, str | None]:
+        """The ids of a commune (by name, valid today) and of one of its villages (by name, folded),
+        as the command line names them; NotFound for a village the commune does not have. Reads only."""
+        with self.ctx.read() as repo:
+            unit = find_commune(repo, commune, self.ctx.today())
+            if not village:
+                return unit.id, None
+            found = find_village(repo, unit, village)
+            if found is None:
+                raise NotFound(N_("Xã {commune} chưa có thôn, làng \"{name}\"."), commune=unit.name, name=village)
+            return unit.id, found.id
 
     def get(self, person_id: str) -> E.Person:
         with self.ctx.read() as repo:
@@ -156,7 +188,7 @@ class PersonService:
                 values["birth_date"], values["birth_year"] = parsed.date, parsed.year
             if "full_name" in values:
                 values["full_name"] = nfc(str(values["full_name"]))
-                values["name_folded"] = fold(str(values["full_name"]))
+                values["name_folded"] = person_search_text(str(values["full_name"]))
             candidate = PersonInput(str(values.get("full_name", current.full_name)), str(values.get("sex", current.sex)),
                                     Birth(int(values.get("birth_year", current.birth_year)),  # type: ignore[arg-type]
                                           values.get("birth_date", current.birth_date)),  # type: ignore[arg-type]
@@ -242,37 +274,65 @@ class PersonService:
         with self.ctx.write("remove_person") as repo:
             return repo.tombstone(E.Person, person_id)
 
-    def search(self, text: str, limit: int = 100, commune: str | None = None) -> list[PersonRow]:
-        """People whose name matches `text` folded (case, diacritics, đ), in Vietnamese order. Reads only."""
-        tokens = search_tokens(text)
+    def search(self, text: str, limit: int = 100, commune: str | None = None, after: tuple[str, str] | None = None,
+               commune_id: str | None = None, village_id: str | None = None, status: str | None = None,
+               age: tuple[int, int] | None = None) -> list[PersonRow]:
+        """The first `limit` people in Vietnamese order (after `after`, as `page`) whose name matches
+        `text` folded (case, diacritics, đ, punctuation), with the filters applied in the query: a
+        commune by name (`commune`) or id, a village, a status, an age band. `count(text=...)` says
+        how many match in all. Reads only."""
+        terms = search_terms(text)
+        if not terms:
+            return []
         with self.ctx.read() as repo:
             communes = None
             if commune:
-                target = find_commune(repo, commune, self.ctx.today())
-                communes = unit_graph(repo).predecessors_of(target.id)
-            return _rows(repo, queries.search_persons(repo.session, tokens, limit, communes))
+                commune_id = find_commune(repo, commune, self.ctx.today()).id
+            if commune_id:
+                communes = unit_graph(repo).predecessors_of(commune_id)
+            people = queries.persons_page(repo.session, after, limit, communes, village_id, status, terms,
+                                          self._born(repo, age))
+            return _rows(queries.unit_names(repo.session), people)
 
     def page(self, after: tuple[str, str] | None = None, limit: int = 500,
-             commune_id: str | None = None, village_id: str | None = None, status: str | None = None) -> list[PersonRow]:
+             commune_id: str | None = None, village_id: str | None = None, status: str | None = None,
+             age: tuple[int, int] | None = None) -> list[PersonRow]:
         """One page of people after `after` = (sort key, id) of the last row shown, for lists that
         load as they scroll (a hub of 1.35 million people), in Vietnamese order (given name first) as
-        the index keeps it. `status`: "present", "moved", "deceased" or None for everyone. Reads only."""
+        the index keeps it. `status`: "present", "moved", "deceased" or None for everyone; `age`: an
+        age band in whole years today. Reads only."""
         with self.ctx.read() as repo:
             communes = unit_graph(repo).predecessors_of(commune_id) if commune_id else None
-            people = queries.persons_page(repo.session, after, limit, communes, village_id, status)
-            return _unsorted_rows(queries.unit_names(repo.session), people)
+            people = queries.persons_page(repo.session, after, limit, communes, village_id, status,
+                                          born=self._born(repo, age))
+            return _rows(queries.unit_names(repo.session), people)
 
-    def list(self, commune: str | None = None, as_of: date | None = None) -> list[PersonRow]:
-        """People of a commune on a date (regrouped through successions), in Vietnamese order."""
+    def list(self, commune: str | None = None, as_of: date | None = None, living: bool = False) -> list[PersonRow]:
+        """People of a commune on a date (regrouped through successions), in Vietnamese order, each
+        row with its status on that date; with `living`, only those living there on that date (not
+        moved away, not deceased by then). Reads only."""
         when = as_of or self.ctx.today()
         with self.ctx.read() as repo:
+            names = queries.unit_names(repo.session)
             if commune is None:
-                return _rows(repo, repo.list(E.Person))
-            target = find_commune(repo, commune, when)
-            graph = unit_graph(repo)
-            candidates = queries.persons_in(repo.session, graph.predecessors_of(target.id))
-            people = [p for p in candidates if graph.record_commune_on(p.commune_id, p.village_id, when) == target.id]
-            return _rows(repo, people)
+                people = queries.persons_keyed(repo.session)
+            else:
+                target = find_commune(repo, commune, when)
+                graph = unit_graph(repo)
+                people = [(p, key) for p, key in queries.persons_keyed(repo.session, graph.predecessors_of(target.id))
+                          if graph.record_commune_on(p.commune_id, p.village_id, when) == target.id]
+            rows = [(row, status_on(person, when)) for row, (person, _key) in zip(_rows(names, people), people, strict=True)]
+            return [dataclasses.replace(row, status=status) for row, status in rows if not (living and status)]
+
+
+def status_on(person: E.Person, when: date) -> str:
+    """"deceased", "moved" or "" (living in the commune) on `when`: a date of death or of moving away
+    after `when` has not happened yet."""
+    if person.died_on is not None and person.died_on <= when:
+        return "deceased"
+    if person.moved_away_on is not None and person.moved_away_on <= when:
+        return "moved"
+    return ""
 
 
 def _checked(repo: Repository, today: date, full_name: str, sex: str, birth: object, ethnic: str,
@@ -319,7 +379,7 @@ def _insert(repo: Repository, parsed: Birth, full_name: str, sex: str, ethnic: s
             disability: bool = False, education: str = "", note: str = "") -> E.Person:
     group = ethnic_index(repo).find(ethnic) if ethnic else None
     name = nfc(full_name)
-    row = repo.add(E.Person, id=new_id(), full_name=name, name_folded=fold(name),
+    row = repo.add(E.Person, id=new_id(), full_name=name, name_folded=person_search_text(name),
                    sex=sex, birth_date=parsed.date, birth_year=parsed.year, ethnic_code=group.code if group else ethnic,
                    household_id=household_id, relation_to_head=relation, commune_id=unit.id,
                    village_id=village_unit.id if village_unit else None, id_number=id_number or None,

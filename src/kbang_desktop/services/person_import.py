@@ -18,7 +18,7 @@ from typing import Any
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.dates import Birth, parse_birth, parse_date
 from kbang_desktop.core.errors import KbangError
-from kbang_desktop.core.text import fold, nfc
+from kbang_desktop.core.text import fold, nfc, person_search_text
 from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
@@ -321,7 +321,7 @@ class PersonImportService:
 
     def _duplicates(self, repo: Any, drafts: list[_Draft]) -> list[dict[str, Any]]:
         """Rows that match someone already recorded, or an earlier row: same folded name, birth year, village."""
-        names = sorted({fold(d.full_name) for d in drafts})
+        names = sorted({person_search_text(d.full_name) for d in drafts})
         known: dict[tuple[str, int, str], str] = {}
         villages = {u.id: fold(u.name) for u in repo.list(E.AdminUnit, kind="village")}
         column = repo.column(E.Person, "name_folded")
@@ -332,7 +332,7 @@ class PersonImportService:
         seen: dict[tuple[str, int, str], int] = {}
         found = []
         for draft in drafts:
-            key = (fold(draft.full_name), draft.birth.year, fold(draft.village))
+            key = (person_search_text(draft.full_name), draft.birth.year, fold(draft.village))
             if key in known:
                 found.append({"row": draft.row, "full_name": draft.full_name, "birth_year": draft.birth.year,
                               "village": draft.village, "existing_id": known[key]})
@@ -382,7 +382,7 @@ class PersonImportService:
                     household_id = household["id"]
                     if household["head"] is None and fold(draft.relation) in ("chu ho", ""):
                         household["head"] = person_id
-                people.append({"id": person_id, "full_name": draft.full_name, "name_folded": fold(draft.full_name),
+                people.append({"id": person_id, "full_name": draft.full_name, "name_folded": person_search_text(draft.full_name),
                                "sex": draft.sex, "birth_date": draft.birth.date, "birth_year": draft.birth.year,
                                "ethnic_code": draft.ethnic_code, "household_id": household_id,
                                "relation_to_head": draft.relation, "commune_id": draft.commune.id,

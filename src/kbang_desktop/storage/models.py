@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kbang_desktop.core.text import fold, person_sort_text
+from kbang_desktop.core.text import fold, person_search_text, person_sort_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -522,7 +522,14 @@ SYNCABLE: dict[str, type[Base]] = {
 # `derive`). A state that carries one anyway (an older release, a forged bundle) has it ignored.
 # {table: {column: (source column, compute)}}
 DERIVED: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
-    "person": {"sort_key": ("full_name", person_sort_text), "name_folded": ("full_name", fold)},
+    "person": {"sort_key": ("full_name", person_sort_text)},
+}
+
+# Columns that travel in record states (sites of an earlier version need them) but that every site
+# works out again from another column whenever a row is written, by the same paths as DERIVED: what
+# a sender puts there carries no weight. {table: {column: (source column, compute)}}
+RECOMPUTED: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
+    "person": {"name_folded": ("full_name", person_search_text)},
     "admin_unit": {"name_folded": ("name", fold)},
 }
 
@@ -535,8 +542,9 @@ def state_columns(table: str) -> list[str]:
 
 def derive(table: str, values: dict[str, Any]) -> dict[str, Any]:
     """Fill the derived columns of a row about to be written as a whole (bulk insert, sync)."""
-    for column, (source, compute) in DERIVED.get(table, {}).items():
-        values[column] = compute(values[source])
+    for columns in (DERIVED, RECOMPUTED):
+        for column, (source, compute) in columns.get(table, {}).items():
+            values[column] = compute(values[source])
     return values
 
 
@@ -546,6 +554,6 @@ def _follow(column: str, compute: Callable[[Any], Any]) -> Callable[..., None]:
     return changed
 
 
-for _table, _columns in DERIVED.items():  # rows written through the ORM: the derived column follows its source
-    for _column, (_source, _compute) in _columns.items():
+for _table, _columns in [*DERIVED.items(), *RECOMPUTED.items()]:  # rows written through the ORM: the
+    for _column, (_source, _compute) in _columns.items():  # derived column follows its source
         event.listen(getattr(SYNCABLE[_table], _source), "set", _follow(_column, _compute))

@@ -8,51 +8,42 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, text
+from sqlalchemy import and_, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.dates import age_of
+from kbang_desktop.core.dates import BornBetween, age_of
 from kbang_desktop.storage import models as M
 from kbang_desktop.storage.repo import to_entity
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]")
+_NOT_WORD = re.compile(r"\W")
 
 
-def fts_query(tokens: Iterable[str]) -> str:
-    """An FTS5 query that needs every token as the start of some word."""
-    clean = [_NON_ALNUM.sub("", t) for t in tokens]
-    return " AND ".join(f'"{t}"*' for t in clean if t)
+def _clean(token: str) -> str:
+    return _NOT_WORD.sub("", token)
 
 
-def search_persons(session: Session, tokens: list[str], limit: int, commune_ids: set[str] | None = None) -> list[E.Person]:
-    """People whose folded name has a word starting with each token (any order)."""
-    if not tokens:
-        return []
-    if session.get_bind().dialect.name == "sqlite":
-        query = fts_query(tokens)
-        if not query:
-            return []
-        ids_sql = "SELECT p.id FROM person_fts JOIN person p ON p.rowid = person_fts.rowid " \
-                  "WHERE person_fts MATCH :q AND p.deleted = 0"
-        params: dict[str, object] = {"q": query}
-        if commune_ids is not None:
-            ids_sql += " AND p.commune_id IN :communes"
-        statement = text(ids_sql + " LIMIT :limit")
-        if commune_ids is not None:
-            statement = statement.bindparams(bindparam("communes", expanding=True))
-            params["communes"] = sorted(commune_ids)
-        ids = [row[0] for row in session.execute(statement, {**params, "limit": limit})]
-        if not ids:
-            return []
-        rows = session.execute(select(M.Person).where(M.Person.id.in_(ids))).scalars()
-        return [to_entity(r) for r in rows]
-    # Other databases (PostgreSQL at a large hub): match each token at the start of a word.
-    conditions = [or_(M.Person.name_folded.like(f"{t}%"), M.Person.name_folded.like(f"% {t}%")) for t in tokens]
-    statement = select(M.Person).where(and_(*conditions), M.Person.deleted.is_(False))
-    if commune_ids is not None:
-        statement = statement.where(M.Person.commune_id.in_(commune_ids))
-    return [to_entity(r) for r in session.execute(statement.limit(limit)).scalars()]
+def fts_query(terms: Iterable[tuple[str, ...]]) -> str:
+    """An FTS5 query that needs, for every term, one of its alternatives: each token of it as the
+    start of some word (core.text.search_terms, core.text.matches)."""
+    clauses = []
+    for term in terms:
+        alternatives = [" AND ".join(f'"{t}"*' for t in (_clean(t) for t in alternative.split(" ")) if t)
+                        for alternative in term]
+        alternatives = [a for a in alternatives if a]
+        if len(alternatives) == 1:
+            clauses.append(alternatives[0])
+        elif alternatives:
+            clauses.append("(" + " OR ".join(f"({a})" for a in alternatives) + ")")
+    return " AND ".join(clauses)
+
+
+def _like_terms(terms: list[tuple[str, ...]]) -> Any:
+    """The same rule as `fts_query` for databases without the full-text index (PostgreSQL at a hub)."""
+    def starts(token: str) -> Any:
+        return or_(M.Person.name_folded.like(f"{token}%"), M.Person.name_folded.like(f"% {token}%"))
+    return and_(*[or_(*[and_(*[starts(t) for t in alternative.split(" ") if t]) for alternative in term])
+                  for term in terms])
 
 
 def persons_in(session: Session, commune_ids: set[str], include_deleted: bool = False) -> list[E.Person]:
@@ -62,30 +53,60 @@ def persons_in(session: Session, commune_ids: set[str], include_deleted: bool = 
     return [to_entity(r) for r in session.execute(statement).scalars()]
 
 
+Keyed = list[tuple[E.Person, str]]  # people with their stored sort key (person.sort_key)
+
+
+def persons_keyed(session: Session, commune_ids: set[str] | None = None) -> Keyed:
+    """Everyone (of `commune_ids`), not deleted, in Vietnamese order with their stored sort keys."""
+    statement = select(M.Person).where(M.Person.deleted.is_(False))
+    if commune_ids is not None:
+        statement = statement.where(M.Person.commune_id.in_(commune_ids))
+    return _keyed(session.execute(statement.order_by(M.Person.sort_key, M.Person.id)).scalars())
+
+
+def _keyed(rows: Iterable[M.Person]) -> Keyed:
+    return [(to_entity(r), r.sort_key) for r in rows]
+
+
 def persons_page(session: Session, after: tuple[str, str] | None, limit: int,
                  commune_ids: set[str] | None = None, village_id: str | None = None,
-                 status: str | None = None) -> list[E.Person]:
+                 status: str | None = None, terms: list[tuple[str, ...]] | None = None,
+                 born: BornBetween | None = None) -> Keyed:
     """One page of people in Vietnamese order (sort key, id) after `after`: keyset paging, as fast
     at the millionth row as at the first (ix_person_sort, ix_person_commune_sort).
 
-    `status`: "present" (neither moved away nor deceased), "moved" or "deceased"; None for all."""
-    statement = _person_filters(select(M.Person), commune_ids, village_id, status)
+    `status`: "present" (neither moved away nor deceased), "moved" or "deceased"; None for all.
+    `terms` (core.text.search_terms): only the people whose name matches, found through the
+    full-text index and then put in order by their stored sort key, so a search gives the first
+    matches in Vietnamese order, not the first the index holds. `born`: an age band."""
+    statement = _person_filters(select(M.Person), session, commune_ids, village_id, status, terms, born)
     if after is not None:
         statement = statement.where(or_(M.Person.sort_key > after[0],
                                         and_(M.Person.sort_key == after[0], M.Person.id > after[1])))
     statement = statement.order_by(M.Person.sort_key, M.Person.id).limit(limit)
-    return [to_entity(r) for r in session.execute(statement).scalars()]
+    return _keyed(session.execute(statement).scalars())
 
 
 def persons_count(session: Session, commune_ids: set[str] | None = None, village_id: str | None = None,
-                  status: str | None = None) -> int:
+                  status: str | None = None, terms: list[tuple[str, ...]] | None = None,
+                  born: BornBetween | None = None) -> int:
     """How many people `persons_page` lists with the same filters (the total beside a list)."""
-    return int(session.scalar(_person_filters(select(func.count()).select_from(M.Person), commune_ids, village_id,
-                                              status)) or 0)
+    statement = select(func.count()).select_from(M.Person)
+    return int(session.scalar(_person_filters(statement, session, commune_ids, village_id, status, terms, born)) or 0)
 
 
-def _person_filters(statement: Any, commune_ids: set[str] | None, village_id: str | None, status: str | None) -> Any:
+def _person_filters(statement: Any, session: Session, commune_ids: set[str] | None, village_id: str | None,
+                    status: str | None, terms: list[tuple[str, ...]] | None = None,
+                    born: BornBetween | None = None) -> Any:
     statement = statement.where(M.Person.deleted.is_(False))
+    if terms is not None:
+        if session.get_bind().dialect.name == "sqlite":
+            # The index finds the matches (rowid IN ...); ordering by the stored sort key follows.
+            matched = text("SELECT rowid FROM person_fts WHERE person_fts MATCH :fts_query").bindparams(
+                fts_query=fts_query(terms) or '""').columns(column("rowid"))
+            statement = statement.where(literal_column("person.rowid").in_(matched))
+        else:
+            statement = statement.where(_like_terms(terms))
     if commune_ids is not None:
         statement = statement.where(M.Person.commune_id.in_(commune_ids))
     if village_id is not None:
@@ -96,6 +117,10 @@ def _person_filters(statement: Any, commune_ids: set[str] | None, village_id: st
         statement = statement.where(M.Person.moved_away_on.is_not(None), M.Person.died_on.is_(None))
     elif status == "deceased":
         statement = statement.where(M.Person.died_on.is_not(None))
+    if born is not None:
+        statement = statement.where(or_(M.Person.birth_date.between(born.first, born.last),
+                                        and_(M.Person.birth_date.is_(None),
+                                             M.Person.birth_year.between(born.first_year, born.last_year))))
     return statement
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_
-from kbang_desktop.storage.models import DERIVED, SYNCABLE
+from kbang_desktop.storage.models import DERIVED, SYNCABLE, derive
 from kbang_desktop.storage.writes import row_state
 
 TYPE_KEY = "_type"
@@ -137,6 +137,7 @@ def decode_state(state: dict[str, Any], fill_missing: bool = False) -> tuple[str
 def apply_state(session: Session, state: dict[str, Any]) -> str:
     """Insert or overwrite a record with a received state (the session's writer must be sync_apply)."""
     table, values = decode_state(state)
+    derive(table, values)  # the sender's derived values carry no weight
     model = SYNCABLE[table]
     row = session.get(model, values["id"])
     if row is None:

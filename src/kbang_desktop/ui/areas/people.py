@@ -27,10 +27,14 @@ from kbang_desktop.ui.shared.tables import Col, ListModel, PagedModel, empty_hin
 from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
 from kbang_desktop.ui.shared.words import LEVELS, LIFE_STATUS, RELATIONS, SEXES
 
-SEARCH_LIMIT = 100
 NAME_MAX = 120  # as core.validation keeps it
 STATUS_FILTER = (("present", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuyển đi")),
                  ("deceased", N_("Đã mất")), (None, N_("Mọi tình trạng")))
+# Age bands of the literacy programme (whole years today): 15-35 and 15-60, and 15-25 of an
+# especially difficult commune.
+# The items carry text ("15-35"): Qt does not find a Python tuple among item data.
+AGE_FILTER = ((None, N_("Mọi độ tuổi")), ("15-25", N_("15 đến 25 tuổi")), ("15-35", N_("15 đến 35 tuổi")),
+              ("15-60", N_("15 đến 60 tuổi")), ("0-14", N_("Dưới 15 tuổi")), ("61-150", N_("Trên 60 tuổi")))
 
 
 PERSON_COLUMNS = (Col(N_("Họ và tên"), lambda r: r.full_name, width=30),
@@ -615,12 +619,17 @@ class PeopleArea(Area):
         self.status.setObjectName("status_filter")
         for code, label in STATUS_FILTER:
             self.status.addItem(_(label), code)
+        self.age = QComboBox()
+        self.age.setObjectName("age_filter")
+        for band, label in AGE_FILTER:
+            self.age.addItem(_(label), band)
         self.add_button = QPushButton(_("Thêm người..."))
         self.add_button.setObjectName("add_person")
         self.add_button.setEnabled(self.can_write)
         self.add_button.clicked.connect(self.add_person)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status)
+        bar.addWidget(self.age)
         bar.addWidget(self.add_button)
         people_layout.addLayout(bar)
         self.count = QLabel("")
@@ -666,6 +675,7 @@ class PeopleArea(Area):
         self.commune.currentIndexChanged.connect(lambda _i: self.load_villages())
         self.village.currentIndexChanged.connect(lambda _i: self.refresh_lists())
         self.status.currentIndexChanged.connect(lambda _i: self.refresh_people())
+        self.age.currentIndexChanged.connect(lambda _i: self.refresh_people())
         self._units: list[Any] = []
         self._groups: list[tuple[str, str]] = []
         self._villages: list[Any] = []
@@ -762,43 +772,41 @@ class PeopleArea(Area):
 
         self.tasks.run(lambda: services.households.rows(commune_id, village_id), shown)
 
-    def refresh_people(self) -> None:
-        services, text, commune_id = self.services, self.search.text().strip(), self.commune.currentData()
-        village_id, village_name = self.village.currentData(), self.village.currentText()
-        status = self.status.currentData()
-        if text:
-            commune_name = self.commune.currentText() if commune_id else None
+    def filters(self) -> tuple[str, str | None, str | None, str | None, tuple[int, int] | None]:
+        """What the list shows: the text searched, commune, village, status and age band chosen."""
+        band = self.age.currentData()
+        low, _sep, high = (band or "").partition("-")
+        return (self.search.text().strip(), self.commune.currentData(), self.village.currentData(),
+                self.status.currentData(), (int(low), int(high)) if band else None)
 
-            def found(after: Any, limit: int) -> list[Any]:
-                # Search as you type shows the first SEARCH_LIMIT matches; typing more narrows them.
-                if after is not None:
-                    return []
-                found_rows = services.persons.search(text, SEARCH_LIMIT, commune_name)
-                return [r for r in found_rows if (not village_id or r.village == village_name)
-                        and (status is None or r.status == ("" if status == "present" else status))]
-            self.model.reload(found)
-        else:
-            self.model.reload(lambda after, limit: services.persons.page(
-                (after.sort_key, after.id) if after is not None else None, limit, commune_id, village_id, status))
+    def refresh_people(self) -> None:
+        """The list again from the first page: people in Vietnamese order, the search and every filter
+        applied by the service's query (so a filtered search shows every match, page by page), and
+        beside it how many the filters select."""
+        services = self.services
+        asked = self.filters()
+        text, commune_id, village_id, status, age = asked
+
+        def rows(after: Any, limit: int) -> list[Any]:
+            start = (after.sort_key, after.id) if after is not None else None
+            if text:
+                return services.persons.search(text, limit, None, start, commune_id, village_id, status, age)
+            return services.persons.page(start, limit, commune_id, village_id, status, age)
+
+        self.model.reload(rows)
         self.total = None
 
-        def counted(total: int, asked: tuple = (text, commune_id, village_id, status)) -> None:
-            if asked == (self.search.text().strip(), self.commune.currentData(), self.village.currentData(),
-                         self.status.currentData()):  # not a count for filters changed since
+        def counted(total: int) -> None:
+            if asked == self.filters():  # not a count for filters changed since
                 self.total = total
                 self.show_count()
 
-        if not text:
-            self.tasks.run(lambda: services.persons.count(commune_id, village_id, status), counted)
+        self.tasks.run(lambda: services.persons.count(commune_id, village_id, status, text or None, age), counted)
 
     def show_count(self) -> None:
-        """"500 / 2.314 người": shown so far and how many the filters select; a search says its limit."""
+        """"500 / 2.314 người": shown so far and how many the filters (and the search) select."""
         shown = len(self.model.rows)
-        if self.search.text().strip():
-            text = _("Tìm thấy {n} người").format(n=format_number(shown))
-            if shown >= SEARCH_LIMIT:
-                text += " " + _("(chỉ hiện {n} người đầu tiên; gõ thêm để thu hẹp)").format(n=format_number(SEARCH_LIMIT))
-        elif self.total is None:
+        if self.total is None:
             text = _("{shown} người").format(shown=format_number(shown))
         else:
             text = _("{shown} / {total} người").format(shown=format_number(shown), total=format_number(self.total))
