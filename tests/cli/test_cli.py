@@ -54,12 +54,13 @@ def test_literacy_status_json_fields(db, cli):
     assert data["commune"] == "Kông Bơ La" and data["as_of"] == "2026-06-01"
     assert data["level1"] == {"age_from": 15, "age_to": 35, "population": 10, "literate": 9, "rate": 0.9, "meets": True}
     assert data["level2"]["meets"] is True and data["exempted"] == 1 and data["birth_year_only"] == 11
-    code, _out, _ = cli("units", "designate", "--commune", "Kông Bơ La", "--flag", "especially-difficult",
-                        "--from", "2026-01-01", "--db", db)
-    assert code == 0
+    # which communes are especially difficult is shared reference data: the hub's to set (write policy)
+    code, _out, err = cli("units", "designate", "--commune", "Kông Bơ La", "--flag", "especially-difficult",
+                          "--from", "2026-01-01", "--db", db)
+    assert code == 1 and "Chỉ đơn vị đầu mối" in err and "Traceback" not in err
     _code, out, _ = cli("literacy", "status", "--commune", "Kông Bơ La", "--as-of", "2026-06-01", "--json",
                         "--db", db)
-    assert json.loads(out)["especially_difficult"] is True
+    assert json.loads(out)["especially_difficult"] is False
 
 
 def test_bad_input_gives_one_sentence_and_exit_1(db, cli):
