@@ -2,6 +2,7 @@
 
 import json
 
+from kbang_desktop.paths import resource
 from tests.conftest import open_test_services
 
 
@@ -97,12 +98,17 @@ def test_import_scores_from_a_spreadsheet_dry_run_then_for_real(tmp_path, cli):
 
 
 def test_a_criteria_set_replaced_from_a_date(tmp_path, cli):
-    db = str(tmp_path / "cli.db")
-    assert cli("init", "--db", db, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
+    commune = str(tmp_path / "commune.db")
+    assert cli("init", "--db", commune, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
                "--unit", "kong bo la")[0] == 0
+    shared = next(s for s in run(cli, commune, "criteria", "list") if s["kind"] == "organisation")
+    code, _out, err = cli("criteria", "new-version", shared["id"], "--file",
+                          str(resource("criteria", "don_vi_hoc_tap_template.json")),
+                          "--from", "01/01/2027", "--db", commune)
+    assert code == 1 and "Chỉ đơn vị đầu mối" in err  # criteria sets are the hub's, which distributes them
+    db = str(tmp_path / "hub.db")
+    assert cli("init", "--db", db, "--office-kind", "hub", "--office-name", "Sở GD&ĐT Gia Lai")[0] == 0
     old = next(s for s in run(cli, db, "criteria", "list") if s["kind"] == "organisation")
-    from kbang_desktop.paths import resource
-
     shipped = json.loads(resource("criteria", "don_vi_hoc_tap_template.json").read_text(encoding="utf-8"))
     shipped["definition"]["pass_rule"]["min_total"] = 85
     path = tmp_path / "don-vi.json"
