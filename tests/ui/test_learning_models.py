@@ -424,13 +424,37 @@ def test_a_paper_cancelled_at_the_file_dialog_writes_nothing(qtbot, window, serv
     assert list(tmp_path.glob("*.pdf")) == [] and "Đã lưu" not in area.message.text()
 
 
-def test_an_administrator_replaces_a_criteria_set_from_a_date(qtbot, window, services, answer):
+@pytest.fixture
+def hub_window(qtbot, tmp_path):
+    from kbang_desktop.ui.main_window import MainWindow
+    from tests.sync.net import Net
+
+    net = Net(tmp_path)
+    net.hub()
+    win = MainWindow(net.sites["hub"])
+    win.tasks.quiet = True
+    qtbot.addWidget(win)
+    win.show()
+    yield win, net.sites["hub"]
+    win.tasks.wait()
+    net.close()
+
+
+def test_a_commune_cannot_replace_the_criteria_sets_of_its_hub(qtbot, window):
+    area = open_models(qtbot, window)
+    assert not area.criteria_button.isEnabled()
+    assert "đơn vị đầu mối" in area.criteria_button.toolTip()
+
+
+def test_an_administrator_replaces_a_criteria_set_from_a_date(qtbot, hub_window, answer):
     import json as _json
     from datetime import date
 
     from PySide6.QtCore import QDate
 
+    window, services = hub_window
     area = open_models(qtbot, window)
+    assert area.criteria_button.isEnabled()
     old = services.criteria.in_force("household", date(2026, 11, 27))
     seen = {}
 

@@ -586,8 +586,11 @@ class ModelsArea(Area):
         bar.addWidget(self.evaluate_button)
         self.criteria_button = QPushButton(_("Bộ tiêu chí mới..."))
         self.criteria_button.setObjectName("new_criteria")
-        self.criteria_button.setToolTip(_("Thay bộ tiêu chí của một mô hình từ một ngày: phiên bản mới (quản trị viên)"))
-        self.criteria_button.setEnabled(self.is_admin)
+        at_hub = bool(self.window_.office) and self.window_.office.kind == "hub"
+        self.criteria_button.setToolTip(
+            _("Thay bộ tiêu chí của một mô hình từ một ngày: phiên bản mới (quản trị viên)") if at_hub else
+            _("Bộ tiêu chí do đơn vị đầu mối ban hành và gửi về xã trong gói dữ liệu; xã không tự sửa."))
+        self.criteria_button.setEnabled(self.is_admin and at_hub)
         self.criteria_button.clicked.connect(lambda: self.new_criteria())
         bar.addWidget(self.criteria_button)
         layout.addLayout(bar)
