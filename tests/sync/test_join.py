@@ -152,7 +152,9 @@ def registered_cli(tmp_path, capsys):
 
 
 def _hub_of(commune_db):
-    services = open_services(commune_db, Actor("os:t", "admin"))
+    from tests.conftest import open_test_services
+
+    services = open_test_services(commune_db)  # made by `kbang init`: encrypted
     try:
         _site, office = services.ctx.require_identity()
         with services.ctx.read() as repo:
