@@ -406,12 +406,16 @@ def test_a_person_and_a_household_through_the_form(qtbot, window, services, answ
         _wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: area.model.rowCount() == 2 and not area.model.loading, timeout=TIMEOUT)
 
+    seen = []
+
     def reopened(dialog):
         assert dialog.relation.currentText() == "Chủ hộ" and dialog.household.text() == "12"
+        seen.append(dialog.windowTitle())
         dialog.reject()
 
     answer(reopened)
     double_click_row(area.view, [r.full_name for r in area.model.rows].index("Đinh Văn Hmưk"))
+    qtbot.waitUntil(lambda: seen == ["Sửa thông tin người"], timeout=TIMEOUT)  # the form opens once its data is read
     head = services.persons.search("dinh van hmuk")[0]
     wife = services.persons.get(services.persons.search("dinh thi bok")[0].id)
     households = services.households.list(wife.commune_id)
