@@ -147,3 +147,21 @@ def test_the_hub_may_not_correct_a_communes_person(tmp_path, js, cli):
     exported = js("bundle", "export", "--to", "hub", "--out", usb, "--db", commune)
     assert js("bundle", "import", exported["file"], "--db", hub)["status"] == "applied"
     assert js("persons", "search", "hmuch", "--db", hub)[0]["id"] == pid
+
+
+def test_moving_to_another_village_leaves_the_household_of_the_old_one(commune, js):
+    db, pid = commune
+    services = open_test_services(db)
+    try:
+        household = services.households.add("Kông Bơ La", "Làng Kon Lốc", "12", head_person_id=pid)
+    finally:
+        services.ctx.db.close()
+    assert stored(db, pid).household_id == household.id
+    js("persons", "update", pid, "--village", "Làng Lợk", "--db", db)
+    person = stored(db, pid)
+    assert (person.household_id, person.relation_to_head) == (None, "")
+    services = open_test_services(db)
+    try:
+        assert services.households.get(household.id).head_person_id is None
+    finally:
+        services.ctx.db.close()
