@@ -30,6 +30,14 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--status", choices=STATUSES, default="all",
                    help=_("present: đang sinh sống tại xã, moved: đã chuyển đi, deceased: đã mất, all: mọi tình trạng"))
     p.add_argument("--age", type=age_band, help=_("độ tuổi hôm nay, ví dụ 15-35"))
+    p = command(persons, common, "update", _("sửa thông tin một người (chỉ xã quản lý người đó)"), update)
+    p.add_argument("id", help=_("mã của người (như kbang persons search cho biết)"))
+    p.add_argument("--name", help=_("họ và tên"))
+    p.add_argument("--birth", help=_("ngày sinh hoặc năm sinh, ví dụ 05/02/1978 hoặc 1978"))
+    p.add_argument("--sex", choices=("M", "F"))
+    p.add_argument("--ethnic", help=_("dân tộc (tên hoặc mã)"))
+    p.add_argument("--village", help=_("thôn, làng của xã người này (người chuyển thôn rời hộ ở thôn cũ)"))
+    p.add_argument("--note", help=_("ghi chú"))
     p = command(persons, common, "list", _("danh sách người theo thứ tự tiếng Việt"), list_)
     p.add_argument("--commune")
     p.add_argument("--as-of", type=date_arg, help=_("người sinh sống tại xã vào ngày này (mặc định: hôm nay)"))
@@ -66,6 +74,24 @@ def add(args: argparse.Namespace, services: Any) -> int:
     person = services.persons.add(args.name, args.sex, args.birth, args.ethnic, args.commune, args.village,
                                   literacy_level=level, literacy_date=args.literacy_date, exempt=args.exempt)
     emit(args, {"id": person.id}, _("Đã thêm {name} ({id}).").format(name=person.full_name, id=person.id))
+    return EXIT_OK
+
+
+FIELD_WORDS = {"full_name": N_("họ và tên"), "birth": N_("ngày sinh"), "sex": N_("giới tính"),
+               "ethnic_code": N_("dân tộc"), "village_id": N_("thôn, làng"), "note": N_("ghi chú")}
+
+
+def update(args: argparse.Namespace, services: Any) -> int:
+    """Corrections to one person, through the service (the owner office only); --json: the person as
+    `persons search --json` gives them."""
+    row, changed = services.persons.edit(args.id, full_name=args.name, sex=args.sex, birth=args.birth,
+                                         ethnic=args.ethnic, village=args.village, note=args.note)
+    if changed:
+        text = _("Đã sửa {fields} của {name} ({id}).").format(
+            fields=", ".join(_(FIELD_WORDS[f]) for f in changed), name=row.full_name, id=row.id)
+    else:
+        text = _("Không có gì thay đổi: {name} ({id}) vẫn như cũ.").format(name=row.full_name, id=row.id)
+    emit(args, row.as_json(), text + "\n" + person_lines([row]))
     return EXIT_OK
 
 

@@ -24,7 +24,7 @@ from kbang_desktop.services.reference import EthnicIndex
 from kbang_desktop.services.units import find_commune, find_village, unit_graph, village_named
 from kbang_desktop.storage import queries
 from kbang_desktop.storage.repo import Repository
-from kbang_desktop.storage.writes import new_id
+from kbang_desktop.storage.writes import change_refusal, jsonable, new_id
 
 ORGANISATION_KINDS = ("school", "office", "enterprise", "association", "other")
 EDITABLE = {"full_name", "sex", "birth", "ethnic_code", "household_id", "relation_to_head", "id_number",
@@ -181,23 +181,63 @@ class PersonService:
             current = repo.require(E.Person, person_id)
             values: dict[str, object] = dict(changes)
             if "birth" in values:
-                try:
-                    parsed = parse_birth(values.pop("birth"), today)
-                except ValueError as error:
-                    raise ValidationError([Problem("birth", str(error.args[0]))]) from None
+                parsed = _birth(values.pop("birth"), today)
                 values["birth_date"], values["birth_year"] = parsed.date, parsed.year
-            if "full_name" in values:
-                values["full_name"] = nfc(str(values["full_name"]))
-                values["name_folded"] = person_search_text(str(values["full_name"]))
-            candidate = PersonInput(str(values.get("full_name", current.full_name)), str(values.get("sex", current.sex)),
-                                    Birth(int(values.get("birth_year", current.birth_year)),  # type: ignore[arg-type]
-                                          values.get("birth_date", current.birth_date)),  # type: ignore[arg-type]
-                                    values.get("ethnic_code", current.ethnic_code),  # type: ignore[arg-type]
-                                    current.literacy_level, current.died_on, current.moved_away_on)
-            problems = validate_person(candidate, today, [g.code for g in ethnic_index(repo).groups])
-            if problems:
-                raise ValidationError(problems)
-            return repo.update(E.Person, person_id, **values)
+            return _updated(repo, today, current, values)
+
+    def edit(self, person_id: str, full_name: str | None = None, sex: str | None = None, birth: object = None,
+             ethnic: str | None = None, village: str | None = None, note: str | None = None
+             ) -> tuple[PersonRow, tuple[str, ...]]:
+        """Corrections named field by field, as the command line gives them (None: unchanged): the birth
+        as the person form takes it (a year or a date), the ethnic group by name or code, the village by
+        its name among the villages of the person's commune (folded; an unknown one is refused naming the
+        commune, never made). A person moved to another village leaves a household of the village left
+        (and stops heading it), as `move` does. Validated as a whole; only fields that differ are
+        written, in one transaction. Returns the person as lists show them and the fields changed
+        (none: nothing was written).
+
+        Only the office that owns the person changes it: refused naming the owner, even when nothing
+        would change (the write policy); a viewer is refused (the role, checked first)."""
+        today = self.ctx.today()
+        with self.ctx.write("update_person") as repo:
+            current = repo.require(E.Person, person_id)
+            refusal = change_refusal(repo.session, self.ctx.require_identity()[1], "person",
+                                     {k: jsonable(v) for k, v in dataclasses.asdict(current).items()})
+            if refusal:
+                raise KbangError(refusal[0], **refusal[1])
+            values: dict[str, object] = {}
+            if full_name is not None and nfc(full_name) != current.full_name:
+                values["full_name"] = full_name
+            if sex is not None and sex != current.sex:
+                values["sex"] = sex
+            if birth is not None:
+                parsed = _birth(birth, today)
+                if (parsed.date, parsed.year) != (current.birth_date, current.birth_year):
+                    values["birth_date"], values["birth_year"] = parsed.date, parsed.year
+            if ethnic is not None:
+                group = ethnic_index(repo).find(ethnic)
+                code = group.code if group else nfc(ethnic)
+                if code != current.ethnic_code:
+                    values["ethnic_code"] = code
+            if note is not None and nfc(note) != current.note:
+                values["note"] = nfc(note)
+            if village is not None:
+                commune = repo.require(E.AdminUnit, current.commune_id)
+                found = find_village(repo, commune, village) if nfc(village) else None
+                if found is None:
+                    raise NotFound(N_("Xã {commune} chưa có thôn, làng \"{name}\"."), commune=commune.name,
+                                   name=village)
+                if found.id != current.village_id:
+                    values["village_id"] = found.id
+                    household = repo.get(E.Household, current.household_id) if current.household_id else None
+                    if household is not None and household.village_id != found.id:
+                        values["household_id"], values["relation_to_head"] = None, ""
+                        if household.head_person_id == current.id:
+                            repo.update(E.Household, household.id, head_person_id=None)
+            changed = tuple(sorted({{"birth_date": "birth", "birth_year": "birth"}.get(k, k) for k in values
+                                    if k not in ("household_id", "relation_to_head")}))
+            person = _updated(repo, today, current, values) if values else current
+            return _rows(queries.unit_names(repo.session), [(person, "")])[0], changed
 
     def move(self, person_id: str, village: str | None, household_number: str = "", relation: str = "") -> E.Person:
         """Move a person within the commune: to another village (created if not yet known) and/or
@@ -333,6 +373,31 @@ def status_on(person: E.Person, when: date) -> str:
     if person.moved_away_on is not None and person.moved_away_on <= when:
         return "moved"
     return ""
+
+
+def _birth(value: object, today: date) -> Birth:
+    """A birth as the person form takes it (a year or a date); else ValidationError."""
+    try:
+        return parse_birth(value, today)
+    except ValueError as error:
+        raise ValidationError([Problem("birth", str(error.args[0]))]) from None
+
+
+def _updated(repo: Repository, today: date, current: E.Person, values: dict[str, object]) -> E.Person:
+    """`current` with `values` (fields of the person; the birth as birth_date and birth_year), the
+    person validated as a whole, written."""
+    if "full_name" in values:
+        values["full_name"] = nfc(str(values["full_name"]))
+        values["name_folded"] = person_search_text(str(values["full_name"]))
+    candidate = PersonInput(str(values.get("full_name", current.full_name)), str(values.get("sex", current.sex)),
+                            Birth(int(values.get("birth_year", current.birth_year)),  # type: ignore[arg-type]
+                                  values.get("birth_date", current.birth_date)),  # type: ignore[arg-type]
+                            values.get("ethnic_code", current.ethnic_code),  # type: ignore[arg-type]
+                            current.literacy_level, current.died_on, current.moved_away_on)
+    problems = validate_person(candidate, today, [g.code for g in ethnic_index(repo).groups])
+    if problems:
+        raise ValidationError(problems)
+    return repo.update(E.Person, current.id, **values)
 
 
 def _checked(repo: Repository, today: date, full_name: str, sex: str, birth: object, ethnic: str,
