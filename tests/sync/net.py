@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbang_desktop.services.context import Actor
+from kbang_desktop.core.hlc import HybridClock
+from kbang_desktop.services.context import Actor, ServiceContext
 from kbang_desktop.services.registry import Services, open_services
 from kbang_desktop.storage import keys as K
 from kbang_desktop.sync import exchange, join
@@ -82,6 +84,37 @@ class Net:
     def close(self) -> None:
         for services in self.sites.values():
             services.ctx.db.close()
+
+
+def wrong_clock(services: Services, offset_s: float) -> None:
+    """This PC's wall clock `offset_s` seconds off from now on (negative: behind), for every rev it makes.
+
+    The hybrid clock is made afresh after a rolled-back write: each one it makes reads the wrong wall."""
+    ctx = services.ctx
+
+    def wall() -> float:
+        return time.time() + offset_s
+
+    def clock() -> HybridClock:
+        found = ServiceContext.clock(ctx)
+        found._wall = wall
+        return found
+
+    ctx.clock = clock  # type: ignore[method-assign]
+    ctx._clock = None
+
+
+@contextmanager
+def receiving_clock(offset_s: float) -> Iterator[None]:
+    """The receiver's wall clock, as its plan reads it (revs more than a day ahead of it are refused), off."""
+    from kbang_desktop.sync import plan
+
+    saved = plan.wall_millis
+    plan.wall_millis = lambda wall=time.time: saved(lambda: wall() + offset_s)  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        plan.wall_millis = saved
 
 
 def key_path(services: Services) -> Path:
