@@ -53,6 +53,14 @@ class MaintenanceService:
         assert self.ctx.db.path is not None
         return backups.backup_now(self.ctx.db.path, folder, "manual", key=self.ctx.db.key)
 
+    def backup_to(self, folder: Path) -> Path:
+        """A copy into a folder away from this PC (a USB stick): encrypted with its keyring, written whole,
+        the newest 7 such copies kept there."""
+        self.ctx.require_role("officer")
+        _ = self.backup_dir  # on PostgreSQL: the sentence that says to use pg_dump
+        assert self.ctx.db.path is not None
+        return backups.backup_to(self.ctx.db.path, folder, key=self.ctx.db.key)
+
     def daily_backup(self) -> Path | None:
         """Once a day, at start; keeps 7 daily and 4 weekly copies."""
         if self.ctx.db.path is None:
