@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,33 @@ class MaintenanceService:
         if self.ctx.db.path is None:
             return None
         return backups.daily_backup(self.ctx.db.path, self.backup_dir, self.ctx.today(), key=self.ctx.db.key)
+
+    def start_daily_backup(self) -> "BackgroundBackup | None":
+        """The day's backup on a thread of its own (the window's start does not wait for it; the process
+        waits for it at exit: the thread is not a daemon). Its own connections: the database may be
+        used, or this context closed, meanwhile."""
+        if self.ctx.db.path is None:
+            return None
+        job = BackgroundBackup(self.ctx.db.path, self.backup_dir, self.ctx.today(), self.ctx.db.key)
+        job.start()
+        return job
+
+
+class BackgroundBackup(threading.Thread):
+    """The daily backup running beside the program; `problem` holds its error (a full disk...) when done."""
+
+    def __init__(self, db_path: Path, backup_dir: Path, today, key: bytes | None) -> None:
+        super().__init__(name="kbang-daily-backup", daemon=False)
+        self.args_ = (db_path, backup_dir, today, key)
+        self.made: Path | None = None
+        self.problem: BaseException | None = None
+
+    def run(self) -> None:
+        db_path, backup_dir, today, key = self.args_
+        try:
+            self.made = backups.daily_backup(db_path, backup_dir, today, key=key)
+        except Exception as error:  # kept for whoever shows it; never a traceback on a thread
+            self.problem = error
 
     def list_backups(self) -> list[tuple]:
         return backups.list_backups(self.backup_dir)

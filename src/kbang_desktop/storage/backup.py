@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -215,9 +216,16 @@ def newest_good_backup(backup_dir: Path, key: bytes | None = None) -> Path | Non
     return None
 
 
+_DAILY_LOCK = threading.Lock()  # one daily backup at a time in a process (a background one and a log-in's)
+
+
 def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None, key: bytes | None = None) -> Path | None:
     """Back up once a day (a weekly copy on the first backup of each ISO week), then prune."""
-    today = today or date.today()
+    with _DAILY_LOCK:
+        return _daily_backup(db_path, backup_dir, today or date.today(), key)
+
+
+def _daily_backup(db_path: Path, backup_dir: Path, today: date, key: bytes | None) -> Path | None:
     existing = list_backups(backup_dir)
     if any(when.date() == today and kind in ("daily", "weekly") for when, kind, _ in existing):
         return None
