@@ -247,7 +247,7 @@ def _main(argv: list[str] | None) -> int:
     except Exception as error:  # never a traceback in front of a user, never its values in a file
         from kbang_desktop.storage.db import machine_trouble
 
-        trouble = machine_trouble(error, Path(args.db) if getattr(args, "db", None) else None)
+        trouble = machine_trouble(error, database_file(args) if args is not None else None)
         if trouble is not None:  # the machine's own trouble (locked, read-only) is not a crash
             print(trouble.translated(), file=sys.stderr)
             return EXIT_FAILED

@@ -11,7 +11,9 @@ from kbang_desktop.i18n import N_
 from kbang_desktop.services.audit import AuditService
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.storage import backup as backups
-from kbang_desktop.storage.db import current_revision, head_revision, quick_check
+from kbang_desktop.storage.db import current_revision, head_revision, machine_trouble, quick_check
+
+__all__ = ["BackgroundBackup", "CheckReport", "MaintenanceService", "machine_trouble"]  # the window's sentence too
 
 
 @dataclass(frozen=True, slots=True)
