@@ -219,20 +219,22 @@ def newest_good_backup(backup_dir: Path, key: bytes | None = None) -> Path | Non
 _DAILY_LOCK = threading.Lock()  # one daily backup at a time in a process (a background one and a log-in's)
 
 
-def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None, key: bytes | None = None) -> Path | None:
-    """Back up once a day (a weekly copy on the first backup of each ISO week), then prune."""
+def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None, key: bytes | None = None,
+                 own_folder: bool = True) -> Path | None:
+    """Back up once a day (a weekly copy on the first backup of each ISO week), then prune (`own_folder`:
+    see `backup_now`)."""
     with _DAILY_LOCK:
-        return _daily_backup(db_path, backup_dir, today or date.today(), key)
+        return _daily_backup(db_path, backup_dir, today or date.today(), key, own_folder)
 
 
-def _daily_backup(db_path: Path, backup_dir: Path, today: date, key: bytes | None) -> Path | None:
+def _daily_backup(db_path: Path, backup_dir: Path, today: date, key: bytes | None, own_folder: bool) -> Path | None:
     existing = list_backups(backup_dir)
     if any(when.date() == today and kind in ("daily", "weekly") for when, kind, _ in existing):
         return None
     week = today.isocalendar()[:2]
     weekly_done = any(when.date().isocalendar()[:2] == week and kind == "weekly" for when, kind, _ in existing)
     made = backup_now(db_path, backup_dir, "daily" if weekly_done else "weekly",
-                      now=datetime.combine(today, datetime.now().time()), key=key)
+                      now=datetime.combine(today, datetime.now().time()), key=key, own_folder=own_folder)
     prune(backup_dir)
     return made
 
