@@ -41,7 +41,7 @@ def gui_main(argv: list[str] | None = None) -> int:
 
         if args.demo:
             services = ensure_demo(demo_database())
-            services.maintenance.daily_backup()
+            services.maintenance.start_daily_backup()  # beside the window: its start does not wait for it
             return services
         return Door(args.db)  # a plain file opened now; an encrypted one by the password
 

@@ -40,3 +40,19 @@ def test_an_error_box_without_a_window_stays_until_it_is_closed(qtbot):
     ok = boxes[0].buttons()[0]
     ok.click()
     qtbot.waitUntil(lambda: not boxes[0].isVisible())
+
+
+def test_a_full_disk_in_the_window_is_named_not_a_crash(qtbot, tmp_path):
+    """SQLite's SQLITE_FULL as SQLAlchemy raises it from a save: the full-disk sentence, no crash report."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    error = OperationalError("INSERT INTO person ...", {}, sqlite3.OperationalError("database or disk is full"))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    show_error(parent, error, "PeopleArea.save.<locals>.work")
+    box = parent.findChild(QMessageBox)
+    assert "đã đầy" in box.text() and "nguyên vẹn" in box.text() and "hỏng" not in box.text()
+    assert not list((tmp_path / "data" / "logs").glob("kbang-crash-*.txt"))
+    box.close()

@@ -59,3 +59,37 @@ def test_the_first_administrator_log_in_encrypts_a_plain_database(qtbot, service
     assert vault.unlock(db_path, TEST_USER, TEST_PASSWORD) == key
     code, out, _ = cli("persons", "list", "--json", "--db", db_path)
     assert code == 0 and [p["full_name"] for p in json.loads(out)] == ["Đinh Văn Hmưk"]
+
+
+def test_the_log_in_does_not_wait_for_the_daily_backup(qtbot, cli, monkeypatch):
+    """The day's backup runs beside the window (seconds at a big hub): the log-in is done while it is still
+    running, and it completes afterwards with the day's copy."""
+    import threading
+
+    from kbang_desktop.storage import backup
+
+    db = data_dir() / "kbang.db"
+    assert cli("init", "--db", db, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La", "--unit",
+               "kong bo la")[0] == 0
+    release, started = threading.Event(), threading.Event()
+    real = backup.daily_backup
+
+    def slow(*args, **kwargs):
+        started.set()
+        assert release.wait(TIMEOUT / 1000)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backup, "daily_backup", slow)
+    dialog = LoginDialog(lambda: Door(db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=TIMEOUT)
+    log_in(qtbot, dialog, TEST_PASSWORD)
+    assert dialog.actor is not None and dialog.services.offices.this_office().name == "UBND xã Kông Bơ La"
+    job = dialog.door.backup
+    assert started.wait(TIMEOUT / 1000) and job.is_alive() and not job.daemon  # the process waits for it at exit
+    release.set()
+    job.join(TIMEOUT / 1000)
+    assert job.problem is None and len(job.made) == 1 and job.made[0].exists()
+    assert [kind for _w, kind, _p in backup.list_backups(data_dir() / "backups")] == ["weekly"]
+    dialog.services.ctx.db.close()

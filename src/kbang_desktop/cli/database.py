@@ -29,7 +29,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
     command(sub, common, "check", _("kiểm tra cơ sở dữ liệu và nhật ký thao tác"), check,
             check_at_open=False)  # the check itself reads every page once, not twice
-    command(sub, common, "backup", _("sao lưu ngay"), backup, daily_backup=False)
+    p = command(sub, common, "backup", _("sao lưu ngay"), backup, daily_backup=False)
+    p.add_argument("--out", metavar=_("THƯ_MỤC"),
+                   help=_("ghi bản sao lưu (mã hóa, kèm tệp khóa) vào thư mục này, ví dụ ổ USB; giữ 7 bản mới nhất ở đó"))
     command(sub, common, "encrypt", _("mã hóa cơ sở dữ liệu của phiên bản cũ (sau khi sao lưu) và in khóa khôi phục"),
             encrypt, daily_backup=False)
     p = command(sub, common, "restore", _("khôi phục từ bản sao lưu"), restore, open_db=False)
@@ -115,7 +117,8 @@ def check(args: argparse.Namespace, services: Any) -> int:
 
 
 def backup(args: argparse.Namespace, services: Any) -> int:
-    path = services.maintenance.backup()
+    out = getattr(args, "out", None)
+    path = services.maintenance.backup_to(Path(out)) if out else services.maintenance.backup()
     emit(args, {"file": str(path)}, _("Đã sao lưu vào {path}.").format(path=path))
     return EXIT_OK
 

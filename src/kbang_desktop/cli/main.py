@@ -132,16 +132,32 @@ def run(args: argparse.Namespace) -> int:
             # a database set up has accounts: the command acts as the user who logs in, with that role
             username, password = given or credentials(args)
             services = services.as_actor(services.users.authenticate(username, password))
-        if getattr(args, "daily_backup", True) and services.ctx.identity() is not None:
-            services.maintenance.daily_backup()  # once a day, whichever command comes first
+        # once a day, whichever command comes first: after the command's work, so its output comes first
+        backup_due = getattr(args, "daily_backup", True) and services.ctx.identity() is not None
         from kbang_desktop.services.clock import clock_warning
 
         wrong = clock_warning(services.ctx)
         if wrong is not None:  # at every start: every change is stamped with this PC's time
             print(_("Cảnh báo: {problem}").format(problem=wrong.translated()), file=sys.stderr)
-        return args.handler(args, services)
+        code = args.handler(args, services)
+        if backup_due:
+            _daily_backup_after(services)
+        return code
     finally:
         services.ctx.db.close()
+
+
+def _daily_backup_after(services: Any) -> None:
+    """The day's backup once the command has done its work and its output is out; a backup that fails
+    is a warning: the command itself has succeeded."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # `kbang ... | head`: the backup is still made
+        _quiet_stdout()
+    try:
+        services.maintenance.daily_backup()
+    except KbangError as error:
+        print(_("Cảnh báo: {problem}").format(problem=error.translated()), file=sys.stderr)
 
 
 def credentials(args: argparse.Namespace) -> tuple[str, str]:
@@ -231,7 +247,7 @@ def _main(argv: list[str] | None) -> int:
     except Exception as error:  # never a traceback in front of a user, never its values in a file
         from kbang_desktop.storage.db import machine_trouble
 
-        trouble = machine_trouble(error, Path(args.db) if getattr(args, "db", None) else None)
+        trouble = machine_trouble(error, database_file(args) if args is not None else None)
         if trouble is not None:  # the machine's own trouble (locked, read-only) is not a crash
             print(trouble.translated(), file=sys.stderr)
             return EXIT_FAILED

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from kbang_desktop.core.errors import KbangError
@@ -10,7 +12,9 @@ from kbang_desktop.i18n import N_
 from kbang_desktop.services.audit import AuditService
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.storage import backup as backups
-from kbang_desktop.storage.db import current_revision, head_revision, quick_check
+from kbang_desktop.storage.db import current_revision, head_revision, machine_trouble, quick_check
+
+__all__ = ["BackgroundBackup", "CheckReport", "MaintenanceService", "machine_trouble"]  # the window's sentence too
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +57,83 @@ class MaintenanceService:
         assert self.ctx.db.path is not None
         return backups.backup_now(self.ctx.db.path, folder, "manual", key=self.ctx.db.key)
 
-    def daily_backup(self) -> Path | None:
-        """Once a day, at start; keeps 7 daily and 4 weekly copies."""
+    def backup_to(self, folder: Path) -> Path:
+        """A copy into a folder away from this PC (a USB stick): encrypted with its keyring, written whole,
+        the newest 7 such copies kept there."""
+        self.ctx.require_role("officer")
+        _ = self.backup_dir  # on PostgreSQL: the sentence that says to use pg_dump
+        assert self.ctx.db.path is not None
+        return backups.backup_to(self.ctx.db.path, folder, key=self.ctx.db.key)
+
+    def daily_backup(self) -> list[Path]:
+        """Once a day, at start; keeps 7 daily and 4 weekly copies, in the backup folder and in the second
+        backup folder when it is there (a USB stick plugged in). The copies made today are returned."""
+        job = self._daily_job()
+        if job is None:
+            return []
+        job.run()
+        if job.problem is not None:
+            raise job.problem
+        return job.made
+
+    def start_daily_backup(self) -> "BackgroundBackup | None":
+        """The day's backup on a thread of its own (the window's start does not wait for it; the process
+        waits for it at exit: the thread is not a daemon). Its own connections: the database may be
+        used, or this context closed, meanwhile."""
+        job = self._daily_job()
+        if job is not None:
+            job.start()
+        return job
+
+    def _daily_job(self) -> "BackgroundBackup | None":
         if self.ctx.db.path is None:
             return None
-        return backups.daily_backup(self.ctx.db.path, self.backup_dir, self.ctx.today(), key=self.ctx.db.key)
+        second = self.second_backup_folder() if self.ctx.identity() is not None else ""
+        return BackgroundBackup(self.ctx.db.path, self.backup_dir, self.ctx.today(), self.ctx.db.key,
+                                Path(second) if second else None)
+
+    def second_backup_folder(self) -> str:
+        """The folder (a USB stick) that also receives the daily backup when it is there; "" for none. This
+        PC's own setting (local_state): a folder of this PC means nothing on the hub's."""
+        with self.ctx.read() as repo:
+            return repo.local(SECOND_BACKUP_FOLDER, "") or ""
+
+    def set_second_backup_folder(self, folder: str) -> None:
+        """Set (or clear, with "") the second backup folder (administrators); it need not be there now."""
+        folder = folder.strip()
+        if folder and not Path(folder).expanduser().is_absolute():
+            raise KbangError(N_("Thư mục sao lưu thứ hai phải là đường dẫn đầy đủ (ví dụ E:\\sao-luu): {dir}"),
+                             dir=folder)
+        with self.ctx.write("set_second_backup_folder", minimum_role="admin") as repo:
+            repo.set_local(SECOND_BACKUP_FOLDER, folder)
 
     def list_backups(self) -> list[tuple]:
         return backups.list_backups(self.backup_dir)
+
+
+SECOND_BACKUP_FOLDER = "second_backup_folder"
+
+
+class BackgroundBackup(threading.Thread):
+    """The daily backup (and its copy into the second folder when that is there), run now (`run()`) or
+    beside the program (`start()`); `made` lists the copies made, `problem` holds an error (a full disk...)."""
+
+    def __init__(self, db_path: Path, backup_dir: Path, today: date, key: bytes | None,
+                 second: Path | None = None) -> None:
+        super().__init__(name="kbang-daily-backup", daemon=False)
+        self.job = (db_path, backup_dir, today, key, second)
+        self.made: list[Path] = []
+        self.problem: BaseException | None = None
+
+    def run(self) -> None:
+        db_path, backup_dir, today, key, second = self.job
+        try:
+            made = backups.daily_backup(db_path, backup_dir, today, key=key)
+            if made is not None:
+                self.made.append(made)
+            if second is not None and second.expanduser().is_dir():  # the stick is plugged in
+                copied = backups.daily_backup(db_path, second.expanduser(), today, key=key, own_folder=False)
+                if copied is not None:
+                    self.made.append(copied)
+        except Exception as error:  # kept for whoever shows it; never a traceback on a thread
+            self.problem = error

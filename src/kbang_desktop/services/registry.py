@@ -12,7 +12,7 @@ from kbang_desktop.services.changes import ChangeService
 from kbang_desktop.services.context import Actor, ServiceContext
 from kbang_desktop.services.learning_models import CriteriaService, LearningModelService
 from kbang_desktop.services.literacy import LiteracyService
-from kbang_desktop.services.maintenance import MaintenanceService
+from kbang_desktop.services.maintenance import BackgroundBackup, MaintenanceService
 from kbang_desktop.services.offices import OfficeService
 from kbang_desktop.services.paperwork import PaperworkService
 from kbang_desktop.services.people import ClanService, HouseholdService, OrganisationService, PersonService
@@ -92,9 +92,10 @@ class Door:
         self.path = None if is_url(str(location)) else Path(location).expanduser().resolve()
         self.backup_dir = backup_dir
         self.services: Services | None = None
+        self.backup: BackgroundBackup | None = None  # the day's backup, running beside the window
         if self.path is None or not vault.is_encrypted(self.path):
             self.services = open_services(location, backup_dir=backup_dir)
-            self.services.maintenance.daily_backup()
+            self.backup = self.services.maintenance.start_daily_backup()  # the log-in does not wait for it
 
     @property
     def locked(self) -> bool:
@@ -110,10 +111,12 @@ class Door:
             assert self.path is not None
             key = vault.unlock(self.path, username, password)
             self.services = open_services(self.path, create=False, backup_dir=self.backup_dir, key=key)
-            self.services.maintenance.daily_backup()
+            self.backup = self.services.maintenance.start_daily_backup()  # the window does not wait for it
         actor = self.services.users.authenticate(username, password)
         recovery = None
         if self.path is not None and not self.services.ctx.db.encrypted and actor.role == "admin":
+            if self.backup is not None:  # the plain file's backup first: encrypting it then covers that copy too
+                self.backup.join()
             recovery = vault.new_recovery_key()
             backup_dir = self.services.ctx.db.backup_dir
             self.services.ctx.db.close()

@@ -7,9 +7,12 @@ that a power cut never leaves a file that looks like a good backup.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 import sqlite3
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,7 +22,9 @@ from kbang_desktop.storage import vault
 from kbang_desktop.storage.files import create_private, fsync_dir, private_file, private_folder, write_atomic
 
 KEEP_DAILY, KEEP_WEEKLY = 7, 4
-_NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|pre-restore|pre-encryption)(?:-\d+)?\.db$")
+KEEP_COPIES = KEEP_DAILY  # `kbang backup --out FOLDER` keeps as many copies there as the daily rotation
+_NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|pre-restore|pre-encryption|copy)"
+                   r"(?:-\d+)?\.db$")
 
 
 def default_backup_dir(db_path: Path) -> Path:
@@ -60,30 +65,36 @@ def copy_database(source: Path, target: Path, key: bytes | None = None) -> None:
     temporary = target.with_name(target.name + ".part")
     temporary.unlink(missing_ok=True)
     create_private(temporary)  # a copy holds the same personal data: its owner's only (0600)
-    src = vault.connect(source, key, read_only=True)
     try:
-        dst = vault.connect(temporary, key)
+        src = vault.connect(source, key, read_only=True)
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = vault.connect(temporary, key)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    with temporary.open("rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
+            src.close()
+        with temporary.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:  # a full disk, a pulled stick: no half-written copy is left behind
+        _remove_quietly(temporary, Path(f"{temporary}-journal"))
+        raise
     fsync_dir(target.parent)
 
 
 def backup_now(db_path: Path, backup_dir: Path, reason: str = "manual", now: datetime | None = None,
-               key: bytes | None = None) -> Path:
+               key: bytes | None = None, own_folder: bool = True) -> Path:
     """Write a checked backup of `db_path` into `backup_dir`; return its path. An encrypted database
     (`key`) gives an encrypted backup with a copy of the keyring beside it (`NAME.keyring`), so that a
-    password valid today opens it on another PC; the recovery key opens it alone."""
+    password valid today opens it on another PC; the recovery key opens it alone. A folder the user chose
+    (`own_folder=False`: a USB stick) is neither made nor changed; the copy itself is its owner's only."""
     now = now or datetime.now()
     try:
-        private_folder(backup_dir)
+        if own_folder:  # the program's own backup folder: made, and kept to its owner
+            private_folder(backup_dir)
     except OSError as error:
         raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir), error=str(error)) from error
     target = backup_dir / f"kbang-{now:%Y%m%d-%H%M%S}-{reason}.db"
@@ -97,17 +108,89 @@ def backup_now(db_path: Path, backup_dir: Path, reason: str = "manual", now: dat
             if ring.exists():  # first: a backup is never in place without the keyring that opens it
                 write_atomic(vault.keyring_path(target), ring.read_bytes())
         copy_database(db_path, target, key)
-    except (OSError, sqlite3.Error, vault.dbapi(True).Error) as error:
-        raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir), error=str(error)) from error
-    except KbangError as error:
-        raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir),
-                           error=error.translated()) from error
+    except (OSError, sqlite3.Error, vault.dbapi(True).Error, KbangError) as error:
+        _remove_quietly(vault.keyring_path(target))  # all or nothing: no keyring without its copy
+        if _disk_full(error):
+            raise no_room(backup_dir, _needed(db_path)) from error
+        detail = error.translated() if isinstance(error, KbangError) else str(error)
+        raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir), error=detail) from error
     problem = _check(target, key)
     if problem:
         target.unlink(missing_ok=True)
         vault.keyring_path(target).unlink(missing_ok=True)
         raise StorageError(N_("Bản sao lưu vừa tạo không đọc lại được ({problem})."), problem=problem)
     return target
+
+
+def _remove_quietly(*paths: Path) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _disk_full(error: BaseException) -> bool:
+    while error is not None:
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        if "disk is full" in str(error).lower() or "no space left" in str(error).lower():
+            return True
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    return False
+
+
+def _needed(db_path: Path) -> int:
+    """Bytes a copy of `db_path` takes (the file, its WAL, its keyring)."""
+    total = 0
+    for path in (db_path, Path(f"{db_path}-wal"), vault.keyring_path(db_path)):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def size_text(n: int) -> str:
+    """A size for a person: "850 KB", "1.234 MB"."""
+    from kbang_desktop import i18n
+
+    return f"{i18n.format_number(max(1, round(n / 1024)))} KB" if n < 10 << 20 else \
+        f"{i18n.format_number(round(n / 1048576))} MB"
+
+
+def free_space(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def no_room(folder: Path, needed: int) -> StorageError:
+    """The sentence for a disk too full for a copy: the space free now and about what is needed."""
+    free = free_space(folder)
+    return StorageError(N_("Ổ đĩa chứa thư mục {dir} đã đầy: còn trống {free}, cần khoảng {needed}. Hãy xóa bớt tệp "
+                           "hoặc dùng ổ khác rồi thử lại; không có gì được ghi dở."),
+                        dir=str(folder), free=size_text(free or 0), needed=size_text(needed))
+
+
+def backup_to(db_path: Path, folder: Path, key: bytes | None = None, now: datetime | None = None) -> Path:
+    """`kbang backup --out FOLDER`: a checked (encrypted, with its keyring) copy written whole into a folder
+    the user names (a USB stick), never made by the program; the newest KEEP_COPIES such copies are kept
+    there. A folder missing, not writable or too full is one sentence, and nothing is left half-written."""
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise StorageError(N_("Không tìm thấy thư mục {dir}: hãy cắm ổ USB hoặc ghi đúng đường dẫn; chưa ghi gì."),
+                           dir=str(folder))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(N_("Không ghi được vào thư mục {dir} (ổ USB bị khóa ghi hoặc thư mục không có quyền ghi): "
+                              "hãy cho phép ghi hoặc chọn thư mục khác; chưa ghi gì."), dir=str(folder))
+    needed, free = _needed(db_path), free_space(folder)
+    if free is not None and free < needed + (1 << 20):
+        raise no_room(folder, needed)
+    made = backup_now(db_path, folder, "copy", now=now, key=key, own_folder=False)
+    prune(folder, kinds=(("copy", KEEP_COPIES),))
+    return made
 
 
 def list_backups(backup_dir: Path) -> list[tuple[datetime, str, Path]]:
@@ -133,24 +216,34 @@ def newest_good_backup(backup_dir: Path, key: bytes | None = None) -> Path | Non
     return None
 
 
-def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None, key: bytes | None = None) -> Path | None:
-    """Back up once a day (a weekly copy on the first backup of each ISO week), then prune."""
-    today = today or date.today()
+_DAILY_LOCK = threading.Lock()  # one daily backup at a time in a process (a background one and a log-in's)
+
+
+def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None, key: bytes | None = None,
+                 own_folder: bool = True) -> Path | None:
+    """Back up once a day (a weekly copy on the first backup of each ISO week), then prune (`own_folder`:
+    see `backup_now`)."""
+    with _DAILY_LOCK:
+        return _daily_backup(db_path, backup_dir, today or date.today(), key, own_folder)
+
+
+def _daily_backup(db_path: Path, backup_dir: Path, today: date, key: bytes | None, own_folder: bool) -> Path | None:
     existing = list_backups(backup_dir)
     if any(when.date() == today and kind in ("daily", "weekly") for when, kind, _ in existing):
         return None
     week = today.isocalendar()[:2]
     weekly_done = any(when.date().isocalendar()[:2] == week and kind == "weekly" for when, kind, _ in existing)
     made = backup_now(db_path, backup_dir, "daily" if weekly_done else "weekly",
-                      now=datetime.combine(today, datetime.now().time()), key=key)
+                      now=datetime.combine(today, datetime.now().time()), key=key, own_folder=own_folder)
     prune(backup_dir)
     return made
 
 
-def prune(backup_dir: Path) -> list[Path]:
-    """Keep the newest 7 daily and 4 weekly backups; other kinds are kept."""
+def prune(backup_dir: Path, kinds: tuple[tuple[str, int], ...] = (("daily", KEEP_DAILY), ("weekly", KEEP_WEEKLY)),
+          ) -> list[Path]:
+    """Keep the newest 7 daily and 4 weekly backups (or as `kinds` says); other kinds are kept."""
     removed = []
-    for kind, keep in (("daily", KEEP_DAILY), ("weekly", KEEP_WEEKLY)):
+    for kind, keep in kinds:
         copies = [p for _w, k, p in list_backups(backup_dir) if k == kind]
         for path in copies[keep:]:
             path.unlink(missing_ok=True)

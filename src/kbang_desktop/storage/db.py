@@ -286,7 +286,7 @@ def keep_private(path: Path, create: bool = True) -> None:
 
 def machine_trouble(error: BaseException, path: Path | None) -> StorageError | None:
     """The sentence for the machine's own trouble with the database file (another program holds it, it
-    cannot be written), or None. Neither is damage: the file is never called damaged, and restoring a
+    cannot be written, its disk is full), or None. Neither is damage: the file is never called damaged, and restoring a
     backup is never the advice."""
     text = str(getattr(error, "orig", None) or error).lower()
     where = str(path) if path is not None else ""
@@ -294,11 +294,32 @@ def machine_trouble(error: BaseException, path: Path | None) -> StorageError | N
         return StorageError(N_("Cơ sở dữ liệu {path} đang được chương trình khác sử dụng (một cửa sổ Kbang Desktop "
                                "khác, một lệnh kbang đang chạy, hoặc chương trình sao chép, diệt virus): hãy đóng "
                                "chương trình đó hoặc đợi nó xong rồi thử lại; dữ liệu không bị thay đổi."), path=where)
+    if "database or disk is full" in text or \
+            getattr(getattr(error, "orig", error), "sqlite_errorname", "") == "SQLITE_FULL":
+        return disk_full(path)
     if "readonly database" in text or "read-only" in text or "unable to open database file" in text:
         return StorageError(N_("Không ghi được vào cơ sở dữ liệu {path} vì tệp hoặc thư mục chứa nó chỉ cho đọc (ổ "
                                "USB bị khóa ghi, thư mục không có quyền ghi): hãy cho phép ghi hoặc chép tệp sang "
                                "thư mục khác rồi mở lại; dữ liệu vẫn nguyên vẹn."), path=where)
     return None
+
+
+DISK_FULL_MARGIN = 64 * 1024 * 1024  # what a change, its WAL and a checkpoint need at the least
+
+
+def disk_full(path: Path | None) -> StorageError:
+    """The sentence for a disk too full for the database to grow: the free space now and about what is
+    needed (a tenth of the file for its WAL and checkpoints, 64 MB at the least). SQLite rolled the change
+    back whole: nothing is half-written."""
+    folder = path.parent if path is not None else None
+    free = backups.free_space(folder) if folder is not None else None
+    size = path.stat().st_size if path is not None and path.exists() else 0
+    needed = max(DISK_FULL_MARGIN, size // 10)
+    return StorageError(N_("Ổ đĩa chứa dữ liệu ({dir}) đã đầy: còn trống {free}, cần thêm khoảng {needed}. Thay đổi "
+                           "vừa rồi chưa được ghi và dữ liệu cũ vẫn nguyên vẹn. Hãy xóa bớt tệp trên ổ đó (thùng rác, "
+                           "tệp tải về) hoặc chuyển bớt tệp sang ổ khác rồi làm lại."),
+                        dir=str(folder) if folder is not None else "?",
+                        free=backups.size_text(free) if free is not None else "?", needed=backups.size_text(needed))
 
 
 def damaged(path: Path, backup_dir: Path | None, problem: str) -> StorageError:

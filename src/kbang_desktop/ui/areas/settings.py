@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from kbang_desktop.i18n import LANGUAGES, N_, _
 from kbang_desktop.ui.shared.area import Area
@@ -40,6 +50,21 @@ class SettingsArea(Area):
         self.day.setRange(1, 31)
         form.addRow(_("Người chỉ biết năm sinh được tính như sinh vào tháng"), self.month)
         form.addRow(_("ngày"), self.day)
+        self.second_folder = QLineEdit()
+        self.second_folder.setObjectName("second_backup_folder")
+        self.second_folder.setPlaceholderText(_("không có"))
+        self.second_folder.setToolTip(_("Mỗi ngày, khi thư mục này có mặt (ổ USB đang cắm), bản sao lưu hằng ngày "
+                                        "được chép thêm vào đó, giữ 7 bản hằng ngày và 4 bản hằng tuần. Cất ổ đó "
+                                        "xa máy tính, để cháy nổ hay mất trộm không làm mất dữ liệu."))
+        self.second_folder.setEnabled(self.is_admin)
+        choose = QPushButton(_("Chọn..."))
+        choose.setObjectName("choose_second_backup_folder")
+        choose.setEnabled(self.is_admin)
+        choose.clicked.connect(self.choose_second_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.second_folder, 1)
+        row.addWidget(choose)
+        form.addRow(_("Thư mục sao lưu thứ hai (ổ USB)"), row)
         layout.addLayout(form)
         self.save_button = QPushButton(_("Lưu thiết lập của đơn vị"))
         self.save_button.setObjectName("save_settings")
@@ -53,12 +78,14 @@ class SettingsArea(Area):
     def refresh(self) -> None:
         services = self.services
 
-        def load() -> tuple[str, str]:
-            return services.offices.setting("birth_year_only_month"), services.offices.setting("birth_year_only_day")
+        def load() -> tuple[str, str, str]:
+            return (services.offices.setting("birth_year_only_month"), services.offices.setting("birth_year_only_day"),
+                    services.maintenance.second_backup_folder())
 
-        def fill(values: tuple[str, str]) -> None:
+        def fill(values: tuple[str, str, str]) -> None:
             self.month.setValue(int(values[0]))
             self.day.setValue(int(values[1]))
+            self.second_folder.setText(values[2])
 
         self.tasks.run(load, fill)
 
@@ -66,11 +93,18 @@ class SettingsArea(Area):
         prefs().setValue("language", self.language.currentData())
         self.message.setText(_("Đã lưu. Ngôn ngữ mới được dùng từ lần mở chương trình sau."))
 
+    def choose_second_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, _("Thư mục sao lưu thứ hai (ổ USB)"), self.second_folder.text())
+        if chosen:
+            self.second_folder.setText(chosen)
+
     def save_office(self) -> None:
         services, month, day = self.services, str(self.month.value()), str(self.day.value())
+        second = self.second_folder.text()
 
         def work() -> None:
             services.offices.set_setting("birth_year_only_month", month)
             services.offices.set_setting("birth_year_only_day", day)
+            services.maintenance.set_second_backup_folder(second)
 
         self.tasks.run(work, lambda _r: self.message.setText(_("Đã lưu thiết lập của đơn vị.")))

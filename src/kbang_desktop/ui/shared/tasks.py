@@ -135,6 +135,8 @@ def show_error(parent: QWidget | None, error: BaseException, operation: str = "w
         box.setText("\n".join(p.translated() for p in error.problems))
     elif isinstance(error, KbangError):
         box.setText(error.translated())
+    elif (trouble := _machine_trouble(parent, error)) is not None:  # locked, read-only, a full disk: no crash
+        box.setText(trouble.translated())
     else:
         from kbang_desktop import crash
 
@@ -148,6 +150,15 @@ def show_error(parent: QWidget | None, error: BaseException, operation: str = "w
         _OPEN_BOXES.add(box)
         box.finished.connect(lambda _result: _OPEN_BOXES.discard(box))
         box.open()
+
+
+def _machine_trouble(parent: QWidget | None, error: BaseException) -> KbangError | None:
+    """The sentence for the machine's own trouble with the database of the window `parent` is in."""
+    from kbang_desktop.services.maintenance import machine_trouble
+
+    db = getattr(getattr(getattr(parent.window() if parent is not None else None, "services", None), "ctx", None),
+                 "db", None)
+    return machine_trouble(error, getattr(db, "path", None))
 
 
 _OPEN_BOXES: set[QMessageBox] = set()  # error boxes without a parent window (else Python would delete them)
