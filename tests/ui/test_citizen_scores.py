@@ -75,7 +75,16 @@ def test_the_grid_opens_on_saved_scores_refuses_above_the_maximum_and_saves_ever
         assert not dialog.save_button.isEnabled()  # nothing changed yet
         choose(dialog.village, "Làng Kon Lốc")
         assert [r.name for r in model.rows] == ["Đinh Văn Hmưk", "Y Blơm"]
-        type_cell(qtbot, dialog.view, 0, GRID, "11")  # above the maximum of 10: refused as typed
+        double_click_row(dialog.view, 0, GRID + 2)  # above the maximum of 10: refused as typed, before Enter
+        editor = dialog.view.viewport().findChild(QLineEdit, "points_editor")
+        QTest.keyClicks(editor, "12")
+        assert "Đinh Văn Hmưk, CS3: Tối đa 10 điểm" in dialog.problem.text() and "f8d7da" in editor.styleSheet()
+        QTest.keyClick(editor, Qt.Key.Key_Backspace)
+        assert dialog.problem.text() == "" and "f8d7da" not in editor.styleSheet()
+        QTest.keyClick(editor, Qt.Key.Key_Escape)  # "1" not kept
+        qtbot.waitUntil(lambda: dialog.view.state() != QAbstractItemView.State.EditingState, timeout=TIMEOUT)
+        assert cell(dialog, 0, GRID + 2) == ""
+        type_cell(qtbot, dialog.view, 0, GRID, "11")  # kept as typed once the cell is left, marked, Save waits
         assert cell(dialog, 0, GRID) == "11"
         assert "Tối đa 10 điểm" in cell(dialog, 0, GRID, Qt.ItemDataRole.ToolTipRole)
         assert "Đinh Văn Hmưk, CS1: Tối đa 10 điểm" in dialog.problem.text()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -603,6 +604,24 @@ class ScoreGridModel(QAbstractTableModel):
         return _("Tổng") if section == self.columnCount() - 2 else _("Kết quả")
 
 
+class PointsDelegate(QStyledItemDelegate):
+    """The editor of an indicator's cell: what is typed is checked at each key (red, with the reason shown
+    and Save waiting), not only once the cell is left."""
+
+    def __init__(self, dialog: "ScoreGridDialog") -> None:
+        super().__init__(dialog.view)
+        self.dialog = dialog
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        item = self.dialog.model.item_at(index.column())
+        row = self.dialog.model.rows[index.row()] if 0 <= index.row() < len(self.dialog.model.rows) else None
+        if isinstance(editor, QLineEdit) and item is not None and row is not None:
+            editor.setObjectName("points_editor")
+            editor.textEdited.connect(lambda text: self.dialog.typing(editor, row, item, text))
+        return editor
+
+
 class ScoreGridDialog(Dialog):
     """Chấm điểm công dân theo bảng: every citizen registered for the year, filterable by village, one
     column per indicator, prefilled with the saved scores; Save evaluates every changed row at once."""
@@ -651,6 +670,7 @@ class ScoreGridDialog(Dialog):
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QTableView.EditTrigger.DoubleClicked | QTableView.EditTrigger.EditKeyPressed
                                   | QTableView.EditTrigger.AnyKeyPressed | QTableView.EditTrigger.SelectedClicked)
+        self.view.setItemDelegate(PointsDelegate(self))
         header = self.view.horizontalHeader()
         char = self.view.fontMetrics().horizontalAdvance("n")
         header.resizeSection(0, 26 * char)
@@ -705,6 +725,18 @@ class ScoreGridDialog(Dialog):
             shown=format_number(self.model.rowCount()), changed=format_number(len(changed))))
         if self.save_button is not None:
             self.save_button.setEnabled(bool(changed) and not bad)
+
+    def typing(self, editor: QLineEdit, row: GridRow, item: Any, text: str) -> None:
+        """A cell being typed: refused at once when it is not allowed (the cell red, the reason said)."""
+        problem = read_points(text, item.max_points)[1]
+        editor.setStyleSheet("background: #f8d7da" if problem else "")
+        editor.setToolTip(problem)
+        if not problem:
+            self.update_state()
+            return
+        self.problem.setText(_("{name}, {code}: {problem}").format(name=row.name, code=item.code, problem=problem))
+        if self.save_button is not None:
+            self.save_button.setEnabled(False)
 
     def scores(self) -> dict[str, dict[str, Decimal]]:
         """{registration id: {indicator: points}} of every changed row (all of them allowed)."""
