@@ -151,6 +151,7 @@ def test_the_score_import_shows_every_row_problem_writes_nothing_then_imports(
         qtbot.waitUntil(lambda: dialog.checked is not None, timeout=TIMEOUT)
         seen["problems"] = [tuple(r) for r in dialog.problems.rows]
         seen["summary"] = dialog.summary.text()
+        seen["ready"] = [tuple(dialog.ready.index(0, c).data() for c in range(4))]
         assert not dialog.save_button.isEnabled()  # errors: nothing imported unless the valid rows are chosen
         press(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel))
 
@@ -161,6 +162,7 @@ def test_the_score_import_shows_every_row_problem_writes_nothing_then_imports(
     assert seen["problems"] == [(4, "CS2", "Điểm của nội dung CS2 phải từ 0 đến 10."),
                                 (5, "Mã người", f"\"{stranger.id}\" chưa đăng ký danh hiệu năm 2026.")]
     assert "3 dòng: 1 dòng sẽ được nhập (1 đạt), 2 dòng có lỗi" in seen["summary"]
+    assert seen["ready"] == [("3", hmuk.id, "90", "Đạt")]  # the rows to be written, row by row
     assert results(services) == before  # the dry run and the cancel wrote nothing
 
     def valid_rows(dialog):

@@ -770,7 +770,14 @@ class ScoreImportDialog(Dialog):
         self.problems = ListModel((Col(N_("Dòng"), lambda p: p[0], True), Col(N_("Cột"), lambda p: p[1]),
                                    Col(N_("Vấn đề"), lambda p: p[2])), (), self)
         self.problem_view = table(self.problems, "score_import_problems")
+        layout.addWidget(QLabel("<b>" + _("Các dòng có lỗi") + "</b>"))
         layout.addWidget(self.problem_view, 1)
+        self.ready = ListModel((Col(N_("Dòng"), lambda r: r.row, True), Col(N_("Mã người"), lambda r: r.subject, width=24),
+                                Col(N_("Tổng"), lambda r: points_text(r.total), True),
+                                Col(N_("Kết quả"), lambda r: _("Đạt") if r.passed else _("Không đạt"))), (), self)
+        self.ready_view = table(self.ready, "score_import_ready")
+        layout.addWidget(QLabel("<b>" + _("Các dòng sẽ được nhập") + "</b>"))
+        layout.addWidget(self.ready_view, 1)
         self.skip = QCheckBox(_("Bỏ qua dòng có lỗi, chỉ nhập các dòng đúng"))
         self.skip.setObjectName("skip_invalid")
         self.skip.toggled.connect(lambda _on: self.update_save())
@@ -780,7 +787,7 @@ class ScoreImportDialog(Dialog):
         layout.addLayout(line)
         self.add_buttons(_("Nhập"), layout=layout)
         self.evaluated_on.dateChanged.connect(lambda _d: self.check())
-        self.resize(760, 560)
+        self.resize(760, 640)
         self.check()
 
     def check(self) -> None:
@@ -794,6 +801,7 @@ class ScoreImportDialog(Dialog):
                 return  # another date was chosen meanwhile
             self.checked = outcome
             self.problems.set_rows(sorted((p.row, p.column, _(p.message).format(**p.params)) for p in outcome.errors))
+            self.ready.set_rows(list(outcome.ready))
             bad = len({p.row for p in outcome.errors})
             self.summary.setText(_("{rows} dòng: {ready} dòng sẽ được nhập ({passed} đạt), {bad} dòng có lỗi. "
                                    "Chưa có gì được lưu trước khi bấm \"Nhập\".").format(
