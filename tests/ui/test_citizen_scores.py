@@ -162,7 +162,7 @@ def test_the_score_import_shows_every_row_problem_writes_nothing_then_imports(
     assert seen["problems"] == [(4, "CS2", "Điểm của nội dung CS2 phải từ 0 đến 10."),
                                 (5, "Mã người", f"\"{stranger.id}\" chưa đăng ký danh hiệu năm 2026.")]
     assert "3 dòng: 1 dòng sẽ được nhập (1 đạt), 2 dòng có lỗi" in seen["summary"]
-    assert seen["ready"] == [("3", hmuk.id, "90", "Đạt")]  # the rows to be written, row by row
+    assert seen["ready"] == [("3", "Đinh Văn Hmưk", "90", "Đạt")]  # the rows to be written, named as in the file
     assert results(services) == before  # the dry run and the cancel wrote nothing
 
     def valid_rows(dialog):

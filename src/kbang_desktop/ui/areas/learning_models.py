@@ -748,6 +748,9 @@ class ScoreGridDialog(Dialog):
         return found
 
 
+NAME_HEADERS = ("họ và tên", "họ tên", "tên", "name", "full name")
+
+
 class ScoreImportDialog(Dialog):
     """What a spreadsheet of self-assessment scores would write, checked before anything is saved: the rows
     ready, every problem by row and column; "Nhập" writes, with the rows that have errors left out only
@@ -772,7 +775,10 @@ class ScoreImportDialog(Dialog):
         self.problem_view = table(self.problems, "score_import_problems")
         layout.addWidget(QLabel("<b>" + _("Các dòng có lỗi") + "</b>"))
         layout.addWidget(self.problem_view, 1)
-        self.ready = ListModel((Col(N_("Dòng"), lambda r: r.row, True), Col(N_("Mã người"), lambda r: r.subject, width=24),
+        names = {row.number: str(value).strip() for row in rows for header, value in row.cells.items()
+                 if str(header).strip().lower() in NAME_HEADERS and value}  # as the file writes them
+        self.ready = ListModel((Col(N_("Dòng"), lambda r: r.row, True),
+                                Col(N_("Người"), lambda r: names.get(r.row) or r.subject, width=28),
                                 Col(N_("Tổng"), lambda r: points_text(r.total), True),
                                 Col(N_("Kết quả"), lambda r: _("Đạt") if r.passed else _("Không đạt"))), (), self)
         self.ready_view = table(self.ready, "score_import_ready")
