@@ -14,6 +14,7 @@ from kbang_desktop.core.text import nfc
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.units import find_commune
+from kbang_desktop.storage.bulk import BulkLoader
 from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.writes import new_id
 
@@ -100,7 +101,7 @@ class RegistrationRow:
 class ManyEvaluated:
     """What evaluate_many() saved: one evaluation per registration, and how many of them passed."""
 
-    evaluations: tuple[E.Evaluation, ...]
+    saved: int
     passed: int
 
 
@@ -346,12 +347,14 @@ class LearningModelService:
                 ready.append((registration_id, criteria.id, {k: str(v) for k, v in points.items()}, result))
             if problems:
                 raise ValidationError(problems)  # the transaction is rolled back: nothing saved
-            saved = tuple(repo.add(E.Evaluation, id=new_id(), registration_id=registration_id,
-                                   criteria_set_id=set_id, evaluated_on=evaluated_on,
-                                   scores=json.dumps(clean, sort_keys=True), total=str(result.total),
-                                   passed=result.passed, self_assessment=self_assessment, notes=notes)
-                          for registration_id, set_id, clean, result in ready)
-        return ManyEvaluated(saved, sum(1 for e in saved if e.passed))
+            loader = BulkLoader(repo.session, repo.session.info["writer"])  # executemany, one audit event
+            loader.insert("evaluation", [
+                {"id": new_id(), "registration_id": registration_id, "criteria_set_id": set_id,
+                 "evaluated_on": evaluated_on, "scores": json.dumps(clean, sort_keys=True), "total": str(result.total),
+                 "passed": result.passed, "self_assessment": self_assessment, "notes": notes}
+                for registration_id, set_id, clean, result in ready])
+            loader.finish("evaluate", {"rows": len(ready), "on": evaluated_on.isoformat()})
+        return ManyEvaluated(len(ready), sum(1 for r in ready if r[3].passed))
 
     def evaluations(self, registration_id: str) -> list[E.Evaluation]:
         with self.ctx.read() as repo:

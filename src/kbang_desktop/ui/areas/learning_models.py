@@ -1230,7 +1230,7 @@ class ModelsArea(Area):
             scores, on, own = dialog.scores(), picked(dialog.evaluated_on), dialog.self_assessment.isChecked()
 
             def done(result: Any) -> None:
-                saved = len(result.evaluations)
+                saved = result.saved
                 self.message.setText(_("Đã lưu điểm của {n} người: {passed} đạt, {failed} không đạt.").format(
                     n=format_number(saved), passed=format_number(result.passed),
                     failed=format_number(saved - result.passed)))
