@@ -217,3 +217,20 @@ def test_score_import_checks_every_row_dry_run_then_writes(services):
     assert (done.status, done.evaluated, done.passed) == ("imported", 2, 1)
     results = {r.name: (r.result, r.evaluation.total) for r in services.models.rows(2026, "citizen")}
     assert results == {"Đinh Thị B0": ("passed", "80"), "Đinh Thị B1": ("failed", "94.9")}
+
+
+def test_evaluate_many_writes_every_row_in_one_transaction_or_nothing(services):
+    people = [services.persons.add(f"Đinh Văn C{i}", "M", "1985", "13", "Kông Bơ La", "Làng A") for i in range(3)]
+    done = services.models.register_many(2026, "citizen", [p.id for p in people], date(2026, 1, 10))
+    ids = [r.id for r in done.registered]
+    good = {f"CS{i}": "8" for i in range(1, 11)}
+    low = {**good, "CS3": "4.9", "CS1": "10"}
+    with pytest.raises(ValidationError) as refused:
+        services.models.evaluate_many({ids[0]: good, ids[1]: {**good, "CS2": "11"}}, date(2026, 11, 2))
+    assert "Đinh Văn C1" in refused.value.translated()
+    assert all(r.evaluation is None for r in services.models.rows(2026, "citizen"))  # nothing saved
+    result = services.models.evaluate_many({ids[0]: good, ids[1]: low}, date(2026, 11, 2))
+    assert (result.saved, result.passed) == (2, 1)
+    found = {r.name: (r.result, r.evaluation and r.evaluation.total) for r in services.models.rows(2026, "citizen")}
+    assert found == {"Đinh Văn C0": ("passed", "80"), "Đinh Văn C1": ("failed", "78.9"),
+                     "Đinh Văn C2": ("not_evaluated", None)}

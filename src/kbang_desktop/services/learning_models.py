@@ -14,6 +14,7 @@ from kbang_desktop.core.text import nfc
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.units import find_commune
+from kbang_desktop.storage.bulk import BulkLoader
 from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.writes import new_id
 
@@ -94,6 +95,14 @@ class RegistrationRow:
         if self.evaluation is None:
             return "not_evaluated"
         return "passed" if self.evaluation.passed else "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ManyEvaluated:
+    """What evaluate_many() saved: one evaluation per registration, and how many of them passed."""
+
+    saved: int
+    passed: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +318,43 @@ class LearningModelService:
         evaluation = self.evaluate(registration_id, scores, evaluated_on, self_assessment, notes)
         with self.ctx.read() as repo:
             return EvaluationResult(evaluation, evaluation.total, evaluation.passed, _reasons(repo, evaluation))
+
+    def evaluate_many(self, scores: dict[str, dict[str, object]], evaluated_on: date, self_assessment: bool = False,
+                      notes: str = "") -> ManyEvaluated:
+        """Score many registrations at once (the citizen grid: {registration id: {item code: points}}), each with
+        the criteria set in force for its kind on `evaluated_on`, in one transaction. If any row cannot be scored
+        (not found, a score above an item's maximum...), nothing is saved and each is named (ValidationError)."""
+        with self.ctx.write("evaluate") as repo:
+            sets: dict[str, tuple[E.CriteriaSet, object]] = {}
+            problems: list[Problem] = []
+            ready = []
+            for registration_id, points in scores.items():
+                registration = repo.get(E.Registration, registration_id)
+                if registration is None:
+                    problems.append(Problem(registration_id, N_("Không tìm thấy bản ghi {id}."), id=registration_id))
+                    continue
+                if registration.model_kind not in sets:
+                    criteria = _in_force(repo, registration.model_kind, evaluated_on)
+                    sets[registration.model_kind] = (criteria, parse_definition(json.loads(criteria.definition)))
+                criteria, definition = sets[registration.model_kind]
+                try:
+                    result = score(definition, points)  # type: ignore[arg-type]
+                except ValidationError as error:
+                    name = subject_name(repo, registration.model_kind, registration.subject_id)
+                    problems.extend(Problem(registration_id, N_("{name}: {problem}"), name=name, problem=p.translated())
+                                    for p in error.problems)
+                    continue
+                ready.append((registration_id, criteria.id, {k: str(v) for k, v in points.items()}, result))
+            if problems:
+                raise ValidationError(problems)  # the transaction is rolled back: nothing saved
+            loader = BulkLoader(repo.session, repo.session.info["writer"])  # executemany, one audit event
+            loader.insert("evaluation", [
+                {"id": new_id(), "registration_id": registration_id, "criteria_set_id": set_id,
+                 "evaluated_on": evaluated_on, "scores": json.dumps(clean, sort_keys=True), "total": str(result.total),
+                 "passed": result.passed, "self_assessment": self_assessment, "notes": notes}
+                for registration_id, set_id, clean, result in ready])
+            loader.finish("evaluate", {"rows": len(ready), "on": evaluated_on.isoformat()})
+        return ManyEvaluated(len(ready), sum(1 for r in ready if r[3].passed))
 
     def evaluations(self, registration_id: str) -> list[E.Evaluation]:
         with self.ctx.read() as repo:

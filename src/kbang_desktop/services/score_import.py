@@ -41,12 +41,23 @@ class ScoreProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreReady:
+    """A row that is (or would be) written: its number, the id as written in the file, the total, the result."""
+
+    row: int
+    subject: str
+    total: Decimal
+    passed: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ScoreImportOutcome:
     status: str  # imported | rejected | dry-run
     rows: int
     evaluated: int
     passed: int
     errors: tuple[ScoreProblem, ...]
+    ready: tuple[ScoreReady, ...] = ()  # the rows written (or, in a dry run, that would be)
 
 
 def _number(value: Any) -> str:
@@ -65,6 +76,7 @@ class ScoreImportService:
             raise KbangError(N_("Loại mô hình học tập không hợp lệ."))
         errors: list[ScoreProblem] = []
         ready: list[tuple[str, str, dict[str, str], Decimal, bool]] = []
+        shown: list[ScoreReady] = []
         with self.ctx.read() as repo:
             criteria = _in_force(repo, model_kind, evaluated_on)
             definition = parse_definition(json.loads(criteria.definition))
@@ -104,11 +116,12 @@ class ScoreImportService:
                 errors.extend(ScoreProblem(row.number, p.field, p.message, dict(p.params)) for p in error.problems)
                 continue
             ready.append((registration.id, criteria.id, points, result.total, result.passed))
+            shown.append(ScoreReady(row.number, key, result.total, result.passed))
         if errors and not skip_invalid:
             return ScoreImportOutcome("rejected", len(rows), 0, 0, tuple(errors))
         passed = sum(1 for r in ready if r[4])
         if dry_run:
-            return ScoreImportOutcome("dry-run", len(rows), len(ready), passed, tuple(errors))
+            return ScoreImportOutcome("dry-run", len(rows), len(ready), passed, tuple(errors), tuple(shown))
         with self.ctx.write("import_scores") as repo:  # executemany, a rev and change-log row each, one audit event
             loader = BulkLoader(repo.session, repo.session.info["writer"])
             loader.insert("evaluation", [
@@ -117,4 +130,4 @@ class ScoreImportService:
                  "passed": ok, "self_assessment": True, "notes": ""}
                 for registration_id, set_id, points, total, ok in ready])
             loader.finish("import_scores", {"rows": len(rows), "year": year, "kind": model_kind})
-        return ScoreImportOutcome("imported", len(rows), len(ready), passed, tuple(errors))
+        return ScoreImportOutcome("imported", len(rows), len(ready), passed, tuple(errors), tuple(shown))

@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -443,6 +445,386 @@ class EvaluationDialog(Dialog):
         self.reasons.setText("\n".join(explain(self.definition, points)))
 
 
+# --- many citizens at once: the grid and the spreadsheet of self-assessment scores ------------------
+
+@dataclass
+class GridRow:
+    """One registered citizen in the grid: who, the scores as saved and as typed now (texts, "" = 0)."""
+
+    registration_id: str
+    name: str
+    birth: str
+    village: str
+    saved: dict[str, str]
+    typed: dict[str, str]
+
+    @property
+    def changed(self) -> bool:
+        return self.typed != self.saved
+
+
+def citizen_grid(services: Any, commune_id: str, year: int) -> list[GridRow]:
+    """The citizens registered for `year` with their latest saved scores, as texts the grid shows. Reads only."""
+    births = {p.id: p.birth[:4] for p in services.persons.list(services.units.get(commune_id).name)}
+    rows = []
+    for row in services.models.rows(year, "citizen"):
+        if row.registration.status != "registered":
+            continue
+        saved = json.loads(row.evaluation.scores) if row.evaluation else {}
+        texts = {code: points_text(value) for code, value in saved.items()}
+        rows.append(GridRow(row.registration.id, row.name, births.get(row.registration.subject_id, ""), row.village,
+                            texts, dict(texts)))
+    return sorted(rows, key=lambda r: (fold(r.village), fold(r.name)))
+
+
+GRID_FIXED = (N_("Họ và tên"), N_("Năm sinh"), N_("Thôn/Làng"))
+
+
+class ScoreGridModel(QAbstractTableModel):
+    """One row per citizen, one editable column per indicator (its maximum in the header, its text in the
+    tooltip), then the total and the result worked out by core.scoring as the user types. A cell holding
+    what is not allowed (above the maximum, negative, not a number) keeps what was typed, shown in red
+    with the reason in its tooltip; Save waits until it is put right."""
+
+    def __init__(self, definition: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.definition = definition
+        self.items = list(definition.items().values())
+        self.rows: list[GridRow] = []
+
+    def set_rows(self, rows: list[GridRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Any = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(GRID_FIXED) + len(self.items) + 2
+
+    def item_at(self, column: int) -> Any:
+        at = column - len(GRID_FIXED)
+        return self.items[at] if 0 <= at < len(self.items) else None
+
+    def problem(self, row: GridRow, item: Any) -> str:
+        return read_points(row.typed.get(item.code, ""), item.max_points)[1]
+
+    def points(self, row: GridRow) -> dict[str, Decimal] | None:
+        """The points of every indicator of a row, or None while a cell of it is not allowed."""
+        found = {}
+        for item in self.items:
+            value, _problem = read_points(row.typed.get(item.code, ""), item.max_points)
+            if value is None:
+                return None
+            found[item.code] = value
+        return found
+
+    def problems(self) -> list[tuple[GridRow, Any, str]]:
+        return [(row, item, problem) for row in self.rows for item in self.items
+                if (problem := self.problem(row, item))]
+
+    def result(self, row: GridRow) -> tuple[str, str, str]:
+        """The total, the verdict and why it fails (texts), as core.scoring.score() decides."""
+        points = self.points(row)
+        if points is None:
+            return "", _("Có ô chưa đúng"), ""
+        if not any(row.typed.values()) and not row.saved:
+            return "", _("Chưa chấm"), ""
+        result = score(self.definition, points)
+        return (points_text(result.total), _("Đạt") if result.passed else _("Không đạt"),
+                " ".join(explain(self.definition, points)))
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row, column = self.rows[index.row()], index.column()
+        item = self.item_at(column)
+        if item is not None:
+            text = row.typed.get(item.code, "")
+            problem = self.problem(row, item)
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+                return text
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return problem or f"{item.code}. {item.title}"
+            if role == Qt.ItemDataRole.BackgroundRole and problem:
+                return QColor("#f8d7da")
+            if role == Qt.ItemDataRole.ForegroundRole and text != row.saved.get(item.code, ""):
+                return QColor("#0b5394")  # changed, not yet saved
+            return None
+        fixed = (row.name, row.birth, row.village)
+        if column < len(GRID_FIXED):
+            return fixed[column] if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) else None
+        total, verdict, why = self.result(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return total if column == self.columnCount() - 2 else verdict
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.columnCount() - 1:
+            return why or verdict
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.columnCount() - 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: Any) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.item_at(index.column()) is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Any, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        item = self.item_at(index.column()) if index.isValid() else None
+        if item is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        row = self.rows[index.row()]
+        text = str(value if value is not None else "").strip()
+        if text:
+            row.typed[item.code] = text
+        else:
+            row.typed.pop(item.code, None)
+        last = self.columnCount() - 1
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), last))
+        return True
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
+        item = self.item_at(section)
+        if item is not None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{item.code}\n/{points_text(item.max_points)}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _("{code}. {title} (tối đa {max} điểm)").format(code=item.code, title=item.title,
+                                                                       max=points_text(item.max_points))
+            return None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section < len(GRID_FIXED):
+            return _(GRID_FIXED[section])
+        return _("Tổng") if section == self.columnCount() - 2 else _("Kết quả")
+
+
+class PointsDelegate(QStyledItemDelegate):
+    """The editor of an indicator's cell: what is typed is checked at each key (red, with the reason shown
+    and Save waiting), not only once the cell is left."""
+
+    def __init__(self, dialog: "ScoreGridDialog") -> None:
+        super().__init__(dialog.view)
+        self.dialog = dialog
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        item = self.dialog.model.item_at(index.column())
+        row = self.dialog.model.rows[index.row()] if 0 <= index.row() < len(self.dialog.model.rows) else None
+        if isinstance(editor, QLineEdit) and item is not None and row is not None:
+            editor.setObjectName("points_editor")
+            editor.textEdited.connect(lambda text: self.dialog.typing(editor, row, item, text))
+        return editor
+
+
+class ScoreGridDialog(Dialog):
+    """Chấm điểm công dân theo bảng: every citizen registered for the year, filterable by village, one
+    column per indicator, prefilled with the saved scores; Save evaluates every changed row at once."""
+
+    def __init__(self, parent: QWidget, criteria: Any, rows: list[GridRow], year: int, evaluated_on: date) -> None:
+        super().__init__(parent, _("Chấm điểm công dân học tập năm {year}").format(year=year), form=False)
+        self.definition = parse_definition(json.loads(criteria.definition))
+        self.all = rows
+        layout = QVBoxLayout(self)
+        heading = QLabel(criteria.name)
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        if criteria.is_template:
+            warning = QLabel(_("Bộ tiêu chí này là MẪU cần đối chiếu với tiêu chí chính thức hiện hành."))
+            warning.setObjectName("template_warning")
+            warning.setStyleSheet("color: #8a5a00")
+            warning.setWordWrap(True)
+            layout.addWidget(warning)
+        top = QHBoxLayout()
+        self.village = QComboBox()
+        self.village.setObjectName("village")
+        self.village.addItem(_("Tất cả thôn, làng"), None)
+        for name in sorted({r.village for r in rows if r.village}, key=fold):
+            self.village.addItem(name, name)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("Tìm theo tên, không cần dấu"))
+        self.evaluated_on = date_edit(evaluated_on, "evaluated_on")
+        self.self_assessment = QCheckBox(_("Đây là kết quả tự đánh giá"))
+        self.self_assessment.setObjectName("self_assessment")
+        top.addWidget(QLabel(_("Thôn/Làng")))
+        top.addWidget(self.village)
+        top.addWidget(self.search, 1)
+        top.addWidget(QLabel(_("Ngày đánh giá")))
+        top.addWidget(self.evaluated_on)
+        top.addWidget(self.self_assessment)
+        layout.addLayout(top)
+        note = QLabel(_("Gõ điểm vào từng ô (ví dụ 9,5); ô để trống là 0 điểm. Đạt khi tổng từ {min} điểm "
+                        "và không chỉ số nào dưới mức tối thiểu.").format(min=points_text(self.definition.min_total)))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.model = ScoreGridModel(self.definition, self)
+        self.view = QTableView()
+        self.view.setObjectName("score_grid")
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(True)
+        self.view.setEditTriggers(QTableView.EditTrigger.DoubleClicked | QTableView.EditTrigger.EditKeyPressed
+                                  | QTableView.EditTrigger.AnyKeyPressed | QTableView.EditTrigger.SelectedClicked)
+        self.view.setItemDelegate(PointsDelegate(self))
+        header = self.view.horizontalHeader()
+        char = self.view.fontMetrics().horizontalAdvance("n")
+        header.resizeSection(0, 26 * char)
+        header.resizeSection(2, 16 * char)
+        for column in range(len(GRID_FIXED), len(GRID_FIXED) + len(self.model.items) + 1):
+            header.resizeSection(column, 6 * char)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.view, 1)
+        self.problem = QLabel("")
+        self.problem.setObjectName("problem")
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        self.count = QLabel("")
+        self.count.setObjectName("count")
+        self.count.setWordWrap(True)
+        layout.addWidget(self.count)
+        self.add_buttons(_("Lưu điểm"), layout=layout)
+        self.model.dataChanged.connect(lambda *_a: self.update_state())
+        self.village.currentIndexChanged.connect(lambda _i: self.show_rows())
+        self.search.textChanged.connect(lambda _t: self.show_rows())
+        self.resize(1180, 680)
+        self.show_rows()
+
+    def keyPressEvent(self, event: Any) -> None:
+        """Enter ends the typing of a cell; it never saves the whole grid (only the Save button does)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def show_rows(self) -> None:
+        village, words = self.village.currentData(), fold(self.search.text())
+        self.model.set_rows([r for r in self.all if (village is None or r.village == village) and words in fold(r.name)])
+        self.update_state()
+
+    def changed(self) -> list[GridRow]:
+        """Every row changed since it was opened, shown or not (another village's rows are kept)."""
+        return [r for r in self.all if r.changed]
+
+    def bad(self) -> list[tuple[GridRow, Any, str]]:
+        return [(row, item, problem) for row in self.changed() for item in self.model.items
+                if (problem := self.model.problem(row, item))]
+
+    def update_state(self) -> None:
+        bad, changed = self.bad(), self.changed()
+        self.problem.setText("\n".join(_("{name}, {code}: {problem}").format(name=row.name, code=item.code,
+                                                                            problem=problem)
+                                       for row, item, problem in bad[:5])
+                             + ("\n" + _("... và {n} ô khác.").format(n=len(bad) - 5) if len(bad) > 5 else ""))
+        self.count.setText(_("{shown} người trong bảng; {changed} người có điểm mới chưa lưu.").format(
+            shown=format_number(self.model.rowCount()), changed=format_number(len(changed))))
+        if self.save_button is not None:
+            self.save_button.setEnabled(bool(changed) and not bad)
+
+    def typing(self, editor: QLineEdit, row: GridRow, item: Any, text: str) -> None:
+        """A cell being typed: refused at once when it is not allowed (the cell red, the reason said)."""
+        problem = read_points(text, item.max_points)[1]
+        editor.setStyleSheet("background: #f8d7da" if problem else "")
+        editor.setToolTip(problem)
+        if not problem:
+            self.update_state()
+            return
+        self.problem.setText(_("{name}, {code}: {problem}").format(name=row.name, code=item.code, problem=problem))
+        if self.save_button is not None:
+            self.save_button.setEnabled(False)
+
+    def scores(self) -> dict[str, dict[str, Decimal]]:
+        """{registration id: {indicator: points}} of every changed row (all of them allowed)."""
+        found = {}
+        for row in self.changed():
+            points = self.model.points(row)
+            if points is not None:
+                found[row.registration_id] = points
+        return found
+
+
+NAME_HEADERS = ("họ và tên", "họ tên", "tên", "name", "full name")
+
+
+class ScoreImportDialog(Dialog):
+    """What a spreadsheet of self-assessment scores would write, checked before anything is saved: the rows
+    ready, every problem by row and column; "Nhập" writes, with the rows that have errors left out only
+    when the user chooses so."""
+
+    def __init__(self, area: "ModelsArea", path: Path, rows: list[Any], year: int, evaluated_on: date) -> None:
+        super().__init__(area, _("Nhập điểm tự đánh giá năm {year}").format(year=year), form=False)
+        self.area, self.path, self.rows, self.year = area, path, rows, year
+        self.checked: Any = None
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        top.addRow(_("Tệp"), QLabel(str(path)))
+        self.evaluated_on = date_edit(evaluated_on, "evaluated_on")
+        top.addRow(_("Ngày đánh giá"), self.evaluated_on)
+        layout.addLayout(top)
+        self.summary = QLabel(_("Đang kiểm tra tệp..."))
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.problems = ListModel((Col(N_("Dòng"), lambda p: p[0], True), Col(N_("Cột"), lambda p: p[1]),
+                                   Col(N_("Vấn đề"), lambda p: p[2])), (), self)
+        self.problem_view = table(self.problems, "score_import_problems")
+        layout.addWidget(QLabel("<b>" + _("Các dòng có lỗi") + "</b>"))
+        layout.addWidget(self.problem_view, 1)
+        names = {row.number: str(value).strip() for row in rows for header, value in row.cells.items()
+                 if str(header).strip().lower() in NAME_HEADERS and value}  # as the file writes them
+        self.ready = ListModel((Col(N_("Dòng"), lambda r: r.row, True),
+                                Col(N_("Người"), lambda r: names.get(r.row) or r.subject, width=28),
+                                Col(N_("Tổng"), lambda r: points_text(r.total), True),
+                                Col(N_("Kết quả"), lambda r: _("Đạt") if r.passed else _("Không đạt"))), (), self)
+        self.ready_view = table(self.ready, "score_import_ready")
+        layout.addWidget(QLabel("<b>" + _("Các dòng sẽ được nhập") + "</b>"))
+        layout.addWidget(self.ready_view, 1)
+        self.skip = QCheckBox(_("Bỏ qua dòng có lỗi, chỉ nhập các dòng đúng"))
+        self.skip.setObjectName("skip_invalid")
+        self.skip.toggled.connect(lambda _on: self.update_save())
+        line = QHBoxLayout()
+        line.addWidget(self.skip)
+        line.addStretch(1)
+        layout.addLayout(line)
+        self.add_buttons(_("Nhập"), layout=layout)
+        self.evaluated_on.dateChanged.connect(lambda _d: self.check())
+        self.resize(760, 640)
+        self.check()
+
+    def check(self) -> None:
+        """A dry run of the whole file on the date chosen: nothing is written."""
+        services, rows, year, on = self.area.services, self.rows, self.year, picked(self.evaluated_on)
+        self.checked = None
+        self.update_save()
+
+        def show(outcome: Any) -> None:
+            if on != picked(self.evaluated_on):
+                return  # another date was chosen meanwhile
+            self.checked = outcome
+            self.problems.set_rows(sorted((p.row, p.column, _(p.message).format(**p.params)) for p in outcome.errors))
+            self.ready.set_rows(list(outcome.ready))
+            bad = len({p.row for p in outcome.errors})
+            self.summary.setText(_("{rows} dòng: {ready} dòng sẽ được nhập ({passed} đạt), {bad} dòng có lỗi. "
+                                   "Chưa có gì được lưu trước khi bấm \"Nhập\".").format(
+                rows=format_number(outcome.rows), ready=format_number(outcome.evaluated),
+                passed=format_number(outcome.passed), bad=format_number(bad)))
+            self.update_save()
+
+        self.area.tasks.run(lambda: services.score_import.import_scores(year, rows, on, "citizen", dry_run=True,
+                                                                        skip_invalid=True), show)
+
+    def update_save(self) -> None:
+        outcome = self.checked
+        ready = outcome is not None and outcome.evaluated > 0 and (not outcome.errors or self.skip.isChecked())
+        if self.save_button is not None:
+            self.save_button.setEnabled(bool(ready) and self.area.can_write)
+
+
 # --- the registrations of a year --------------------------------------------------------
 
 class RegistrationModel(ListModel):
@@ -584,6 +966,18 @@ class ModelsArea(Area):
         bar.addStretch(1)
         bar.addWidget(self.register_button)
         bar.addWidget(self.evaluate_button)
+        self.grid_button = QPushButton(_("Chấm điểm công dân theo bảng..."))
+        self.grid_button.setObjectName("score_grid")
+        self.grid_button.setToolTip(_("Chấm điểm mọi công dân đã đăng ký năm đã chọn trong một bảng: mỗi người một "
+                                      "dòng, mỗi chỉ số một cột"))
+        self.grid_button.clicked.connect(lambda: self.score_grid())
+        self.import_button = QPushButton(_("Nhập điểm tự đánh giá từ Excel..."))
+        self.import_button.setObjectName("import_scores")
+        self.import_button.setToolTip(_("Nhập điểm tự đánh giá của nhiều công dân từ tệp .xlsx: cột Mã người (hoặc "
+                                        "Mã đăng ký) và một cột cho mỗi chỉ số CS1 ... CS10; kiểm tra trước khi lưu"))
+        self.import_button.clicked.connect(lambda: self.import_scores())
+        bar.addWidget(self.grid_button)
+        bar.addWidget(self.import_button)
         self.criteria_button = QPushButton(_("Bộ tiêu chí mới..."))
         self.criteria_button.setObjectName("new_criteria")
         at_hub = bool(self.window_.office) and self.window_.office.kind == "hub"
@@ -743,6 +1137,8 @@ class ModelsArea(Area):
         draft = decision is not None and decision.status == "draft"
         self.register_button.setEnabled(write)
         self.evaluate_button.setEnabled(write and len(chosen) == 1)
+        self.grid_button.setEnabled(write)
+        self.import_button.setEnabled(write)
         self.new_button.setEnabled(write)
         self.add_button.setEnabled(write and draft and bool(chosen))
         self.issue_button.setEnabled(write and draft)
@@ -797,6 +1193,100 @@ class ModelsArea(Area):
                                verdict=_("đạt") if evaluation.passed else _("không đạt"))), self.refresh()))
 
         self.tasks.run(lambda: services.criteria.in_force(row.registration.model_kind, when), opened)
+
+    # --- many citizens at once -------------------------------------------------------------
+
+    def evaluation_day(self) -> date:
+        today, year = self.services.ctx.today(), self.year.value()
+        return today if today.year == year else date(year, 12, 1)
+
+    def no_citizens(self, title: str) -> bool:
+        """Say so (a hint, not an error) when this office is no commune's; True then."""
+        if self.window_.office and self.window_.office.unit_id:
+            return False
+        tell(self, title, _("Chỉ văn phòng của một xã mới chấm điểm được công dân học tập."))
+        return True
+
+    def citizens_hint(self) -> str:
+        return _("Chưa có công dân nào đăng ký danh hiệu \"Công dân học tập\" năm {year}: bấm \"Đăng ký...\", "
+                 "chọn \"Công dân học tập\" rồi chọn người.").format(year=self.year.value())
+
+    def score_grid(self) -> None:
+        """Every citizen registered for the year in one grid; Save evaluates the changed rows in one go."""
+        if self.no_citizens(_("Chấm điểm công dân")):
+            return
+        services, commune_id, year, when = self.services, self.window_.office.unit_id, self.year.value(), \
+            self.evaluation_day()
+
+        def load() -> tuple[list[GridRow], Any]:
+            rows = citizen_grid(services, commune_id, year)
+            return rows, services.criteria.in_force("citizen", when) if rows else None
+
+        def opened(found: tuple[list[GridRow], Any]) -> None:
+            rows, criteria = found
+            if not rows:
+                self.message.setText(self.citizens_hint())
+                return
+            dialog = ScoreGridDialog(self, criteria, rows, year, when)
+            if not dialog.confirmed():
+                return
+            scores, on, own = dialog.scores(), picked(dialog.evaluated_on), dialog.self_assessment.isChecked()
+
+            def done(result: Any) -> None:
+                saved = result.saved
+                self.message.setText(_("Đã lưu điểm của {n} người: {passed} đạt, {failed} không đạt.").format(
+                    n=format_number(saved), passed=format_number(result.passed),
+                    failed=format_number(saved - result.passed)))
+                self.refresh()
+
+            self.tasks.run(lambda: services.models.evaluate_many(scores, on, own), done, _("Đang lưu điểm..."))
+
+        self.tasks.run(load, opened)
+
+    def import_scores(self) -> None:
+        """A spreadsheet of self-assessment scores: chosen, checked (nothing written), then imported on "Nhập"."""
+        if self.no_citizens(_("Nhập điểm tự đánh giá")):
+            return
+        services, year, when = self.services, self.year.value(), self.evaluation_day()
+
+        def opened(count: int) -> None:
+            if not count:
+                self.message.setText(self.citizens_hint())
+                return
+            path, _filter = QFileDialog.getOpenFileName(self, _("Chọn tệp điểm tự đánh giá"), "", "Excel (*.xlsx)")
+            if not path:
+                return
+
+            def read() -> list[Any]:
+                from kbang_desktop.documents.scores import read_scores
+
+                return read_scores(Path(path))
+
+            self.tasks.run(read, lambda rows: self.check_scores(Path(path), rows, year, when), _("Đang đọc tệp..."))
+
+        self.tasks.run(lambda: sum(1 for r in services.models.registrations(year, "citizen")
+                                   if r.status == "registered"), opened)
+
+    def check_scores(self, path: Path, rows: list[Any], year: int, when: date) -> None:
+        dialog = ScoreImportDialog(self, path, rows, year, when)
+        if not dialog.confirmed():
+            self.message.setText(_("Chưa nhập điểm nào từ {path}.").format(path=path.name))
+            return
+        services, on, skip = self.services, picked(dialog.evaluated_on), dialog.skip.isChecked()
+
+        def done(outcome: Any) -> None:
+            if outcome.status != "imported":
+                self.message.setText(_("Không nhập: tệp còn lỗi."))
+                return
+            text = _("Đã nhập điểm tự đánh giá của {n} người: {passed} đạt.").format(
+                n=format_number(outcome.evaluated), passed=format_number(outcome.passed))
+            if outcome.errors:
+                text += " " + _("Bỏ qua {n} dòng có lỗi.").format(n=format_number(len({e.row for e in outcome.errors})))
+            self.message.setText(text)
+            self.refresh()
+
+        self.tasks.run(lambda: services.score_import.import_scores(year, rows, on, "citizen", skip_invalid=skip), done,
+                       _("Đang nhập điểm..."))
 
     # --- decisions -----------------------------------------------------------------------
 
