@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.errors import KbangError, Problem, ValidationError
@@ -113,21 +114,50 @@ class EvaluationResult:
     reasons: tuple[Problem, ...]
 
 
+class Remembering:
+    """A repository that remembers what it read by id during one read (a document, a list) (the same villages,
+    communes and province are asked for each row; an ORM row is not kept between two gets)."""
+
+    def __init__(self, repo: Any) -> None:
+        self._repo = repo
+        self._seen: dict[tuple[type, str, bool], Any] = {}
+
+    def get(self, entity: type, record_id: str, include_deleted: bool = False) -> Any:
+        key = (entity, record_id, include_deleted)
+        if key not in self._seen:
+            self._seen[key] = self._repo.get(entity, record_id, include_deleted=include_deleted)
+        return self._seen[key]
+
+    def require(self, entity: type, record_id: str) -> Any:
+        found = self.get(entity, record_id)
+        if found is None:
+            return self._repo.require(entity, record_id)  # raises NotFound with its message
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
+
+
 def _latest(repo: Repository, registration_id: str) -> E.Evaluation | None:
     evaluations = sorted(repo.list(E.Evaluation, registration_id=registration_id),
                          key=lambda e: (e.evaluated_on, e.created_at))
     return evaluations[-1] if evaluations else None
 
 
-def _reasons(repo: Repository, evaluation: E.Evaluation | None) -> tuple[Problem, ...]:
-    """Why a stored evaluation did not pass, recomputed from its scores and the set it was scored with."""
+def _reasons(repo: Repository, evaluation: E.Evaluation | None,
+             definitions: dict[str, Any] | None = None) -> tuple[Problem, ...]:
+    """Why a stored evaluation did not pass, recomputed from its scores and the set it was scored with
+    (`definitions`: the sets already parsed in this read, by id)."""
     if evaluation is None or evaluation.passed:
         return ()
-    criteria = repo.get(E.CriteriaSet, evaluation.criteria_set_id)
-    if criteria is None:
+    definitions = {} if definitions is None else definitions
+    if evaluation.criteria_set_id not in definitions:
+        criteria = repo.get(E.CriteriaSet, evaluation.criteria_set_id)
+        definitions[evaluation.criteria_set_id] = parse_definition(json.loads(criteria.definition)) if criteria else None
+    definition = definitions[evaluation.criteria_set_id]
+    if definition is None:
         return ()
-    result = score(parse_definition(json.loads(criteria.definition)), json.loads(evaluation.scores or "{}"))
-    return result.failing
+    return score(definition, json.loads(evaluation.scores or "{}")).failing
 
 
 class CriteriaService:
@@ -268,18 +298,26 @@ class LearningModelService:
 
     def rows(self, year: int, model_kind: str | None = None, village_id: str | None = None) -> list[RegistrationRow]:
         """Registrations of a year with name, village, latest evaluation and the reasons it failed. Reads only."""
-        with self.ctx.read() as repo:
+        with self.ctx.read() as plain:
+            repo = Remembering(plain)  # the same villages and criteria sets for every row
+            latest_of: dict[str, E.Evaluation] = {}
+            for evaluation in repo.list(E.Evaluation):  # one read instead of one per registration
+                held = latest_of.get(evaluation.registration_id)
+                if held is None or (evaluation.evaluated_on, evaluation.created_at) > (held.evaluated_on,
+                                                                                      held.created_at):
+                    latest_of[evaluation.registration_id] = evaluation
+            definitions: dict[str, Any] = {}
             rows = []
             for registration in repo.list(E.Registration, year=year,
                                           **({"model_kind": model_kind} if model_kind else {})):
                 village = subject_village(repo, registration.model_kind, registration.subject_id)
                 if village_id and (village is None or village.id != village_id):
                     continue
-                latest = _latest(repo, registration.id)
+                latest = latest_of.get(registration.id)
                 rows.append(RegistrationRow(registration,
                                             subject_name(repo, registration.model_kind, registration.subject_id),
                                             village.id if village else None, village.name if village else "",
-                                            latest, _reasons(repo, latest)))
+                                            latest, _reasons(repo, latest, definitions)))
         return sorted(rows, key=lambda r: (r.registration.model_kind, r.village, r.name))
 
     def registration_rows(self, year: int) -> list[tuple[E.Registration, str, E.Evaluation | None]]:

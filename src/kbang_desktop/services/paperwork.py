@@ -23,7 +23,7 @@ from kbang_desktop.core.text import collation_key, nfc, person_sort_key
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.certificates import SIGNER_LINES, issuer_of, subject_facts
 from kbang_desktop.services.context import ServiceContext
-from kbang_desktop.services.learning_models import subject_village
+from kbang_desktop.services.learning_models import Remembering, subject_village
 from kbang_desktop.services.people import birth_of
 from kbang_desktop.services.units import unit_graph
 
@@ -280,30 +280,6 @@ def _village_in(repo: Any, commune: E.AdminUnit, village_id: str | None) -> E.Ad
     return village
 
 
-class _Remembering:
-    """A repository that remembers what it read by id during one document's read (the same villages,
-    communes and province are asked for each row; an ORM row is not kept between two gets)."""
-
-    def __init__(self, repo: Any) -> None:
-        self._repo = repo
-        self._seen: dict[tuple[type, str, bool], Any] = {}
-
-    def get(self, entity: type, record_id: str, include_deleted: bool = False) -> Any:
-        key = (entity, record_id, include_deleted)
-        if key not in self._seen:
-            self._seen[key] = self._repo.get(entity, record_id, include_deleted=include_deleted)
-        return self._seen[key]
-
-    def require(self, entity: type, record_id: str) -> Any:
-        found = self.get(entity, record_id)
-        if found is None:
-            return self._repo.require(entity, record_id)  # raises NotFound with its message
-        return found
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._repo, name)
-
-
 class _YearPapers:
     """The registration list, the scoring sheets, the review minutes, the register of certificates and
     the yearly report of the commune of this office. Reads only."""
@@ -313,7 +289,7 @@ class _YearPapers:
 
     def _rows(self, repo: Any, commune: E.AdminUnit, year: int, kind: str | None,
               village: E.AdminUnit | None) -> list[RegisteredRow]:
-        repo = _Remembering(repo)
+        repo = Remembering(repo)
         graph = unit_graph(repo)
         latest_of: dict[str, E.Evaluation] = {}
         for evaluation in repo.list(E.Evaluation):  # one read instead of one per registration
