@@ -88,6 +88,7 @@ def test_registration_list_of_every_kind_of_the_commune(services, tmp_path):
     P.write(layout, tmp_path / "all.pdf")
     text = read_pdf(tmp_path / "all.pdf")
     assert "ĐĂNG KÝ XÂY DỰNG CÁC MÔ HÌNH HỌC TẬP NĂM 2026" in text
+    assert layout.subtitle == "Xã Kông Bơ La"  # the commune's name as written, not "Xã kông bơ la"
     assert "“Gia đình học tập”: 4 hộ gia đình" in text and "“Dòng họ học tập”: 1 dòng họ" in text
     assert "Dòng họ Đinh làng Kon Lốc" in text and "TM. ỦY BAN NHÂN DÂN" in text
 

@@ -434,7 +434,9 @@ def _xlsx(layout: Layout, out: Path) -> int:
 # --- the five papers ------------------------------------------------------------------------------
 
 def _where(place: Place) -> str:
-    return f"{place.village}, {place.commune_name}" if place.village else place.commune_name.capitalize()
+    # "xã Kông Bơ La" begins a line as "Xã Kông Bơ La" (str.capitalize() would lower the rest: "Xã kông bơ la")
+    return f"{place.village}, {place.commune_name}" if place.village else place.commune_name[:1].upper() + \
+        place.commune_name[1:]
 
 
 def registration_list(data: YearList) -> Layout:
