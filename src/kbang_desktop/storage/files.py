@@ -70,16 +70,7 @@ def write_atomic(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     its owner's only (0600 on POSIX): what the program writes may hold personal data."""
     temporary = _temporary(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        if os.name == "posix":
-            os.fchmod(fd, mode)  # a .part left by an earlier try keeps its old mode otherwise
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if temporary.read_bytes() != data:
-            raise OSError("read-back mismatch")
+        _write_aside(temporary, data, mode)
         os.replace(temporary, path)
         fsync_dir(path.parent)
     except OSError as error:
@@ -89,6 +80,20 @@ def write_atomic(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
             pass  # the folder itself is the problem; nothing was written there
         raise KbangError(N_("Không ghi được tệp {path}: {error}. Kiểm tra USB còn chỗ trống và không bị khóa ghi."),
                          path=str(path), error=error.strerror or str(error)) from error
+
+
+def _write_aside(temporary: Path, data: bytes, mode: int) -> None:
+    """Write `data` to the temporary file beside its target, fsynced and read back (OSError otherwise)."""
+    temporary.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    if os.name == "posix":
+        os.fchmod(fd, mode)  # a .part left by an earlier try keeps its old mode otherwise
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if temporary.read_bytes() != data:
+        raise OSError("read-back mismatch")
 
 
 def _temporary(path: Path) -> Path:
@@ -103,14 +108,7 @@ def write_new(path: Path, data: bytes, mode: int = 0o600) -> bool:
     at all (written aside, fsynced, read back, then linked into place, which fails if the name exists)."""
     temporary = _temporary(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if temporary.read_bytes() != data:
-            raise OSError("read-back mismatch")
+        _write_aside(temporary, data, mode)
         try:
             os.link(temporary, path)
         except FileExistsError:

@@ -53,6 +53,16 @@ SUBJECT_WORDS = {"household": N_("hộ gia đình"), "clan": N_("dòng họ"), "
 DETAIL_WORDS = {"household": N_("Số hộ"), "citizen": N_("Năm sinh"), "organisation": N_("Loại đơn vị")}
 
 
+def template_warning(layout: QVBoxLayout, criteria: Any) -> None:
+    """Under a form's heading: the criteria set is a template to check against the official criteria."""
+    if criteria.is_template:
+        warning = QLabel(_("Bộ tiêu chí này là MẪU cần đối chiếu với tiêu chí chính thức hiện hành."))
+        warning.setObjectName("template_warning")
+        warning.setStyleSheet("color: #8a5a00")
+        warning.setWordWrap(True)
+        layout.addWidget(warning)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One household, clan, village, organisation or person that may register for the year."""
@@ -337,12 +347,7 @@ class EvaluationDialog(Dialog):
         heading = QLabel(f"<b>{name}</b><br>{criteria.name}")
         heading.setWordWrap(True)
         layout.addWidget(heading)
-        if criteria.is_template:
-            warning = QLabel(_("Bộ tiêu chí này là MẪU cần đối chiếu với tiêu chí chính thức hiện hành."))
-            warning.setObjectName("template_warning")
-            warning.setStyleSheet("color: #8a5a00")
-            warning.setWordWrap(True)
-            layout.addWidget(warning)
+        template_warning(layout, criteria)
         top = QFormLayout()
         self.evaluated_on = date_edit(evaluated_on or date.today(), "evaluated_on")
         self.self_assessment = QCheckBox(_("Đây là kết quả tự đánh giá"))
@@ -634,12 +639,7 @@ class ScoreGridDialog(Dialog):
         heading = QLabel(criteria.name)
         heading.setWordWrap(True)
         layout.addWidget(heading)
-        if criteria.is_template:
-            warning = QLabel(_("Bộ tiêu chí này là MẪU cần đối chiếu với tiêu chí chính thức hiện hành."))
-            warning.setObjectName("template_warning")
-            warning.setStyleSheet("color: #8a5a00")
-            warning.setWordWrap(True)
-            layout.addWidget(warning)
+        template_warning(layout, criteria)
         top = QHBoxLayout()
         self.village = QComboBox()
         self.village.setObjectName("village")
