@@ -57,6 +57,8 @@ def import_text(result: Any) -> str:
         text += "\n  " + _("Từ chối {type} {id}: {reason}").format(**refused)
     for warning in result.warnings:
         text += "\n" + warning
+    if result.backup:
+        text += "\n" + _("Bản sao lưu trước khi nhập: {path}").format(path=result.backup)
     return text
 
 

@@ -21,6 +21,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit")
     p.add_argument("--admin", help=_("tên đăng nhập của quản trị viên đầu tiên (mặc định: biến môi trường KBANG_USER)"))
     p.add_argument("--password", help=_("mật khẩu của quản trị viên đó (mặc định: biến môi trường KBANG_PASSWORD)"))
+    p.add_argument("--recovery-sheet", metavar=_("TỆP.pdf"),
+                   help=_("ghi khóa khôi phục vào trang PDF này để in và cất ở tủ an toàn của cơ quan"))
 
     p = command(sub, common, "demo", _("tạo dữ liệu mẫu"), demo, create_db=True)
     p.add_argument("--communes", type=int, default=1)
@@ -79,13 +81,24 @@ def _init(args: argparse.Namespace, services: Any, recovery: str | None) -> int:
     result = services.offices.initialise(args.office_kind, args.office_name, args.unit, admin, password)
     site_keys(services)  # this site's signing and encryption keys, made once at set-up
     text = _("Đã khởi tạo {name}.").format(name=result.office.name)
+    sheet = None
     if recovery:
         text += "\n" + _("Cơ sở dữ liệu được mã hóa. Khóa khôi phục (chỉ hiện một lần: hãy chép hoặc in ra và cất ở "
                          "tủ an toàn của cơ quan; nó mở được dữ liệu và mọi bản sao lưu khi quên hết mật khẩu):") + \
             "\n    " + recovery
+        if args.recovery_sheet:
+            from kbang_desktop.documents.recovery_sheet import write_recovery_sheet
+
+            try:
+                sheet = str(write_recovery_sheet(Path(args.recovery_sheet), result.office.name, recovery,
+                                                 services.ctx.today()))
+                text += "\n" + _("Trang khóa khôi phục để in: {path}").format(path=sheet)
+            except KbangError as error:  # the office is set up: the key above must still be shown, once
+                text += "\n" + _("Không ghi được trang khóa khôi phục ({error}): hãy chép khóa ở trên ra giấy.").format(
+                    error=error.translated())
     emit(args, {"office_id": result.office.id, "site_id": result.site.id, "kind": result.office.kind,
                 "name": result.office.name, "reference": result.reference_counts, "encrypted": bool(recovery),
-                "recovery_key": recovery}, text)
+                "recovery_key": recovery, "recovery_sheet": sheet}, text)
     return EXIT_OK
 
 

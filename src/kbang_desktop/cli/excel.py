@@ -42,7 +42,8 @@ def import_persons(args: argparse.Namespace, services: Any) -> int:
     from kbang_desktop.services.person_import import parse_mapping
 
     rows, headers = read_sheet(Path(args.file), parse_mapping(args.map))
-    outcome = services.person_import.import_rows(rows, headers, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+    outcome = services.person_import.import_rows(rows, headers, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
+                                                 source=args.file)
     errors = [{"row": e.row, "column": e.column, "message": _(e.message).format(**e.params)} for e in outcome.errors]
     data = {"status": outcome.status, "rows": outcome.rows, "created": outcome.created,
             "duplicates": len(outcome.duplicates), "errors": errors, "duplicate_rows": list(outcome.duplicates),

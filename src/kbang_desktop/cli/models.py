@@ -222,7 +222,7 @@ def import_scores(args: argparse.Namespace, services: Any) -> int:
 
     rows = read_scores(Path(args.file))
     outcome = services.score_import.import_scores(args.year, rows, args.date, args.kind, args.dry_run,
-                                                  args.skip_invalid)
+                                                  args.skip_invalid, source=args.file)
     errors = [{"row": e.row, "column": e.column, "message": gettext(e.message).format(**e.params)}
               for e in outcome.errors]
     data = {"status": outcome.status, "rows": outcome.rows, "evaluated": outcome.evaluated,

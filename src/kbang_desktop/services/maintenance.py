@@ -107,11 +107,26 @@ class MaintenanceService:
         with self.ctx.write("set_second_backup_folder", minimum_role="admin") as repo:
             repo.set_local(SECOND_BACKUP_FOLDER, folder)
 
+    def backup_before_import(self, source: str | Path | None) -> Path | None:
+        """The copy made just before an import writes (a bundle, people or scores from a spreadsheet), named
+        for the file imported, the newest 5 kept; None where the program makes no backups (PostgreSQL: the
+        server's own dumps, a database in memory). A failure raises one sentence: the caller imports nothing."""
+        return backup_before_import(self.ctx, source)
+
     def list_backups(self) -> list[tuple]:
         return backups.list_backups(self.backup_dir)
 
 
 SECOND_BACKUP_FOLDER = "second_backup_folder"
+
+
+def backup_before_import(ctx: ServiceContext, source: str | Path | None) -> Path | None:
+    """See `MaintenanceService.backup_before_import` (the import services call it with their own context)."""
+    db = ctx.db
+    if db.path is None:
+        return None
+    return backups.pre_import_backup(db.path, db.backup_dir or backups.default_backup_dir(db.path),
+                                     source or "tep", key=db.key)
 
 
 class BackgroundBackup(threading.Thread):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from kbang_desktop.core import entities as E
@@ -22,6 +23,7 @@ from kbang_desktop.core.text import fold, nfc, person_search_text
 from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
+from kbang_desktop.services.maintenance import backup_before_import
 from kbang_desktop.services.people import ethnic_index
 from kbang_desktop.services.units import commune_or_successor, find_commune, find_village, unit_graph
 from kbang_desktop.storage.bulk import BulkLoader
@@ -195,8 +197,9 @@ class PersonImportService:
         self.ctx = ctx
 
     def import_rows(self, rows: Sequence[SheetRow], headers: dict[str, str], dry_run: bool = False,
-                    skip_invalid: bool = False) -> ImportOutcome:
-        """Check every row, then (unless `dry_run`) create the valid, new people in one transaction."""
+                    skip_invalid: bool = False, source: str | Path | None = None) -> ImportOutcome:
+        """Check every row, then (unless `dry_run`) create the valid, new people in one transaction, after a
+        backup of the database named for `source` (the file read); a failed backup imports nothing."""
         today = self.ctx.today()
         if "full_name" not in headers:
             raise KbangError(N_("Không tìm thấy cột \"Họ và tên\" trong tệp. Hãy đặt tên cột hoặc dùng --map."))
@@ -225,6 +228,7 @@ class PersonImportService:
         if dry_run:
             return ImportOutcome("dry-run", len(rows), len(fresh), tuple(duplicates), tuple(errors), len(invalid_rows))
         if fresh:
+            backup_before_import(self.ctx, source)
             self._create(fresh)
         return ImportOutcome("imported", len(rows), len(fresh), tuple(duplicates), tuple(errors), len(invalid_rows))
 

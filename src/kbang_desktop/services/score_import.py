@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from kbang_desktop.core import entities as E
@@ -20,6 +21,7 @@ from kbang_desktop.core.scoring import MODEL_KINDS, parse_definition, score
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.learning_models import _in_force
+from kbang_desktop.services.maintenance import backup_before_import
 from kbang_desktop.storage.bulk import BulkLoader
 from kbang_desktop.storage.writes import new_id
 
@@ -70,8 +72,10 @@ class ScoreImportService:
         self.ctx = ctx
 
     def import_scores(self, year: int, rows: Sequence[ScoreRow], evaluated_on: date, model_kind: str = "citizen",
-                      dry_run: bool = False, skip_invalid: bool = False) -> ScoreImportOutcome:
-        """Check every row, then (unless `dry_run`) write one self-assessment evaluation per valid row."""
+                      dry_run: bool = False, skip_invalid: bool = False,
+                      source: str | Path | None = None) -> ScoreImportOutcome:
+        """Check every row, then (unless `dry_run`) write one self-assessment evaluation per valid row, after a
+        backup of the database named for `source` (the file read); a failed backup imports nothing."""
         if model_kind not in MODEL_KINDS:
             raise KbangError(N_("Loại mô hình học tập không hợp lệ."))
         errors: list[ScoreProblem] = []
@@ -122,6 +126,8 @@ class ScoreImportService:
         passed = sum(1 for r in ready if r[4])
         if dry_run:
             return ScoreImportOutcome("dry-run", len(rows), len(ready), passed, tuple(errors), tuple(shown))
+        if ready:
+            backup_before_import(self.ctx, source)  # a failure: one sentence, nothing imported
         with self.ctx.write("import_scores") as repo:  # executemany, a rev and change-log row each, one audit event
             loader = BulkLoader(repo.session, repo.session.info["writer"])
             loader.insert("evaluation", [

@@ -23,8 +23,9 @@ from kbang_desktop.storage.files import create_private, fsync_dir, private_file,
 
 KEEP_DAILY, KEEP_WEEKLY = 7, 4
 KEEP_COPIES = KEEP_DAILY  # `kbang backup --out FOLDER` keeps as many copies there as the daily rotation
-_NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|pre-restore|pre-encryption|copy)"
-                   r"(?:-\d+)?\.db$")
+KEEP_PRE_IMPORT = 5  # the copies made before an import (a bundle, a spreadsheet): a rotation of their own
+_NAME = re.compile(r"^kbang-(\d{8})-(\d{6})-(daily|weekly|pre-migration|manual|pre-restore|pre-encryption|copy|"
+                   r"pre-import)(?:-\d+)?(?:_[A-Za-z0-9.-]+)?\.db$")
 
 
 def default_backup_dir(db_path: Path) -> Path:
@@ -86,21 +87,23 @@ def copy_database(source: Path, target: Path, key: bytes | None = None) -> None:
 
 
 def backup_now(db_path: Path, backup_dir: Path, reason: str = "manual", now: datetime | None = None,
-               key: bytes | None = None, own_folder: bool = True) -> Path:
+               key: bytes | None = None, own_folder: bool = True, label: str = "") -> Path:
     """Write a checked backup of `db_path` into `backup_dir`; return its path. An encrypted database
     (`key`) gives an encrypted backup with a copy of the keyring beside it (`NAME.keyring`), so that a
     password valid today opens it on another PC; the recovery key opens it alone. A folder the user chose
-    (`own_folder=False`: a USB stick) is neither made nor changed; the copy itself is its owner's only."""
+    (`own_folder=False`: a USB stick) is neither made nor changed; the copy itself is its owner's only.
+    `label` ends the name after "_" (letters, digits, dots and dashes: `source_label`)."""
     now = now or datetime.now()
     try:
         if own_folder:  # the program's own backup folder: made, and kept to its owner
             private_folder(backup_dir)
     except OSError as error:
         raise StorageError(N_("Không sao lưu được vào {dir}: {error}"), dir=str(backup_dir), error=str(error)) from error
-    target = backup_dir / f"kbang-{now:%Y%m%d-%H%M%S}-{reason}.db"
+    tail = f"_{label}" if label else ""
+    target = backup_dir / f"kbang-{now:%Y%m%d-%H%M%S}-{reason}{tail}.db"
     n = 1
     while target.exists():
-        target = backup_dir / f"kbang-{now:%Y%m%d-%H%M%S}-{reason}-{n}.db"
+        target = backup_dir / f"kbang-{now:%Y%m%d-%H%M%S}-{reason}-{n}{tail}.db"
         n += 1
     try:
         if key is not None:
@@ -190,6 +193,40 @@ def backup_to(db_path: Path, folder: Path, key: bytes | None = None, now: dateti
         raise no_room(folder, needed)
     made = backup_now(db_path, folder, "copy", now=now, key=key, own_folder=False)
     prune(folder, kinds=(("copy", KEEP_COPIES),))
+    return made
+
+
+def source_label(source: str | Path) -> str:
+    """The name of an imported file as it ends a backup's name: without diacritics, spaces as dashes, only
+    letters, digits, dots and dashes, at most 60 characters ("Điểm xã 2026.xlsx" -> "diem-xa-2026.xlsx")."""
+    from kbang_desktop.core.text import fold
+
+    path = Path(str(source))
+    stem = re.sub(r"[^a-z0-9]+", "-", fold(path.stem)).strip("-")[:55].strip("-") or "tep"
+    suffix = re.sub(r"[^a-z0-9]+", "", path.suffix.lower())[:5]
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def pre_import_backup(db_path: Path, backup_dir: Path, source: str | Path, key: bytes | None = None,
+                      now: datetime | None = None) -> Path:
+    """The copy made before an import writes (a bundle, people or scores from a spreadsheet): encrypted with
+    its keyring like every backup, named for the file imported (`kbang-...-pre-import_FILE.db`), the newest
+    KEEP_PRE_IMPORT such copies kept. A failure (a full disk) is one sentence that says nothing was
+    imported; the caller then imports nothing."""
+    name = Path(str(source)).name
+    try:
+        made = backup_now(db_path, backup_dir, "pre-import", now=now, key=key, label=source_label(source))
+    except StorageError as error:
+        if _disk_full(error):
+            free = free_space(backup_dir) if backup_dir.is_dir() else None
+            raise StorageError(N_("Ổ đĩa chứa thư mục sao lưu {dir} đã đầy (còn trống {free}, cần khoảng {needed}) "
+                                  "nên chưa sao lưu được trước khi nhập {file}: hãy xóa bớt tệp rồi nhập lại; chưa "
+                                  "nhập gì."), dir=str(backup_dir), free=size_text(free or 0),
+                               needed=size_text(_needed(db_path)), file=name) from error
+        raise StorageError(N_("Chưa sao lưu được cơ sở dữ liệu trước khi nhập {file} ({error}), nên chưa nhập gì: "
+                              "hãy kiểm tra thư mục sao lưu {dir} rồi nhập lại."), file=name,
+                           error=error.translated(), dir=str(backup_dir)) from error
+    prune(backup_dir, kinds=(("pre-import", KEEP_PRE_IMPORT),))
     return made
 
 

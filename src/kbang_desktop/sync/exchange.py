@@ -78,6 +78,7 @@ def import_bundle(services: Services, path: Path, dry_run: bool = False) -> Impo
                     for decision in decisions:
                         count(result, decision)
                 return result
+        result.backup = services.maintenance.backup_before_import(path)  # a failure: one sentence, nothing imported
         try:
             apply(services, verified, result)
         except (IntegrityError, DataError) as error:  # e.g. a child whose parent is in no bundle (checked at commit)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -47,11 +48,13 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)
     conflicts: list[dict[str, str]] = field(default_factory=list)
+    backup: Path | None = None  # the copy of the database made just before the apply
 
     def as_json(self) -> dict[str, Any]:
         return {"status": self.status, "bundle_id": self.bundle_id, "from_office": self.from_office,
                 "counts": self.counts, "reason": self.reason, "check": self.check, "warnings": self.warnings,
-                "per_type": self.per_type, "refused": self.refused[:100], "conflicts": self.conflicts[:100]}
+                "per_type": self.per_type, "refused": self.refused[:100], "conflicts": self.conflicts[:100],
+                "backup": str(self.backup) if self.backup else None}
 
 
 # --- who may write (the table is core/write_policy.py) -------------------------------------

@@ -137,11 +137,74 @@ def _opened(made: Any) -> tuple[Any, ...]:
     return opened(made)
 
 
-def show_recovery_key(parent: QWidget | None, recovery_key: str) -> None:
-    """The recovery key, shown once: to be written down or printed and kept in the office safe."""
-    from kbang_desktop.ui.shared.dialogs import tell
+def office_name(services: Any) -> str:
+    """The name of this office for the recovery sheet ("" when it cannot be read)."""
+    try:
+        return services.offices.this_office().name
+    except Exception:  # the sheet is still worth having without the name
+        return ""
 
-    tell(parent, _("Khóa khôi phục"), _("Dữ liệu của đơn vị được mã hóa. Khóa khôi phục:") + f"\n\n{recovery_key}\n\n" + _(
-        "Hãy chép lại hoặc in ra ngay và cất ở tủ an toàn của cơ quan: khóa chỉ hiện lần này. Khi quên hết mật "
-        "khẩu, hoặc khi khôi phục một bản sao lưu ở máy khác, khóa này mở được dữ liệu; ai có nó cũng mở được, "
-        "nên đừng để cạnh máy tính."))
+
+def show_recovery_key(parent: QWidget | None, recovery_key: str, office_name: str = "") -> None:
+    """The recovery key, shown once: to be written down or saved as a sheet to print, kept in the office safe."""
+    from kbang_desktop.ui.shared.dialogs import run_modal
+
+    run_modal(RecoveryKeyDialog(parent, recovery_key, office_name))
+
+
+class RecoveryKeyDialog(QDialog):
+    """The recovery key in large groups, with "Lưu trang để in..." (a PDF sheet for the office safe) and "Đóng"."""
+
+    def __init__(self, parent: QWidget | None, recovery_key: str, office_name: str = "") -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QPushButton
+
+        super().__init__(parent)
+        self.recovery_key, self.office_name = recovery_key, office_name
+        self.setWindowTitle(_("Khóa khôi phục"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Dữ liệu của đơn vị được mã hóa. Khóa khôi phục:")))
+        key = QLabel(f"<div style='font-size:20pt; font-family:monospace'><b>{recovery_key}</b></div>")
+        key.setObjectName("recovery_key")
+        key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(key)
+        advice = QLabel(_("Hãy chép lại hoặc in ra ngay và cất ở tủ an toàn của cơ quan: khóa chỉ hiện lần này. Khi "
+                          "quên hết mật khẩu, hoặc khi khôi phục một bản sao lưu ở máy khác, khóa này mở được dữ liệu; "
+                          "ai có nó cũng mở được, nên đừng để cạnh máy tính."))
+        advice.setWordWrap(True)
+        layout.addWidget(advice)
+        self.message = QLabel("")
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.save_sheet = QPushButton(_("Lưu trang để in..."))
+        self.save_sheet.setObjectName("save_sheet")
+        buttons.addButton(self.save_sheet, QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = buttons.addButton(_("Đóng"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button.setObjectName("close")
+        self.save_sheet.clicked.connect(self.save)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def save(self) -> None:
+        """Ask where, then write the sheet (a PDF, its owner's only); the box stays open for the key."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from kbang_desktop.documents.recovery_sheet import write_recovery_sheet
+
+        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu trang khóa khôi phục"), "khoa-khoi-phuc.pdf",
+                                                    "PDF (*.pdf)")
+        if not path:
+            return
+        target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+        try:
+            write_recovery_sheet(target, self.office_name, self.recovery_key)
+        except KbangError as error:
+            self.message.setText(error.translated())
+            return
+        self.message.setText(_("Đã lưu trang {path}: hãy in ra, cất ở tủ an toàn của cơ quan rồi xóa tệp này "
+                               "khỏi máy.").format(path=target))

@@ -440,7 +440,7 @@ def run_setup(ask: Any = None) -> Any:
         return None
     recovery = getattr(wizard.services, "recovery_key", None)
     if recovery:
-        from kbang_desktop.ui.login import show_recovery_key
+        from kbang_desktop.ui.login import office_name, show_recovery_key
 
-        show_recovery_key(None, recovery)
+        show_recovery_key(None, recovery, office_name(wizard.services))
     return wizard.services

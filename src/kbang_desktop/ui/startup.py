@@ -74,9 +74,9 @@ def run(services: "Services | Callable[[], Any]") -> int:
         windows[:] = [window]
         window.show()
         if dialog.recovery_key:  # this log-in encrypted the database of an older version
-            from kbang_desktop.ui.login import show_recovery_key
+            from kbang_desktop.ui.login import office_name, show_recovery_key
 
-            show_recovery_key(window, dialog.recovery_key)
+            show_recovery_key(window, dialog.recovery_key, office_name(dialog.services))
 
     app.setQuitOnLastWindowClosed(False)
     login()

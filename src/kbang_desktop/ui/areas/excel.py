@@ -83,7 +83,7 @@ class ExcelArea(Area):
         if self.sheet is None:
             return
         rows, headers = self.sheet
-        services, skip = self.services, self.skip.isChecked()
+        services, skip, source = self.services, self.skip.isChecked(), self.path
 
         def done(outcome: Any) -> None:
             self.summary.setText(_("Đã nhập {created} người.").format(created=outcome.created)
@@ -91,5 +91,6 @@ class ExcelArea(Area):
             self.apply_button.setEnabled(False)
             self.checked = None
 
-        self.tasks.run(lambda: services.person_import.import_rows(rows, headers, skip_invalid=skip), done,
+        self.tasks.run(lambda: services.person_import.import_rows(rows, headers, skip_invalid=skip, source=source),
+                       done,
                        _("Đang nhập..."))

@@ -1285,7 +1285,8 @@ class ModelsArea(Area):
             self.message.setText(text)
             self.refresh()
 
-        self.tasks.run(lambda: services.score_import.import_scores(year, rows, on, "citizen", skip_invalid=skip), done,
+        self.tasks.run(lambda: services.score_import.import_scores(year, rows, on, "citizen", skip_invalid=skip,
+                                                                          source=path), done,
                        _("Đang nhập điểm..."))
 
     # --- decisions -----------------------------------------------------------------------
