@@ -7,7 +7,8 @@ from typing import Any
 
 from kbang_desktop.cli.common import EXIT_OK, command, date_arg, emit, group
 from kbang_desktop.core.errors import KbangError
-from kbang_desktop.i18n import N_, _, format_number
+from kbang_desktop.i18n import N_, _, format_datetime, format_number
+from kbang_desktop.services.merges import REASONS
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -22,6 +23,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--literacy", choices=("none", "1", "2"), default="none")
     p.add_argument("--literacy-date", type=date_arg)
     p.add_argument("--exempt", action="store_true")
+    p.add_argument("--allow-duplicate", action="store_true",
+                   help=_("vẫn thêm dù đã có người cùng họ tên, năm sinh và thôn, làng (hai người khác nhau)"))
     p = command(persons, common, "search", _("tìm người theo tên"), search)
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=100)
@@ -42,6 +45,23 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--commune")
     p.add_argument("--as-of", type=date_arg, help=_("người sinh sống tại xã vào ngày này (mặc định: hôm nay)"))
     p.add_argument("--everyone", action="store_true", help=_("cả người đã chuyển đi hoặc đã mất vào ngày đó"))
+    _merge_parsers(persons, common)
+
+
+def _merge_parsers(persons: Any, common: argparse.ArgumentParser) -> None:
+    """`persons duplicates`, `merge`, `unmerge`, `merges`: records of one person made one, and undone."""
+    p = command(persons, common, "duplicates", _("các cặp hồ sơ có thể trùng nhau"), duplicates)
+    p.add_argument("--commune")
+    p = command(persons, common, "merge", _("gộp hai hồ sơ của cùng một người (giữ KEEP, gộp OTHER vào)"), merge)
+    p.add_argument("keep", help=_("mã của hồ sơ được giữ lại"))
+    p.add_argument("other", help=_("mã của hồ sơ được gộp vào hồ sơ giữ lại"))
+    p.add_argument("--take", default=None, help=_("các trường lấy từ hồ sơ gộp vào, cách nhau bởi dấu phẩy "
+                                                  "(mặc định: những trường hồ sơ giữ lại còn trống); \"\": không lấy gì"))
+    p = command(persons, common, "unmerge", _("tách lại một lần gộp hồ sơ"), unmerge)
+    p.add_argument("merge_id", help=_("mã của lần gộp (như kbang persons merge hoặc merges cho biết)"))
+    p = command(persons, common, "merges", _("các lần gộp hồ sơ"), merges)
+    p.add_argument("--commune")
+    p.add_argument("--all", action="store_true", help=_("cả những lần gộp đã tách lại"))
 
 
 STATUSES = ("present", "moved", "deceased", "all")
@@ -72,7 +92,8 @@ STATUS_WORDS = (("", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuy
 def add(args: argparse.Namespace, services: Any) -> int:
     level = 0 if args.literacy == "none" else int(args.literacy)
     person = services.persons.add(args.name, args.sex, args.birth, args.ethnic, args.commune, args.village,
-                                  literacy_level=level, literacy_date=args.literacy_date, exempt=args.exempt)
+                                  literacy_level=level, literacy_date=args.literacy_date, exempt=args.exempt,
+                                  allow_duplicate=args.allow_duplicate)
     emit(args, {"id": person.id}, _("Đã thêm {name} ({id}).").format(name=person.full_name, id=person.id))
     return EXIT_OK
 
@@ -117,3 +138,43 @@ def list_(args: argparse.Namespace, services: Any) -> int:
     emit(args, [r.as_json() for r in rows], person_lines(rows))
     return EXIT_OK
 
+
+
+def _commune_id(args: argparse.Namespace, services: Any) -> str | None:
+    return services.persons.find_place(args.commune)[0] if args.commune else None
+
+
+def duplicates(args: argparse.Namespace, services: Any) -> int:
+    """Likely pairs of living people; --json: [{"first", "second", "reasons"}]."""
+    pairs = services.merges.duplicates(_commune_id(args, services))
+    lines = [_("{reasons}:").format(reasons=", ".join(_(REASONS[r]) for r in p.reasons)) + "\n"
+             + person_lines([p.first, p.second]) for p in pairs]
+    emit(args, [p.as_json() for p in pairs], "\n\n".join(lines) if pairs else _("Không thấy hồ sơ nào có thể trùng."))
+    return EXIT_OK
+
+
+def merge(args: argparse.Namespace, services: Any) -> int:
+    """KEEP stays, OTHER is merged into it; --json: {"merge_id", "kept"}."""
+    take = None if args.take is None else tuple(t.strip() for t in args.take.split(",") if t.strip())
+    done = services.merges.merge(args.keep, args.other, take)
+    emit(args, {"merge_id": done.id, "kept": done.kept_id},
+         _("Đã gộp hồ sơ {other} vào {kept}. Mã lần gộp: {id} (tách lại: kbang persons unmerge {id}).").format(
+             other=done.other_id, kept=done.kept_id, id=done.id))
+    return EXIT_OK
+
+
+def unmerge(args: argparse.Namespace, services: Any) -> int:
+    done = services.merges.unmerge(args.merge_id)
+    text = _("Đã tách lại lần gộp {id}: {other} có lại hồ sơ riêng.").format(id=done.merge.id, other=done.merge.other_id)
+    if done.left:
+        text += "\n" + _("{n} trường đã được sửa sau khi gộp nên giữ như hiện nay.").format(n=format_number(done.left))
+    emit(args, done.as_json(), text)
+    return EXIT_OK
+
+
+def merges(args: argparse.Namespace, services: Any) -> int:
+    rows = services.merges.merges(_commune_id(args, services), undone=args.all)
+    lines = [f"{r.id}\t{r.kept} ({r.kept_id})\t← {r.other} ({r.other_id})\t{format_datetime(r.merged_at)}"
+             + ("\t" + _("đã tách lại") if r.undone_at else "") for r in rows]
+    emit(args, [r.as_json() for r in rows], "\n".join(lines) if rows else _("Chưa có lần gộp hồ sơ nào."))
+    return EXIT_OK

@@ -565,6 +565,27 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonMerge:
+    id: str
+    kept_id: str
+    other_id: str
+    commune_id: str
+    merged_at: datetime
+    merged_by: str
+    moves: str
+    undone_at: datetime | None
+    undone_by: str
+    owner_office_id: str
+    rev: str
+    prev_rev: str | None
+    deleted: bool
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+
+
+@dataclass(frozen=True, slots=True)
 class Registration:
     id: str
     year: int

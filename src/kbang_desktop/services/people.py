@@ -83,12 +83,19 @@ class PersonService:
     def add(self, full_name: str, sex: str, birth: object, ethnic: str, commune: str, village: str | None = None,
             literacy_level: int = 0, literacy_date: date | None = None, exempt: bool = False,
             household_id: str | None = None, relation_to_head: str = "", id_number: str | None = None,
-            disability: bool = False, education: str = "", note: str = "") -> E.Person:
-        """Record a person; a village not yet known in that commune is created. One transaction."""
+            disability: bool = False, education: str = "", note: str = "", allow_duplicate: bool = False
+            ) -> E.Person:
+        """Record a person; a village not yet known in that commune is created. One transaction.
+
+        A living person of the same name (folded), birth year and village is refused as a likely
+        duplicate, naming them (`DuplicatePerson`), unless `allow_duplicate` (the user confirmed that
+        they are two people)."""
         with self.ctx.write("add_person") as repo:
             parsed = _checked(repo, self.ctx.today(), full_name, sex, birth, ethnic, literacy_level)
             unit = find_commune(repo, commune, self.ctx.today())
             village_unit = village_named(repo, unit, village) if village else None
+            if not allow_duplicate:
+                _refuse_duplicate(repo, full_name, parsed, unit, village_unit)
             if household_id:
                 repo.require(E.Household, household_id)
             return _insert(repo, parsed, full_name, sex, ethnic, unit, village_unit, household_id, relation_to_head,
@@ -97,16 +104,20 @@ class PersonService:
 
     def add_in_household(self, full_name: str, sex: str, birth: object, ethnic: str, commune_id: str,
                          village_id: str | None = None, new_village: str = "", household_id: str | None = None,
-                         new_household: str | None = None, relation: str = "") -> E.Person:
+                         new_household: str | None = None, relation: str = "", allow_duplicate: bool = False
+                         ) -> E.Person:
         """A person with their village and household as the person form gives them: ids of what exists,
         the name of a village or the number of a household not yet recorded ("" for a household without
         a number), made here. "Chủ hộ" makes the person the household's head. One transaction: a
-        failure leaves neither a person without their household nor a household without its head."""
+        failure leaves neither a person without their household nor a household without its head.
+        A likely duplicate is refused as `add` refuses it, unless `allow_duplicate`."""
         with self.ctx.write("add_person") as repo:
             parsed = _checked(repo, self.ctx.today(), full_name, sex, birth, ethnic, 0)
             unit = repo.require(E.AdminUnit, commune_id)
             village_unit = (_village_of(repo, unit, village_id) if village_id
                             else village_named(repo, unit, new_village) if nfc(new_village) else None)
+            if not allow_duplicate:
+                _refuse_duplicate(repo, full_name, parsed, unit, village_unit)
             household = repo.require(E.Household, household_id) if household_id else None
             if household is not None and (household.commune_id, household.village_id) != (
                     unit.id, village_unit.id if village_unit else None):
@@ -373,6 +384,35 @@ def status_on(person: E.Person, when: date) -> str:
     if person.moved_away_on is not None and person.moved_away_on <= when:
         return "moved"
     return ""
+
+
+class DuplicatePerson(KbangError):
+    """A person about to be added looks like one already recorded: `other` names them (a PersonRow)."""
+
+    def __init__(self, other: PersonRow) -> None:
+        super().__init__(N_("Đã có {name}, sinh {birth}, {village} (mã {id}) cùng họ tên, năm sinh và thôn, làng: có "
+                            "thể là cùng một người. Nếu đúng là hai người khác nhau, hãy xác nhận để vẫn thêm."),
+                         name=other.full_name, birth=other.birth, village=other.village or other.commune, id=other.id)
+        self.other = other
+
+
+def likely_duplicate(repo: Repository, full_name: str, birth_year: int, commune_id: str,
+                     village_id: str | None, besides: str | None = None) -> E.Person | None:
+    """A living person (not moved away, not deceased, not merged) of the same folded name, birth year,
+    commune and village; None if there is none."""
+    column = repo.column
+    found = repo.list(E.Person, column(E.Person, "village_id").is_not_distinct_from(village_id),
+                      column(E.Person, "died_on").is_(None), column(E.Person, "moved_away_on").is_(None),
+                      name_folded=person_search_text(nfc(full_name)), birth_year=birth_year, commune_id=commune_id,
+                      order_by=(column(E.Person, "sort_key"), column(E.Person, "id")), limit=2)
+    return next((p for p in found if p.id != besides), None)
+
+
+def _refuse_duplicate(repo: Repository, full_name: str, parsed: Birth, unit: E.AdminUnit,
+                      village: E.AdminUnit | None) -> None:
+    other = likely_duplicate(repo, full_name, parsed.year, unit.id, village.id if village else None)
+    if other is not None:
+        raise DuplicatePerson(_rows(queries.unit_names(repo.session), [(other, "")])[0])
 
 
 def _birth(value: object, today: date) -> Birth:

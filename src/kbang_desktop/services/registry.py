@@ -13,6 +13,7 @@ from kbang_desktop.services.context import Actor, ServiceContext
 from kbang_desktop.services.learning_models import CriteriaService, LearningModelService
 from kbang_desktop.services.literacy import LiteracyService
 from kbang_desktop.services.maintenance import BackgroundBackup, MaintenanceService
+from kbang_desktop.services.merges import MergeService
 from kbang_desktop.services.offices import OfficeService
 from kbang_desktop.services.paperwork import PaperworkService
 from kbang_desktop.services.people import ClanService, HouseholdService, OrganisationService, PersonService
@@ -34,6 +35,7 @@ class Services:
         self.units = UnitService(ctx)
         self.persons = PersonService(ctx)
         self.households = HouseholdService(ctx)
+        self.merges = MergeService(ctx)
         self.clans = ClanService(ctx)
         self.organisations = OrganisationService(ctx)
         self.centres = CentreService(ctx)

@@ -32,7 +32,7 @@ from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.services.literacy import birth_rule, statuses
 from kbang_desktop.services.units import find_commune, unit_graph
 from kbang_desktop.storage import models as M
-from kbang_desktop.storage.repo import Repository
+from kbang_desktop.storage.repo import Repository, not_merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +379,7 @@ class ReportService:
                 result[target]["village"] += 1
         for commune_id, village_id, n in session.execute(
                 select(p.c.commune_id, p.c.village_id, func.count()).where(
-                    p.c.deleted.is_(False), p.c.birth_year <= as_of.year - 15,
+                    p.c.deleted.is_(False), not_merged(p.c.id), p.c.birth_year <= as_of.year - 15,
                     or_(p.c.moved_away_on.is_(None), p.c.moved_away_on > as_of),
                     or_(p.c.died_on.is_(None), p.c.died_on > as_of))
                 .group_by(p.c.commune_id, p.c.village_id)):
@@ -402,7 +402,8 @@ class ReportService:
                     .group_by(M.BundleLedger.peer_office_id)):
                 bundles[office_id] = n
             for owner, n in repo.session.execute(select(M.Person.owner_office_id, func.count())
-                                                 .where(M.Person.deleted.is_(False)).group_by(M.Person.owner_office_id)):
+                                                 .where(M.Person.deleted.is_(False), not_merged(M.Person.id))
+                                                 .group_by(M.Person.owner_office_id)):
                 received[owner] = n
         rows = []
         for peer in sorted(peers, key=lambda s: collation_key(s.name)):

@@ -189,6 +189,25 @@ class Person(SyncMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class PersonMerge(SyncMixin, Base):
+    """Two records of one person made one: `other_id` drops out of every list (it stays, marked by this
+    record while `undone_at` is empty) and the references in `moves` point at `kept_id` instead.
+
+    `moves` (JSON) is the exact list of what the merge wrote, [{"table", "id", "field", "old", "new"}]:
+    the unmerge sets back every field that still holds what the merge put there. Written by the office
+    that owns both people; travels like any record."""
+
+    __tablename__ = "person_merge"
+    kept_id: Mapped[str] = mapped_column(String(36), index=True)
+    other_id: Mapped[str] = mapped_column(String(36), index=True)
+    commune_id: Mapped[str] = _uuid_fk("admin_unit.id", nullable=False)
+    merged_at: Mapped[datetime] = mapped_column(DateTime)
+    merged_by: Mapped[str] = mapped_column(String(100))
+    moves: Mapped[str] = mapped_column(Text, default="[]")
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str] = mapped_column(String(100), default="")
+
+
 class LiteracyAttainment(SyncMixin, Base):
     """History of a person's literacy level, so the standard can be computed as of any date."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kbang_desktop.core import entities as E
 from kbang_desktop.core.dates import BornBetween, age_of
 from kbang_desktop.storage import models as M
-from kbang_desktop.storage.repo import to_entity
+from kbang_desktop.storage.repo import not_merged, to_entity
 
 _NOT_WORD = re.compile(r"\W")
 
@@ -49,7 +49,7 @@ def _like_terms(terms: list[tuple[str, ...]]) -> Any:
 def persons_in(session: Session, commune_ids: set[str], include_deleted: bool = False) -> list[E.Person]:
     statement = select(M.Person).where(M.Person.commune_id.in_(commune_ids))
     if not include_deleted:
-        statement = statement.where(M.Person.deleted.is_(False))
+        statement = statement.where(M.Person.deleted.is_(False), not_merged(M.Person.id))
     return [to_entity(r) for r in session.execute(statement).scalars()]
 
 
@@ -58,7 +58,7 @@ Keyed = list[tuple[E.Person, str]]  # people with their stored sort key (person.
 
 def persons_keyed(session: Session, commune_ids: set[str] | None = None) -> Keyed:
     """Everyone (of `commune_ids`), not deleted, in Vietnamese order with their stored sort keys."""
-    statement = select(M.Person).where(M.Person.deleted.is_(False))
+    statement = select(M.Person).where(M.Person.deleted.is_(False), not_merged(M.Person.id))
     if commune_ids is not None:
         statement = statement.where(M.Person.commune_id.in_(commune_ids))
     return _keyed(session.execute(statement.order_by(M.Person.sort_key, M.Person.id)).scalars())
@@ -98,7 +98,7 @@ def persons_count(session: Session, commune_ids: set[str] | None = None, village
 def _person_filters(statement: Any, session: Session, commune_ids: set[str] | None, village_id: str | None,
                     status: str | None, terms: list[tuple[str, ...]] | None = None,
                     born: BornBetween | None = None) -> Any:
-    statement = statement.where(M.Person.deleted.is_(False))
+    statement = statement.where(M.Person.deleted.is_(False), not_merged(M.Person.id))
     if terms is not None:
         if session.get_bind().dialect.name == "sqlite":
             # The index finds the matches (rowid IN ...); ordering by the stored sort key follows.
@@ -181,7 +181,8 @@ def literacy_facts(session: Session, as_of: date, birth_years: tuple[int, int], 
     day = as_of.isoformat()
     sql = ("SELECT id, commune_id, village_id, birth_date, birth_year, exempt, literacy_level, literacy_date "
            "FROM person WHERE deleted = :no AND birth_year BETWEEN :y0 AND :y1"
-           " AND (moved_away_on IS NULL OR moved_away_on > :d) AND (died_on IS NULL OR died_on > :d)")
+           " AND (moved_away_on IS NULL OR moved_away_on > :d) AND (died_on IS NULL OR died_on > :d)"
+           " AND id NOT IN (SELECT other_id FROM person_merge WHERE deleted = :no AND undone_at IS NULL)")
     params: dict[str, object] = {"no": False, "y0": birth_years[0], "y1": birth_years[1], "d": as_of}
     if commune_ids is not None:
         names = [f"c{i}" for i in range(len(commune_ids))]
@@ -230,3 +231,27 @@ def literacy_facts(session: Session, as_of: date, birth_years: tuple[int, int], 
         if age >= 0:  # born by as_of
             counts[(commune_id, village_id, age, level, bool(exempt), birth_date is None)] += 1
     return counts
+
+
+def duplicate_pairs(session: Session, reason: str, commune_ids: set[str] | None = None) -> list[tuple[str, str]]:
+    """Pairs of ids (smaller first) of living people (not deleted, merged, moved away or deceased) that
+    may be one person: `reason` "name_birth_village" (the same folded name and village, birth years at
+    most one apart, in the same commune) or "id_number" (the same personal ID number). One self-join
+    through the index on the folded name (or a join on the ID number), however many people."""
+    from sqlalchemy.orm import aliased
+
+    a, b = aliased(M.Person), aliased(M.Person)
+    merged = select(M.PersonMerge.other_id).where(M.PersonMerge.deleted.is_(False), M.PersonMerge.undone_at.is_(None))
+    if reason == "name_birth_village":
+        on = and_(a.name_folded == b.name_folded, a.commune_id == b.commune_id,
+                  a.village_id.is_not_distinct_from(b.village_id), b.birth_year.between(a.birth_year - 1,
+                                                                                          a.birth_year + 1))
+    else:
+        on = and_(a.id_number == b.id_number, a.id_number.is_not(None), a.id_number != "")
+    statement = select(a.id, b.id).join(b, and_(on, a.id < b.id))
+    for person in (a, b):
+        statement = statement.where(person.deleted.is_(False), person.died_on.is_(None),
+                                    person.moved_away_on.is_(None), person.id.not_in(merged))
+    if commune_ids is not None:
+        statement = statement.where(a.commune_id.in_(commune_ids), b.commune_id.in_(commune_ids))
+    return [(first, second) for first, second in session.execute(statement)]

@@ -23,7 +23,7 @@ T = TypeVar("T")
 MODEL_OF: dict[type, type[M.Base]] = {
     E.AdminUnit: M.AdminUnit, E.AdminSuccession: M.AdminSuccession, E.UnitDesignation: M.UnitDesignation,
     E.EthnicGroup: M.EthnicGroup, E.LiteracyRuleRecord: M.LiteracyRuleRow, E.Office: M.Office, E.Site: M.Site,
-    E.OfficeSetting: M.OfficeSetting, E.Household: M.Household, E.Person: M.Person,
+    E.OfficeSetting: M.OfficeSetting, E.Household: M.Household, E.Person: M.Person, E.PersonMerge: M.PersonMerge,
     E.LiteracyAttainment: M.LiteracyAttainment, E.Clan: M.Clan, E.ClanMember: M.ClanMember,
     E.Organisation: M.Organisation, E.LearningCentre: M.LearningCentre, E.CentreStaff: M.CentreStaff,
     E.CentreActivity: M.CentreActivity, E.CentreRanking: M.CentreRanking, E.LiteracyClass: M.LiteracyClass,
@@ -35,6 +35,18 @@ MODEL_OF: dict[type, type[M.Base]] = {
 }
 ENTITY_OF: dict[type[M.Base], type] = {model: entity for entity, model in MODEL_OF.items()}
 _FIELDS: dict[type, tuple[str, ...]] = {e: tuple(f.name for f in dataclasses.fields(e)) for e in MODEL_OF}
+
+
+def merged_people() -> Any:
+    """The ids of the people merged into another record (a merge not undone): they drop out of every
+    list, search, count and figure, as deleted records do, but stay in the database."""
+    merge = M.PersonMerge
+    return select(merge.other_id).where(merge.deleted.is_(False), merge.undone_at.is_(None))
+
+
+def not_merged(id_column: Any) -> Any:
+    """A condition: the person whose id is `id_column` is not merged into another record."""
+    return id_column.not_in(merged_people())
 
 
 def to_entity(row: M.Base) -> Any:
@@ -54,6 +66,9 @@ class Repository:
     def get(self, entity: type[T], record_id: str, include_deleted: bool = False) -> T | None:
         row = self._row(entity, record_id)
         if row is None or (not include_deleted and getattr(row, "deleted", False)):
+            return None
+        if entity is E.Person and not include_deleted and self.session.execute(
+                merged_people().where(M.PersonMerge.other_id == record_id).limit(1)).first():
             return None
         return to_entity(row)
 
@@ -92,6 +107,8 @@ class Repository:
         statement = select(model).where(*where, *(getattr(model, k) == v for k, v in equals.items()))
         if hasattr(model, "deleted") and not include_deleted:
             statement = statement.where(model.deleted.is_(False))
+        if model is M.Person and not include_deleted:
+            statement = statement.where(not_merged(M.Person.id))
         statement = statement.order_by(*order_by)
         if limit:
             statement = statement.limit(limit)
@@ -113,6 +130,8 @@ class Repository:
             *where, *(getattr(model, k) == v for k, v in equals.items()))
         if hasattr(model, "deleted"):
             statement = statement.where(model.deleted.is_(False))
+        if model is M.Person:
+            statement = statement.where(not_merged(M.Person.id))
         return int(self.session.execute(statement).scalar_one())
 
     def local(self, key: str, default: str | None = None) -> str | None:

@@ -81,6 +81,8 @@ def import_bundle(services: Services, path: Path, dry_run: bool = False) -> Impo
         result.backup = services.maintenance.backup_before_import(path)  # a failure: one sentence, nothing imported
         try:
             apply(services, verified, result)
+            if result.status == "applied":
+                services.merges.follow()  # references a concurrent edit set back to a merged person
         except (IntegrityError, DataError) as error:  # e.g. a child whose parent is in no bundle (checked at commit)
             gap_rejection(services, verified)
             raise B.BundleRejected("integrity", N_("Gói dữ liệu có bản ghi không khớp với dữ liệu ở đây ({error}). Gói "
