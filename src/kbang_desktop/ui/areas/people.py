@@ -20,7 +20,7 @@ from kbang_desktop.core.dates import parse_birth, validate_birth
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_number
-from kbang_desktop.services.people import HEAD, life_status
+from kbang_desktop.services.people import HEAD, DuplicatePerson, life_status
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask
 from kbang_desktop.ui.shared.tables import Col, ListModel, PagedModel, empty_hint, reload_keeping_selection, table
@@ -265,7 +265,6 @@ class PersonDialog(Dialog):
     def save(self) -> None:
         if self.read_only or not self.check():
             return
-        services = self.area.services
         values = (self.name.text().strip(), self.sex.currentData(), self.birth.text().strip(),
                   self.ethnic.currentData() or self.ethnic.currentText(), self.commune.text().strip(),
                   self.village.currentText().strip() or None)
@@ -275,6 +274,11 @@ class PersonDialog(Dialog):
         self.buttons.setEnabled(False)
 
         existing, moved, status = self.person, self.place_changed(), self.life_change()
+        self.run_save(existing, moved, status, values, place, commune_id, number, relation, False)
+
+    def run_save(self, existing: Any, moved: bool, status: Any, values: tuple, place: dict[str, Any],
+                 commune_id: str | None, number: str, relation: str, allow_duplicate: bool) -> None:
+        services = self.area.services
 
         def work() -> Any:
             if existing is not None:
@@ -287,7 +291,7 @@ class PersonDialog(Dialog):
                 return person
             if not commune_id:
                 raise KbangError(N_("Chưa chọn xã."))
-            return services.persons.add_in_household(*values[:4], commune_id, **place)
+            return services.persons.add_in_household(*values[:4], commune_id, **place, allow_duplicate=allow_duplicate)
 
         def done(person: Any) -> None:
             self.saved = person
@@ -297,6 +301,18 @@ class PersonDialog(Dialog):
             self.buttons.setEnabled(True)
             from kbang_desktop.core.errors import ValidationError
 
+            if isinstance(error, DuplicatePerson):  # a likely duplicate: the user says whether they are two people
+                other = error.other
+                if ask(self, _("Có thể trùng hồ sơ"),
+                       _("Đã có {name}, sinh {birth}, ở {village}, cùng họ tên, năm sinh và thôn, làng. Đây có phải "
+                         "là hai người khác nhau không?").format(name=other.full_name, birth=_birth_text(other.birth),
+                                                                 village=other.village or other.commune),
+                       _("Vẫn thêm"), _("Không thêm"), detail=_("Mã của người đã có: {id}").format(id=other.id)):
+                    self.buttons.setEnabled(False)
+                    self.run_save(existing, moved, status, values, place, commune_id, number, relation, True)
+                else:
+                    self.problems["full_name"].setText(_("Chưa thêm: đã có người này."))
+                return
             if isinstance(error, ValidationError):
                 for problem in error.problems:
                     key = {"ethnic_code": "ethnic"}.get(problem.field, problem.field)
@@ -631,6 +647,10 @@ class PeopleArea(Area):
         bar.addWidget(self.status)
         bar.addWidget(self.age)
         bar.addWidget(self.add_button)
+        self.duplicates_button = QPushButton(_("Gộp hồ sơ trùng..."))
+        self.duplicates_button.setObjectName("duplicates")
+        self.duplicates_button.clicked.connect(self.open_duplicates)
+        bar.addWidget(self.duplicates_button)
         people_layout.addLayout(bar)
         self.count = QLabel("")
         self.model = PagedModel(PERSON_COLUMNS, self.tasks, self)
@@ -831,6 +851,15 @@ class PeopleArea(Area):
         dialog = PersonDialog(self)
         if dialog.confirmed() and dialog.saved is not None:
             self.window_.statusBar().showMessage(_("Đã lưu {name}.").format(name=dialog.saved.full_name), 5000)
+            self.refresh()
+
+    def open_duplicates(self) -> None:
+        """The likely duplicates of the commune chosen above and the merges made (ui/areas/person_merge.py)."""
+        from kbang_desktop.ui.areas.person_merge import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self, self.commune.currentData())
+        dialog.confirmed()
+        if dialog.changed:
             self.refresh()
 
     def commune_name(self, commune_id: str | None) -> str | None:
