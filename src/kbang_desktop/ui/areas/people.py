@@ -601,7 +601,7 @@ HOUSEHOLD_COLUMNS = (Col(N_("Thôn/Làng"), lambda h: h.village, width=22), Col(
 
 class PeopleArea(Area):
     title = N_("Người dân và hộ gia đình")
-    shows = frozenset({"person", "household", "admin_unit", "ethnic_group", "literacy_attainment"})
+    shows = frozenset({"person", "household", "admin_unit", "ethnic_group", "literacy_attainment", "person_merge"})
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)

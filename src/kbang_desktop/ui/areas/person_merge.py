@@ -82,8 +82,8 @@ class MergeDialog(Dialog):
         self.done_merge: Any = None
         layout = QVBoxLayout(self)
         intro = QLabel(_("Hai hồ sơ này có thể là cùng một người. Chọn hồ sơ giữ lại và, ở mỗi dòng khác nhau, giá "
-                         "trị cần giữ. Hồ sơ kia không bị xóa: nó thôi hiện trong danh sách, các lớp học, hộ, đăng "
-                         "ký và đánh giá của nó chuyển sang hồ sơ giữ lại; có thể tách lại sau."))
+                         "trị cần giữ. Hồ sơ kia không bị xóa: nó không còn hiện trong các danh sách; các lớp học, "
+                         "hộ, đăng ký và đánh giá của nó chuyển sang hồ sơ giữ lại. Có thể tách lại sau."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         keep_row = QHBoxLayout()
@@ -184,6 +184,11 @@ class DuplicatesDialog(Dialog):
         layout.addWidget(self.tabs, 1)
         pairs = QWidget()
         pairs_layout = QVBoxLayout(pairs)
+        intro = QLabel(_("Những cặp người đang sinh sống có thể là cùng một người: cùng họ tên, năm sinh (chênh nhau "
+                         "không quá một năm) và thôn, làng, hoặc cùng số định danh cá nhân. Chọn một cặp rồi bấm "
+                         "“So sánh và gộp...”."))
+        intro.setWordWrap(True)
+        pairs_layout.addWidget(intro)
         self.pairs = ListModel(PAIR_COLUMNS, (), self)
         self.pair_view = table(self.pairs, "duplicate_pairs")
         self.pair_hint = empty_hint(self.pair_view, lambda: _("Không thấy hồ sơ nào có thể trùng."))
