@@ -123,6 +123,21 @@ class World:
             self.parent[after] = before
             self.record_of[after] = person_id
 
+    def merge(self, site: str, first: int, second: int, undo: bool) -> None:
+        """A PC of commune A merges two of its people (no field taken: only the merge record is written), or
+        undoes the newest merge it holds; refused (nothing written) when the records do not allow it."""
+        services = self.net.sites[site]
+        try:
+            if undo:
+                held = services.merges.merges()
+                if held:
+                    services.merges.unmerge(held[0].id)
+            else:
+                people = self.people["a"]
+                services.merges.merge(people[first % len(people)], people[second % len(people)], take=())
+        except KbangError:
+            return  # the same person twice, one already merged or deleted, a later merge to undo first
+
     def hub_setting(self, key: str, value: str) -> None:
         """The hub edits a record it owns (its office's setting): it travels to every commune."""
         self.net.sites["hub"].offices.set_setting(key, value)
@@ -142,7 +157,8 @@ class World:
                 hub.persons.update(person_id, note="Sửa tại đơn vị đầu mối")
         with hub.ctx.read() as repo:
             held = repo.get(E.Person, person_id, include_deleted=True)
-        deleted = held is None or held.deleted
+            merged = repo.get(E.Person, person_id) is None  # merged into another record: not found either
+        deleted = held is None or held.deleted or merged
         if not deleted:  # (a deleted person is not found first)
             name = COMMUNE[office]
             assert str(refused.value) == f"Bản ghi này thuộc xã {name}; chỉ xã {name} sửa được."
@@ -235,6 +251,7 @@ operation = st.one_of(  # edits, exports and deliveries most often; the hub's ed
     st.tuples(st.just("hub_edits_commune"), st.sampled_from(("a", "b")), st.integers(0, 5), st.booleans()),
     st.tuples(st.just("clock"), st.sampled_from(SITES), st.sampled_from(OFFSETS)),
     st.tuples(st.just("revoke"), st.booleans()),
+    st.tuples(st.just("merge"), st.sampled_from(("a1", "a2")), st.integers(0, 2), st.integers(0, 2), st.booleans()),
 )
 
 
@@ -247,6 +264,11 @@ operation = st.one_of(  # edits, exports and deliveries most often; the hub's ed
     ("revoke", True), ("edit", "a2", 1, "Về lại làng", False), ("export", 1), ("deliver", 1, False),
     ("clock", "hub", 3 * HOUR), ("hub_setting", "birth_year_only_month", "6"), ("hub_edits_commune", "b", 0, False),
     ("edit", "b1", 0, "Đã mất", False), ("export", 4), ("deliver", 2, False), ("hub_edits_commune", "a", 0, True),
+])
+@example([  # a merge at one PC, undone at the other while the first PC merges again: the merge records converge
+    ("merge", "a1", 0, 1, False), ("export", 0), ("deliver", 0, False), ("export", 3), ("deliver", 1, True),
+    ("merge", "a2", 0, 0, True), ("merge", "a1", 2, 1, False), ("hub_edits_commune", "a", 1, False),
+    ("export", 1), ("export", 0), ("deliver", 2, False), ("deliver", 3, False),
 ])
 def test_any_order_of_edits_and_deliveries_converges_and_keeps_every_loser(template, tmp_path_factory, ops):
     source, people, hub_template = template
@@ -273,6 +295,8 @@ def test_any_order_of_edits_and_deliveries_converges_and_keeps_every_loser(templ
                 world.hub_setting(op[1], op[2])
             elif op[0] == "hub_edits_commune":
                 world.hub_edits_commune(op[1], op[2], op[3])
+            elif op[0] == "merge":
+                world.merge(op[1], op[2], op[3], op[4])
             elif op[0] == "clock":
                 world.set_clock(op[1], op[2])
             else:
@@ -281,6 +305,7 @@ def test_any_order_of_edits_and_deliveries_converges_and_keeps_every_loser(templ
         event(f"clocks wrong: {sum(1 for offset in world.offset.values() if offset)}")
         world.settle()
         _assert_converged(world)
+        _assert_same_people_listed(world)
         _assert_hub_settings_everywhere(world)
         _assert_revoked_pc_left_only_what_it_delivered(world)
         _assert_losers_kept(world)
@@ -325,6 +350,16 @@ def _owner_of(table: str, row: tuple) -> str:
 
     columns = [c.key for c in SYNCABLE[table].__table__.columns]
     return row[columns.index("owner_office_id")]
+
+
+def _assert_same_people_listed(world: World) -> None:
+    """Merges converge with the rest: every office lists the same people (the merged ones left out)."""
+    a_people = set(world.people["a"])
+    listed = {name: sorted(r.id for r in world.net.sites[name].persons.list() if r.id in a_people)
+              for name in world.live if name != "b1"}
+    counts = {name: len(ids) for name, ids in listed.items()}
+    event(f"people listed at the hub: {counts['hub']}")
+    assert len({tuple(ids) for ids in listed.values()}) == 1, counts
 
 
 def _assert_hub_settings_everywhere(world: World) -> None:

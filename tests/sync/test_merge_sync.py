@@ -104,3 +104,16 @@ def test_a_concurrent_edit_of_a_moved_record_keeps_both_the_edit_and_the_move(ne
     for name in ("hub", "a1", "a2"):
         assert held(net.sites[name], E.Enrolment, ids["enrolment"]).person_id == ids["other"], name
         assert held(net.sites[name], E.Enrolment, late.id).person_id == ids["other"], name
+
+
+def test_the_same_pair_merged_each_way_round_at_two_pcs_keeps_one_merge(net):
+    ids = net.ids
+    net.sites["a1"].merges.merge(ids["kept"], ids["other"])
+    net.sites["a2"].merges.merge(ids["other"], ids["kept"])  # at the same time, the other way round
+    settle(net)
+    settle(net)
+    assert_converged(net)
+    for name in ("hub", "a1", "a2"):
+        services = net.sites[name]
+        assert len(services.persons.search("blor")) == 1, name  # one of the two stays listed, the same everywhere
+        assert len(services.merges.merges()) == 1, name

@@ -9,6 +9,7 @@ from kbang_desktop.cli.common import EXIT_OK, command, date_arg, emit, group
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.i18n import N_, _, format_datetime, format_number
 from kbang_desktop.services.merges import REASONS
+from kbang_desktop.services.people import DuplicatePerson
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -91,9 +92,12 @@ STATUS_WORDS = (("", N_("Đang sinh sống tại xã")), ("moved", N_("Đã chuy
 
 def add(args: argparse.Namespace, services: Any) -> int:
     level = 0 if args.literacy == "none" else int(args.literacy)
-    person = services.persons.add(args.name, args.sex, args.birth, args.ethnic, args.commune, args.village,
-                                  literacy_level=level, literacy_date=args.literacy_date, exempt=args.exempt,
-                                  allow_duplicate=args.allow_duplicate)
+    try:
+        person = services.persons.add(args.name, args.sex, args.birth, args.ethnic, args.commune, args.village,
+                                      literacy_level=level, literacy_date=args.literacy_date, exempt=args.exempt,
+                                      allow_duplicate=args.allow_duplicate)
+    except DuplicatePerson as duplicate:  # the confirmation, as the command line gives it
+        raise KbangError(N_("{refusal} Thêm --allow-duplicate để vẫn thêm."), refusal=duplicate.translated()) from None
     emit(args, {"id": person.id}, _("Đã thêm {name} ({id}).").format(name=person.full_name, id=person.id))
     return EXIT_OK
 

@@ -195,6 +195,7 @@ class MergeService:
             if merge.undone_at is not None:
                 raise KbangError(N_("Lần gộp này đã được tách lại rồi."))
             later = repo.first(E.PersonMerge, repo.column(E.PersonMerge, "undone_at").is_(None),
+                               repo.column(E.PersonMerge, "kept_id") != merge.other_id,  # not the same pair reversed
                                other_id=merge.kept_id)
             if later is not None:
                 raise KbangError(N_("Người được giữ lại của lần gộp này đã được gộp tiếp vào người khác (mã gộp "
@@ -219,8 +220,16 @@ class MergeService:
         owns no merge. Returns how many references it moved; one transaction."""
         office = self.ctx.require_identity()[1]
         with self.ctx.read() as repo:
-            if not repo.count(E.PersonMerge, repo.column(E.PersonMerge, "undone_at").is_(None), owner_office_id=office):
-                return 0
+            active = repo.list(E.PersonMerge, repo.column(E.PersonMerge, "undone_at").is_(None), owner_office_id=office)
+        if not active:
+            return 0
+        # two PCs merged the same pair each the other way round: both would drop out of every list; the
+        # later merge is undone (every PC of the office makes the same choice, so their edits agree)
+        pairs = {(m.kept_id, m.other_id): m for m in active}
+        for merge in active:
+            reverse = pairs.get((merge.other_id, merge.kept_id))
+            if reverse is not None and (merge.merged_at, merge.id) > (reverse.merged_at, reverse.id):
+                self.unmerge(merge.id)
         moved = 0
         with self.ctx.write("merge_person_follow") as repo:
             for merge in repo.list(E.PersonMerge, repo.column(E.PersonMerge, "undone_at").is_(None),

@@ -163,7 +163,9 @@ class Person(SyncMixin, Base):
     __tablename__ = "person"
     __table_args__ = (Index("ix_person_commune_name", "commune_id", "name_folded"),
                       Index("ix_person_sort", "sort_key", "id"),
-                      Index("ix_person_commune_sort", "commune_id", "sort_key", "id"))
+                      Index("ix_person_commune_sort", "commune_id", "sort_key", "id"),
+                      # likely duplicates: namesakes of a commune born within a year (queries.duplicate_pairs)
+                      Index("ix_person_commune_name_birth", "commune_id", "name_folded", "birth_year"))
     full_name: Mapped[str] = mapped_column(String(120))
     # Vietnamese order (core.text.person_sort_text), worked out from full_name wherever a person is
     # written and never sent: see DERIVED. Compared bytewise, hence the "C" collation on PostgreSQL.

@@ -243,9 +243,11 @@ def duplicate_pairs(session: Session, reason: str, commune_ids: set[str] | None 
     a, b = aliased(M.Person), aliased(M.Person)
     merged = select(M.PersonMerge.other_id).where(M.PersonMerge.deleted.is_(False), M.PersonMerge.undone_at.is_(None))
     if reason == "name_birth_village":
-        on = and_(a.name_folded == b.name_folded, a.commune_id == b.commune_id,
-                  a.village_id.is_not_distinct_from(b.village_id), b.birth_year.between(a.birth_year - 1,
-                                                                                          a.birth_year + 1))
+        # the village compared through coalesce: not an index the planner would pick (a village holds
+        # thousands), so the join goes through ix_person_commune_name (commune, folded name)
+        on = and_(a.commune_id == b.commune_id, a.name_folded == b.name_folded,
+                  func.coalesce(a.village_id, "") == func.coalesce(b.village_id, ""),
+                  b.birth_year.between(a.birth_year - 1, a.birth_year + 1))
     else:
         on = and_(a.id_number == b.id_number, a.id_number.is_not(None), a.id_number != "")
     statement = select(a.id, b.id).join(b, and_(on, a.id < b.id))

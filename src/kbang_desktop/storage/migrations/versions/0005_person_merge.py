@@ -1,5 +1,6 @@
 """Two records of one person made one: person_merge (who was kept, who was merged into them, when, by
-whom, and the exact list of references the merge moved, so that an unmerge sets them back).
+whom, and the exact list of references the merge moved, so that an unmerge sets them back); and an
+index on person (commune, folded name, birth year) for the likely duplicates.
 
 Revision ID: 0005
 Revises: 0004
@@ -45,7 +46,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_person_merge_other_id'), ['other_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_merge_owner_office_id'), ['owner_office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_merge_rev'), ['rev'], unique=False)
+    # namesakes of a commune born within a year (a plain CREATE INDEX: the person table and its triggers stay)
+    op.create_index('ix_person_commune_name_birth', 'person', ['commune_id', 'name_folded', 'birth_year'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_person_commune_name_birth', table_name='person')
     op.drop_table('person_merge')
