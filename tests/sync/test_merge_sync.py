@@ -19,9 +19,9 @@ COMMUNE = "Kông Bơ La"
 
 
 @pytest.fixture
-def net(tmp_path):
+def net(tmp_path, hub_target):
     network = Net(tmp_path)
-    network.hub()
+    network.hub(target=hub_target)
     network.commune("a1", COMMUNE)
     a1 = network.sites["a1"]
     kept = a1.persons.add("Đinh Thị Blơr", "F", "2000", "Ba Na", COMMUNE, "Làng A")
@@ -56,6 +56,7 @@ def assert_converged(net: Net) -> None:
 
 def test_merge_at_one_pc_and_unmerge_at_the_other_converge_through_the_hub(net):
     ids = net.ids
+    assert [{p.first.id, p.second.id} for p in net.sites["hub"].merges.duplicates()] == [{ids["kept"], ids["other"]}]
     merge = net.sites["a1"].merges.merge(ids["kept"], ids["other"])
     settle(net)
     assert_converged(net)
@@ -65,6 +66,7 @@ def test_merge_at_one_pc_and_unmerge_at_the_other_converge_through_the_hub(net):
         assert held(services, E.Enrolment, ids["enrolment"]).person_id == ids["kept"], name
         assert held(services, E.Household, ids["household"]).head_person_id == ids["kept"], name
         assert [m.id for m in services.merges.merges()] == [merge.id], name
+        assert services.merges.duplicates() == [], name  # a merged pair is no longer a likely duplicate
     net.sites["a2"].merges.unmerge(merge.id)  # undone at the other PC
     settle(net)
     assert_converged(net)
