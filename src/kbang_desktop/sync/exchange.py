@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DataError, IntegrityError
 
+from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.hlc import MAX_AHEAD_MS
 from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.registry import Services
@@ -42,6 +43,16 @@ def _made_far_ahead(manifest: dict) -> bool:
     except ValueError:
         return False
     return (made - datetime.now(UTC)).total_seconds() * 1000 > MAX_AHEAD_MS
+
+
+def _follow_merges(services: Services, result: ImportResult) -> None:
+    """The bundle is in: references a concurrent edit set back to a merged person move again (its own
+    transaction; a failure is a warning, the import stands)."""
+    try:
+        services.merges.follow()
+    except KbangError as error:
+        result.warnings.append(_(N_("Chưa chuyển được các bản ghi còn trỏ tới người đã gộp: {error}")).format(
+            error=error.translated()))
 
 
 def import_bundle(services: Services, path: Path, dry_run: bool = False) -> ImportResult:
@@ -82,7 +93,7 @@ def import_bundle(services: Services, path: Path, dry_run: bool = False) -> Impo
         try:
             apply(services, verified, result)
             if result.status == "applied":
-                services.merges.follow()  # references a concurrent edit set back to a merged person
+                _follow_merges(services, result)
         except (IntegrityError, DataError) as error:  # e.g. a child whose parent is in no bundle (checked at commit)
             gap_rejection(services, verified)
             raise B.BundleRejected("integrity", N_("Gói dữ liệu có bản ghi không khớp với dữ liệu ở đây ({error}). Gói "
