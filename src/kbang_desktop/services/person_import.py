@@ -94,7 +94,7 @@ def is_footer(values: Sequence[Any]) -> bool:
     if any(v is not None and not isinstance(v, str) for v in values):
         return False  # a number or a date: a person's row
     keys = [header_key(v) for v in values if v]
-    return any(k.startswith(FOOTER_WORDS) or k in ("cong", "tong") or _FOOTER_DATE.search(k) for k in keys)
+    return any(k.startswith(FOOTER_WORDS) or _FOOTER_DATE.search(k) for k in keys)
 
 
 def is_words_only(values: Sequence[Any]) -> bool:
