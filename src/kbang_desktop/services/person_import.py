@@ -34,6 +34,7 @@ from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.maintenance import backup_before_import
 from kbang_desktop.services.people import HEAD, ethnic_index
 from kbang_desktop.services.units import commune_or_successor, find_commune, new_village, unit_graph
+from kbang_desktop.storage import queries
 from kbang_desktop.storage.bulk import BulkLoader
 from kbang_desktop.storage.writes import change_refusal, jsonable, new_id
 
@@ -397,10 +398,12 @@ class PersonImportService:
         invalid_rows = {e.row for e in errors}
         changes = tuple(u.change for u in updates)
 
-        def outcome(status: str) -> ImportOutcome:
-            return ImportOutcome(status, len(rows), len(fresh) if status != "rejected" else 0, tuple(duplicates),
-                                 tuple(sorted(errors, key=lambda e: e.row)), len(invalid_rows), len(updates),
-                                 unchanged, changes, tuple(new_villages))
+        def outcome(status: str) -> ImportOutcome:  # rejected: nothing created or updated
+            done = status != "rejected"
+            return ImportOutcome(status, len(rows), len(fresh) if done else 0, tuple(duplicates),
+                                 tuple(sorted(errors, key=lambda e: e.row)), len(invalid_rows),
+                                 len(updates) if done else 0, unchanged if done else 0, changes if done else (),
+                                 tuple(new_villages))
 
         if errors and not skip_invalid:
             return outcome("rejected")
@@ -416,14 +419,22 @@ class PersonImportService:
         """Each draft's village found among its commune's; the villages the communes do not have, as
         (village, commune) names, and (unless `create`) a problem of each row that names one."""
         held: dict[str, dict[str, str]] = {}
-        missing: dict[tuple[str, str], str] = {}
+        missing: dict[tuple[str, str], tuple[str, str]] = {}
+        folded: dict[str, str] = {}
+        graph = unit_graph(repo)
         for draft in drafts:
             if not draft.village:
                 continue
-            if draft.commune.id not in held:
-                held[draft.commune.id] = {u.name_folded: u.id for u in
-                                          repo.list(E.AdminUnit, kind="village", parent_id=draft.commune.id)}
-            key = fold(draft.village)
+            if draft.commune.id not in held:  # its own villages, then those of the communes merged into it
+                parents = [draft.commune.id, *sorted(graph.predecessors_of(draft.commune.id) - {draft.commune.id})]
+                found = repo.list(E.AdminUnit, repo.column(E.AdminUnit, "parent_id").in_(parents), kind="village")
+                found.sort(key=lambda u: (parents.index(u.parent_id or ""), u.name, u.id))
+                held[draft.commune.id] = {}
+                for unit in found:
+                    held[draft.commune.id].setdefault(unit.name_folded, unit.id)
+            key = folded.get(draft.village)
+            if key is None:
+                key = folded[draft.village] = fold(draft.village)
             draft.village_id = held[draft.commune.id].get(key)
             if draft.village_id is None:
                 missing.setdefault((draft.commune.id, key), (draft.village, draft.commune.name))
@@ -444,13 +455,12 @@ class PersonImportService:
         scope: set[str] = set()
         for commune_id in {d.commune.id for d in drafts}:
             scope |= graph.predecessors_of(commune_id) | {commune_id}
-        people = repo.list(E.Person, repo.column(E.Person, "commune_id").in_(sorted(scope))) if scope else []
+        people = queries.entities_in(repo.session, E.Person, "commune_id", scope)
         by_id = {p.id: p for p in people}
         by_key: dict[tuple[str, int, str | None], list[E.Person]] = {}
         for person in people:
             by_key.setdefault((person.name_folded, person.birth_year, person.village_id), []).append(person)
-        households = {h.id: h for h in repo.list(E.Household, repo.column(E.Household, "commune_id").in_(sorted(scope)))} \
-            if scope else {}
+        households = {h.id: h for h in queries.entities_in(repo.session, E.Household, "commune_id", scope)}
         names = {u.id: u.name for u in repo.list(E.AdminUnit)}
         groups = {g.code: g.name for g in ethnic.groups}
         id_column = headers.get("id", FIELDS["id"][0])
@@ -640,11 +650,15 @@ class PersonImportService:
                     if draft.village and draft.village_id is None:
                         draft.village_id = units[key]
             held_households: dict[str, dict[tuple[str, str], str]] = {}
+            graph = unit_graph(repo)
 
             def households_of(commune_id: str) -> dict[tuple[str, str], str]:
+                """(village id, number) -> household, of the commune and of those merged into it."""
                 if commune_id not in held_households:
-                    held_households[commune_id] = {(h.village_id or "", h.number): h.id
-                                                   for h in repo.list(E.Household, commune_id=commune_id)}
+                    scope = sorted(graph.predecessors_of(commune_id) | {commune_id})
+                    held_households[commune_id] = {
+                        (h.village_id or "", h.number): h.id
+                        for h in repo.list(E.Household, repo.column(E.Household, "commune_id").in_(scope))}
                 return held_households[commune_id]
 
             people, attainments = [], []
