@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,7 @@ FALSE_WORDS = {"", "0", "khong", "no", "false", "-"}
 _PUNCT = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=4096, typed=True)  # the same few words in every row ("Nam", "Nữ", "x", "2")
 def header_key(text: object) -> str:
     return _PUNCT.sub(" ", fold(str(text or ""))).strip()
 
@@ -227,7 +229,7 @@ def _compare(draft: _Draft, person: E.Person, headers: dict[str, str], household
     def change(name: str, old: str, new: str) -> None:
         shown.append(FieldChange(name, headers.get(name) or FIELDS[name][0], old, new))
 
-    if draft.full_name != _text(person.full_name):
+    if draft.full_name != person.full_name and draft.full_name != _text(person.full_name):
         values["full_name"] = draft.full_name
         change("full_name", person.full_name, draft.full_name)
     if (draft.birth.date, draft.birth.year) != (person.birth_date, person.birth_year):
@@ -261,7 +263,8 @@ def _compare(draft: _Draft, person: E.Person, headers: dict[str, str], household
     if household is not None and not household[1] and relation:
         values["relation_to_head"] = ""
     for name in ("education", "note"):
-        if name in headers and getattr(draft, name) != _text(getattr(person, name)):  # a note of several lines
+        held = getattr(person, name)
+        if name in headers and getattr(draft, name) != held and getattr(draft, name) != _text(held):  # several lines
             values[name] = getattr(draft, name)
             change(name, getattr(person, name), getattr(draft, name))
     if "id_number" in headers and (draft.id_number or None) != person.id_number:
@@ -294,9 +297,10 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(nfc(str(value)).split())
+    return nfc(str(value))  # white space folded to single spaces, trimmed
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _flag(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -308,6 +312,7 @@ def _flag(value: Any) -> bool | None:
     return None
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _sex(value: Any) -> str | None:
     word = header_key(_text(value))
     if word in ("nam", "m", "male", "trai"):
@@ -320,6 +325,7 @@ def _sex(value: Any) -> str | None:
 _LEVEL = re.compile(r"(?:(?:dat )?(?:chuan )?(?:biet chu )?(?:muc do |muc )?|bc ?|bcmd ?|level )(1|2|i|ii)")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _literacy(value: Any) -> int | None:
     """0, 1 or 2 from what registers write: "2", "Mức 1", "Biết chữ mức độ 2", "BC1", "Mù chữ"."""
     word = header_key(_text(value))
@@ -699,15 +705,17 @@ class PersonImportService:
             # state that travels is the final one, so no second revision is needed.
             loader.set_column("household", "head_person_id",
                               [(h["head"], h["id"]) for h in households.values() if h["new"] and h["head"]])
-            for found in updates:
-                self._apply(repo, found, households_of, households)
+            repo.update_many(E.Person, {found.person.id: self._apply(repo, found, households_of, households)
+                                        for found in updates})
             loader.finish("import_persons", {"rows": len(drafts) + len(updates), "created": len(drafts),
                                              "updated": len(updates)})
 
-    def _apply(self, repo: Any, found: _Update, households_of: Any, made: dict[tuple[str, str, str], Any]) -> None:
-        """One person's changes (the ORM: a rev, the change log and the audit for each), with the household
-        they join (found by its number in their village, or started with them as head) and the one they
-        leave (which they stop heading)."""
+    def _apply(self, repo: Any, found: _Update, households_of: Any,
+               made: dict[tuple[str, str, str], Any]) -> dict[str, Any]:
+        """One person's changes: the household they join (found by its number in their village, or started
+        with them as head) and the one they leave (which they stop heading), their literacy history
+        written; the fields of the person to write (all people in one flush: a rev, the change log and the
+        audit for each)."""
         values = dict(found.values)
         person = found.person
         if "village_id" in values and values["village_id"] is None and found.draft.village:
@@ -738,7 +746,7 @@ class PersonImportService:
             repo.add(E.LiteracyAttainment, id=new_id(), person_id=person.id, level=level, attained_on=attained_on,
                      source="import", source_ref=None)
             values.update(literacy_level=level, literacy_date=attained_on, literacy_source="import")
-        repo.update(E.Person, person.id, **values)
+        return values
 
     def export_rows(self, commune: str | None = None, sensitive: bool = False) -> tuple[list[str], list[list[Any]]]:
         """The people as rows of the import template (headers first). Reads only."""
