@@ -279,3 +279,16 @@ def test_the_hub_may_not_update_a_communes_people(tmp_path, js, cli):
     assert [r["full_name"] for r in js("persons", "search", "hmuk", "--db", hub)] == ["Đinh Văn Hmưk"]
     assert js("import", "persons", tmp_path / "ds.xlsx", "--update", "--db", commune)["updated"] == 1
     assert person(commune, pid).full_name == "Đinh Văn Khác"
+
+
+def test_without_update_a_row_naming_a_recorded_person_is_a_duplicate_never_a_second_person(services, tmp_path):
+    hmuk = services.persons.add("Đinh Văn Hmưk", "M", "1980", "Ba Na", "Kông Bơ La", "Làng Kon Lốc")
+    headers, rows = services.person_import.export_rows()
+    write_persons(tmp_path / "p.xlsx", headers, rows, "Danh sách")
+    book = load_workbook(tmp_path / "p.xlsx")
+    book.active.cell(2, 1, "Đinh Văn Hmưch")  # corrected, then imported without --update
+    book.save(tmp_path / "p.xlsx")
+    outcome = services.person_import.import_rows(*read_sheet(tmp_path / "p.xlsx"))
+    assert (outcome.created, outcome.updated) == (0, 0)
+    assert [d["existing_id"] for d in outcome.duplicates] == [hmuk.id]
+    assert services.persons.count() == 1 and services.persons.get(hmuk.id).full_name == "Đinh Văn Hmưk"

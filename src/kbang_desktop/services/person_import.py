@@ -631,9 +631,16 @@ class PersonImportService:
                 known.setdefault(key, person.id)
         seen: dict[tuple[str, int, str], int] = {}
         found = []
+        # a row of an exported list names its person: recorded already, whatever the file now says of them
+        held_ids = {p.id for p in queries.entities_in(repo.session, E.Person, "id", [d.person_id for d in drafts
+                                                                                    if d.person_id])} \
+            if known_too else set()
         for draft in drafts:
             key = (person_search_text(draft.full_name), draft.birth.year, fold(draft.village))
-            if key in known:
+            if draft.person_id in held_ids:
+                found.append({"row": draft.row, "full_name": draft.full_name, "birth_year": draft.birth.year,
+                              "village": draft.village, "existing_id": draft.person_id})
+            elif key in known:
                 found.append({"row": draft.row, "full_name": draft.full_name, "birth_year": draft.birth.year,
                               "village": draft.village, "existing_id": known[key]})
             elif key in seen:
