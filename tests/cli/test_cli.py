@@ -165,7 +165,7 @@ def test_argparse_speaks_the_users_language(cli):
     assert code == 2 and "lựa chọn không hợp lệ: 'nosuchcommand'" in err and "invalid choice" not in err
     code, _out, err = cli("--lang", "en", "persons")
     assert code == 2
-    assert "the following arguments are required: {add,search,update,list}" in err and "persons_command" not in err
+    assert "the following arguments are required: {add,search,update,list,move,status}" in err and "persons_command" not in err
 
 
 def test_persons_list_as_of_with_status_and_search_in_order_with_filters(db, cli):
