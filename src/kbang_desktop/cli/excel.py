@@ -57,6 +57,8 @@ def import_persons(args: argparse.Namespace, services: Any) -> int:
     lines = [f"{_('Dòng')} {e['row']}, {_('cột')} \"{e['column']}\": {e['message']}" for e in errors]
     lines += [_("Dòng {row}: {name} ({year}) có vẻ đã có, không thêm lần nữa.").format(
         row=d["row"], name=d["full_name"], year=d["birth_year"]) for d in outcome.duplicates]
+    if not args.update and any("existing_id" in d for d in outcome.duplicates):
+        lines.append(_("Để sửa những người đã có theo tệp, nhập lại với --update."))
     for change in outcome.changes:
         lines.append(_("Dòng {row}: {name} ({id})").format(row=change.row, name=change.full_name, id=change.person_id))
         lines += [f"    {f.column}: {f.old or '—'} → {f.new or '—'}" for f in change.fields]

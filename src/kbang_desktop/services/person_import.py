@@ -393,14 +393,16 @@ class PersonImportService:
                 if draft and not problems:
                     drafts.append(draft)
             new_villages = self._villages(repo, drafts, headers, create_villages, errors)
-            drafts = [d for d in drafts if d.row not in {e.row for e in errors}]
+            bad = {e.row for e in errors}
+            drafts = [d for d in drafts if d.row not in bad]
             if update:
                 fresh, updates, unchanged = self._match(repo, drafts, headers, office_id, ethnic, errors)
                 duplicates = self._duplicates(repo, fresh, known_too=False)
             else:
                 fresh = drafts
                 duplicates = self._duplicates(repo, drafts)
-        fresh = [d for d in fresh if d.row not in {x["row"] for x in duplicates}]
+        repeated = {x["row"] for x in duplicates}
+        fresh = [d for d in fresh if d.row not in repeated]
         invalid_rows = {e.row for e in errors}
         changes = tuple(u.change for u in updates)
 

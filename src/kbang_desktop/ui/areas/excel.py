@@ -96,10 +96,11 @@ class ExcelArea(Area):
 
         def work() -> tuple[Any, Any, dict[str, bool], int]:
             from kbang_desktop.documents.excel import read_sheet
+            from kbang_desktop.services.person_import import header_key
 
             rows, headers = sheet if sheet is not None else read_sheet(path)
-            if sheet is None and "id" in headers:
-                options["update"] = True  # a list this program exported: its people are updated
+            if sheet is None and header_key(headers.get("id", "")).startswith("ma nguoi"):
+                options["update"] = True  # a list this program exported ("Mã người"): its people are updated
             return (rows, headers), services.person_import.import_rows(
                 rows, headers, dry_run=True, skip_invalid=True, **options), options, asked
 
