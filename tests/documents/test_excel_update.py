@@ -292,3 +292,64 @@ def test_without_update_a_row_naming_a_recorded_person_is_a_duplicate_never_a_se
     assert (outcome.created, outcome.updated) == (0, 0)
     assert [d["existing_id"] for d in outcome.duplicates] == [hmuk.id]
     assert services.persons.count() == 1 and services.persons.get(hmuk.id).full_name == "Đinh Văn Hmưk"
+
+
+EDITS = {  # header -> values a user may type there
+    "Họ và tên": ["Đinh Văn Hmưch", "Y Nga", "Rơ Châm Hlim"],
+    "Ngày sinh": [1970, 1985, 1990],
+    "Giới tính": ["Nam", "Nữ"],
+    "Ghi chú": ["", "chuyển nhà", "Ở với con"],
+    "Trình độ": ["", "9/12", "3/12"],
+    "Mức độ biết chữ": [0, "Biết chữ mức độ 1", "Mù chữ", 2],
+}
+FIELD_OF = {"Họ và tên": "full_name", "Ngày sinh": "birth", "Giới tính": "sex", "Ghi chú": "note",
+            "Trình độ": "education", "Mức độ biết chữ": "literacy"}
+
+
+def test_the_dry_run_lists_exactly_the_cells_that_differ_for_any_edits(services, tmp_path):
+    """Whatever cells a user changes, the preview lists exactly those that differ from the record, and the
+    people without a changed cell stay unchanged."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from kbang_desktop.services.person_import import _literacy
+
+    people = [services.persons.add("Đinh Văn Hmưk", "M", "1980", "Ba Na", "Kông Bơ La", "Làng Kon Lốc"),
+              services.persons.add("Đinh Thị Blơng", "F", "1985", "Ba Na", "Kông Bơ La", "Làng Kon Lốc",
+                                   literacy_level=1, note="Ở với con"),
+              services.persons.add("Rơ Châm Hlim", "F", "1950", "Gia Rai", "Kông Bơ La", "Làng Lợk")]
+    headers, rows = services.person_import.export_rows()
+    write_persons(tmp_path / "base.xlsx", headers, rows, "Danh sách")
+    edit = st.tuples(st.integers(0, 2), st.sampled_from(sorted(EDITS))).flatmap(
+        lambda where: st.tuples(st.just(where[0]), st.just(where[1]), st.sampled_from(EDITS[where[1]])))
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(edit, max_size=5))
+    def check(edits):
+        book = load_workbook(tmp_path / "base.xlsx")
+        sheet = book.active
+        col = columns(sheet)
+        line = {r[col["Mã người (không sửa)"] - 1].value: r[0].row for r in sheet.iter_rows(min_row=2)}
+        final = {}
+        for index, header, value in edits:
+            sheet.cell(line[people[index].id], col[header], value)
+            final[(people[index].id, header)] = value
+        book.save(tmp_path / "edited.xlsx")
+        expected = set()
+        for (person_id, header), value in final.items():
+            held = services.persons.get(person_id)
+            recorded = {"Họ và tên": held.full_name, "Ngày sinh": held.birth_year, "Ghi chú": held.note,
+                        "Giới tính": "Nữ" if held.sex == "F" else "Nam", "Trình độ": held.education,
+                        }.get(header)
+            if header == "Mức độ biết chữ":
+                if _literacy(value) != held.literacy_level:
+                    expected.add((person_id, "literacy"))
+            elif value != recorded:
+                expected.add((person_id, FIELD_OF[header]))
+        outcome = services.person_import.import_rows(*read_sheet(tmp_path / "edited.xlsx"), update=True,
+                                                     dry_run=True)
+        assert outcome.status == "dry-run" and not outcome.errors
+        assert {(c.person_id, f.field) for c in outcome.changes for f in c.fields} == expected
+        assert outcome.unchanged == 3 - len({person_id for person_id, _f in expected})
+
+    check()
