@@ -1,7 +1,9 @@
 """Reading the spreadsheets people keep and writing the person template (openpyxl).
 
 The reader finds the header row itself (title rows above it, merged cells, a second header row with
-"Nam" / "Nữ" under "Giới tính"), skips blank rows, and hands each row's cells to the import service
+"Nam" / "Nữ" under "Giới tính"), skips blank rows and the footer under the list (the place and date,
+"Người lập biểu ... CHỦ TỊCH", "(Ký, ghi rõ họ tên)", the signers' names, "Tổng cộng": from the first
+such row on, every row without a number or a date), and hands each row's cells to the import service
 under the field its header means. Values stay as Excel gives them (numbers, dates, text); the
 service reads dates, years, serial numbers and numbers stored as text.
 """
