@@ -292,6 +292,7 @@ def _compare(draft: _Draft, person: E.Person, headers: dict[str, str], household
                                                                             fields))
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # villages, communes, sexes, groups: the same in many rows
 def _text(value: Any) -> str:
     if value is None:
         return ""
