@@ -48,11 +48,11 @@ def pre_import(db: Path) -> list[Path]:
 
 def test_an_excel_import_is_preceded_by_an_encrypted_backup_that_restores_the_state_before(db, cli, tmp_path):
     first = people_sheet(tmp_path / "Danh sách đợt 1.xlsx", ["Đinh Thị Hmưk"])
-    assert cli("--db", db, "import", "persons", first).code == 0
+    assert cli("--db", db, "import", "persons", first, "--create-villages").code == 0
     sheet = people_sheet(tmp_path / "Danh sách Làng A.xlsx", ["Rơ Châm Hlim", "Đinh Văn Blơng"])
-    assert cli("--db", db, "import", "persons", sheet, "--dry-run").code == 0
+    assert cli("--db", db, "import", "persons", sheet, "--dry-run", "--create-villages").code == 0
     assert len(pre_import(db)) == 1  # the dry run made none
-    assert cli("--db", db, "import", "persons", sheet).code == 0
+    assert cli("--db", db, "import", "persons", sheet, "--create-villages").code == 0
     assert names(db) == {"Đinh Thị Hmưk", "Rơ Châm Hlim", "Đinh Văn Blơng"}
     made = pre_import(db)
     assert len(made) == 2
@@ -113,7 +113,7 @@ def test_a_full_disk_stops_the_import_in_one_sentence_with_nothing_imported(db, 
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(backup, "copy_database", full)
-    result = cli("--db", db, "import", "persons", sheet)
+    result = cli("--db", db, "import", "persons", sheet, "--create-villages")
     assert result.code == 1 and len(result.err.strip().splitlines()) == 1, result.err
     assert "đã đầy" in result.err and "ds.xlsx" in result.err and "chưa nhập gì" in result.err
     assert "Traceback" not in result.err and "Lỗi không mong đợi" not in result.err

@@ -72,7 +72,7 @@ def test_messy_spreadsheet_gives_per_row_errors_and_saves_nothing(services, tmp_
     rows, headers = read_sheet(tmp_path / "ds.xlsx")
     assert [r.number for r in rows] == [5, 6, 8, 9, 10, 11, 12, 13, 14, 17]  # blank rows skipped
     before = services.persons.count()
-    outcome = services.person_import.import_rows(rows, headers)
+    outcome = services.person_import.import_rows(rows, headers, create_villages=True)
     assert outcome.status == "rejected" and outcome.created == 0
     found = {(e.row, e.column): e.message for e in outcome.errors}
     assert set(found) == {(10, "Năm sinh"), (11, "Dan toc"), (12, "Ho ten"), (14, "Nữ")}, found
@@ -84,7 +84,7 @@ def test_messy_spreadsheet_gives_per_row_errors_and_saves_nothing(services, tmp_
 def test_skip_invalid_saves_the_good_rows_exactly(services, tmp_path):
     _messy(tmp_path / "ds.xlsx")
     rows, headers = read_sheet(tmp_path / "ds.xlsx")
-    outcome = services.person_import.import_rows(rows, headers, skip_invalid=True)
+    outcome = services.person_import.import_rows(rows, headers, skip_invalid=True, create_villages=True)
     assert outcome.status == "imported" and outcome.created == 5 and outcome.skipped == 4
     people = {p.full_name: p for p in services.persons.list("Kông Bơ La")}
     people = {p.full_name: services.persons.get(p.id) for p in people.values()}
@@ -97,7 +97,7 @@ def test_skip_invalid_saves_the_good_rows_exactly(services, tmp_path):
     assert people["Kpă Thị Nga"].ethnic_code == "01" and people["Kpă Thị Nga"].education == "9/12"
     assert people["Đinh Văn Hmưk"].education == "3/12"
     # importing the same file again creates nobody twice
-    again = services.person_import.import_rows(rows, headers, skip_invalid=True)
+    again = services.person_import.import_rows(rows, headers, skip_invalid=True, create_villages=True)
     assert again.created == 0 and {d["row"] for d in again.duplicates} >= {5, 6, 8, 9, 13, 17}
 
 
@@ -116,7 +116,7 @@ def test_export_then_import_elsewhere_round_trips(services, tmp_path):
     other = open_services(tmp_path / "other.db")
     other.offices.initialise("commune", "UBND xã Kông Bơ La (máy 2)", "Kông Bơ La")
     read_rows, read_headers = read_sheet(tmp_path / "p.xlsx")
-    outcome = other.person_import.import_rows(read_rows, read_headers)
+    outcome = other.person_import.import_rows(read_rows, read_headers, create_villages=True)
     assert outcome.status == "imported" and outcome.created == 2 and not outcome.errors
     copied = {p.full_name: other.persons.get(p.id) for p in other.persons.list("Kông Bơ La")}
     hmuk = copied["Đinh Văn Hmưk"]
@@ -130,15 +130,16 @@ def test_export_then_import_elsewhere_round_trips(services, tmp_path):
 def test_cli_import_and_export(services, db_path, tmp_path, capsys):
     _messy(tmp_path / "ds.xlsx")
     services.ctx.db.close()
-    assert main(["--db", str(db_path), "import", "persons", str(tmp_path / "ds.xlsx"), "--json"]) == 1
+    assert main(["--db", str(db_path), "import", "persons", str(tmp_path / "ds.xlsx"), "--create-villages",
+                 "--json"]) == 1
     result = json.loads(capsys.readouterr().out)
     assert result["status"] == "rejected" and result["rows"] == 10 and result["created"] == 0
     assert {"row": 10, "column": "Năm sinh", "message": "Ngày không có thật trên lịch."} in result["errors"]
     assert main(["--db", str(db_path), "import", "persons", str(tmp_path / "ds.xlsx"), "--dry-run",
-                 "--skip-invalid", "--json"]) == 0
+                 "--skip-invalid", "--create-villages", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "dry-run"
     assert main(["--db", str(db_path), "import", "persons", str(tmp_path / "ds.xlsx"), "--skip-invalid",
-                 "--json"]) == 0
+                 "--create-villages", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["status"], result["created"], result["duplicates"]) == ("imported", 5, 1)
     assert main(["--db", str(db_path), "export", "persons", "--out", str(tmp_path / "out.xlsx"), "--sensitive",
@@ -168,7 +169,7 @@ def test_headers_the_file_names_its_own_way_are_mapped(services, tmp_path):
     with pytest.raises(KbangError, match="Họ và tên"):
         read_sheet(tmp_path / "m.xlsx")
     rows, headers = read_sheet(tmp_path / "m.xlsx", parse_mapping(["Tên đầy đủ=full_name", "NS=birth"]))
-    assert services.person_import.import_rows(rows, headers).created == 1
+    assert services.person_import.import_rows(rows, headers, create_villages=True).created == 1
 
 
 def test_household_numbers_make_households_with_their_head(services, tmp_path):
@@ -181,7 +182,7 @@ def test_household_numbers_make_households_with_their_head(services, tmp_path):
     sheet.append(["Rơ Châm Hlim", 1950, "Nữ", "Gia Rai", "Làng B", "7", ""])
     book.save(tmp_path / "ho.xlsx")
     rows, headers = read_sheet(tmp_path / "ho.xlsx")
-    assert services.person_import.import_rows(rows, headers).created == 4
+    assert services.person_import.import_rows(rows, headers, create_villages=True).created == 4
     people = {p.full_name: services.persons.get(p.id) for p in services.persons.list("Kông Bơ La")}
     household = people["Đinh Văn Ơn"].household_id
     assert household and people["Đinh Thị Bŏk"].household_id == household == people["Đinh Văn Hmưk"].household_id
@@ -217,7 +218,7 @@ def test_names_that_look_like_formulas_are_written_and_read_back_as_text(service
     write_persons(tmp_path / "again.xlsx", headers, rows[:-1], "Danh sách")
     other = open_services(tmp_path / "other.db")
     other.offices.initialise("commune", "UBND xã Kông Bơ La (máy 2)", "Kông Bơ La")
-    outcome = other.person_import.import_rows(*read_sheet(tmp_path / "again.xlsx"))
+    outcome = other.person_import.import_rows(*read_sheet(tmp_path / "again.xlsx"), create_villages=True)
     assert outcome.status == "imported" and outcome.created == len(FORMULA_NAMES), outcome.errors
     people = other.persons.list("Kông Bơ La")
     assert sorted(p.full_name for p in people) == sorted(FORMULA_NAMES)

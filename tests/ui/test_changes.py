@@ -30,7 +30,7 @@ def test_an_excel_import_reaches_the_people_and_the_overview(qtbot, window, serv
     qtbot.waitUntil(lambda: overview.figures is not None and overview.figures.people == 1, timeout=TIMEOUT)
     book = Workbook()
     book.active.append(["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Làng"])
-    book.active.append(["Rơ Châm Hlim", 1950, "Nữ", "Jrai", "Làng B"])
+    book.active.append(["Rơ Châm Hlim", 1950, "Nữ", "Jrai", "Làng A"])
     book.save(tmp_path / "ds.xlsx")
     files(monkeypatch, open_=tmp_path / "ds.xlsx")
     window.show_area(8)

@@ -173,8 +173,8 @@ def test_reports_and_excel_import_through_the_window(qtbot, window, services, tm
     book = Workbook()
     sheet = book.active
     sheet.append(["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Làng"])
-    sheet.append(["Rơ Châm Hlim", 1950, "Nữ", "Jrai", "Làng B"])
-    sheet.append(["Ksor Hyuh", "31/02/1990", "Nam", "Jrai", "Làng B"])
+    sheet.append(["Rơ Châm Hlim", 1950, "Nữ", "Jrai", "Làng A"])
+    sheet.append(["Ksor Hyuh", "31/02/1990", "Nam", "Jrai", "Làng A"])
     book.save(tmp_path / "ds.xlsx")
     excel = window.areas[8]
     window.show_area(8)

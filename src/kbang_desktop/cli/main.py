@@ -27,6 +27,7 @@ from kbang_desktop.cli import (
     database,
     decisions,
     excel,
+    households,
     literacy,
     models,
     office,
@@ -41,7 +42,7 @@ from kbang_desktop.core.errors import KbangError, ValidationError
 from kbang_desktop.i18n import N_, _
 
 # One module per command group, in the order `kbang --help` lists them.
-COMMAND_MODULES = (database, persons, units, office, bundle, conflicts, literacy, subjects, models, decisions, certificates, reports,
+COMMAND_MODULES = (database, persons, households, units, office, bundle, conflicts, literacy, subjects, models, decisions, certificates, reports,
                    excel, users)
 
 # argparse's own words ("usage:", "options", its error messages) in the user's language: argparse

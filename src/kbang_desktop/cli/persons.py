@@ -47,6 +47,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=date_arg, help=_("người sinh sống tại xã vào ngày này (mặc định: hôm nay)"))
     p.add_argument("--everyone", action="store_true", help=_("cả người đã chuyển đi hoặc đã mất vào ngày đó"))
     _merge_parsers(persons, common)
+    add_move_and_status(persons, common)
 
 
 def _merge_parsers(persons: Any, common: argparse.ArgumentParser) -> None:
@@ -63,6 +64,52 @@ def _merge_parsers(persons: Any, common: argparse.ArgumentParser) -> None:
     p = command(persons, common, "merges", _("các lần gộp hồ sơ"), merges)
     p.add_argument("--commune")
     p.add_argument("--all", action="store_true", help=_("cả những lần gộp đã tách lại"))
+
+
+# --- `persons move` and `persons status` (issue 14) -------------------------------------------------------
+
+def add_move_and_status(persons: Any, common: argparse.ArgumentParser) -> None:
+    p = command(persons, common, "move", _("chuyển một người sang thôn, làng khác hoặc hộ khác trong xã"), move)
+    p.add_argument("id", help=_("mã của người (như kbang persons search cho biết)"))
+    p.add_argument("--village", required=True, help=_("thôn, làng của xã người này (phải có sẵn)"))
+    p.add_argument("--household", default="", metavar=_("SỐ_HỘ"),
+                   help=_("số hộ trong thôn, làng đó (chưa có thì lập hộ mới, người này làm chủ hộ)"))
+    p.add_argument("--relation", default="", help=_("quan hệ với chủ hộ, ví dụ Vợ, Con"))
+    p = command(persons, common, "status", _("ghi người đã chuyển đi, đã mất, hoặc đã về lại xã"), status)
+    p.add_argument("id", help=_("mã của người"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--moved-away", dest="life", action="store_const", const="moved", help=_("đã chuyển đi"))
+    which.add_argument("--died", dest="life", action="store_const", const="deceased", help=_("đã mất"))
+    which.add_argument("--back", dest="life", action="store_const", const="",
+                       help=_("đang sinh sống tại xã (đã về lại, hoặc ghi nhầm trước đó)"))
+    p.add_argument("--date", help=_("ngày chuyển đi hoặc ngày mất, ví dụ 05/02/2026"))
+
+
+def move(args: argparse.Namespace, services: Any) -> int:
+    person = services.persons.move(args.id, args.village, args.household, args.relation, new_village=False)
+    row = services.persons.row(person.id)
+    emit(args, row.as_json(), _("Đã chuyển {name} ({id}) đến {village}.").format(
+        name=row.full_name, id=row.id, village=row.village) + "\n" + person_lines([row]))
+    return EXIT_OK
+
+
+def status(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.core.dates import parse_date
+
+    when = None
+    if args.date:
+        try:
+            when = parse_date(args.date, services.ctx.today())
+        except ValueError as error:
+            raise KbangError(N_("Ngày \"{text}\" không hợp lệ: {problem}"), text=args.date,
+                             problem=_(str(error.args[0]))) from None
+    if args.life and when is None:
+        raise KbangError(N_("Cần ngày chuyển đi hoặc ngày mất: ghi --date, ví dụ --date 05/02/2026."))
+    person = services.persons.set_life_status(args.id, args.life, when)
+    row = services.persons.row(person.id)
+    emit(args, row.as_json(), _("{name} ({id}): {status}.").format(
+        name=row.full_name, id=row.id, status=_(dict(STATUS_WORDS)[row.status])))
+    return EXIT_OK
 
 
 STATUSES = ("present", "moved", "deceased", "all")

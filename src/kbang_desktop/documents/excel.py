@@ -1,7 +1,9 @@
 """Reading the spreadsheets people keep and writing the person template (openpyxl).
 
 The reader finds the header row itself (title rows above it, merged cells, a second header row with
-"Nam" / "Nữ" under "Giới tính"), skips blank rows, and hands each row's cells to the import service
+"Nam" / "Nữ" under "Giới tính"), skips blank rows and the footer under the list (the place and date,
+"Người lập biểu ... CHỦ TỊCH", "(Ký, ghi rõ họ tên)", the signers' names, "Tổng cộng": from the first
+such row on, every row without a number or a date), and hands each row's cells to the import service
 under the field its header means. Values stay as Excel gives them (numbers, dates, text); the
 service reads dates, years, serial numbers and numbers stored as text.
 """
@@ -23,7 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.documents.cells import put
 from kbang_desktop.i18n import N_, format_number
-from kbang_desktop.services.person_import import FIELDS, SheetRow, header_key, recognise
+from kbang_desktop.services.person_import import FIELDS, SheetRow, header_key, is_footer, is_words_only, recognise
 from kbang_desktop.storage.files import write_atomic
 
 HEADER_SCAN = 15  # rows searched for the header
@@ -217,10 +219,14 @@ def _rows(path: Path, sheet: Any, header_row: int,
     by_sex_birth = {c for c in fields if c < 0}  # "Ngày sinh" under "Nam"/"Nữ": a value marks the sex too
     rows = []
     width = max(abs(c) for c in fields)  # a stray cell in column XFD does not make every row 16 384 wide
+    footer = False
     for number, values in enumerate(sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
                                     header_row + 1):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue  # blank rows between blocks
+        if is_footer(values) or footer and is_words_only(values):
+            footer = True  # "Người lập biểu ... CHỦ TỊCH", "(Ký, ghi rõ họ tên)", the signers' names
+            continue
         if len(rows) >= MAX_ROWS:  # streamed: refused here, the rest of the sheet is never read
             raise _too_many(path, sheet)
         cells: dict[str, tuple[Any, str]] = {}

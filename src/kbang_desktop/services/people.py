@@ -173,6 +173,12 @@ class PersonService:
         with self.ctx.read() as repo:
             return repo.require(E.Person, person_id)
 
+    def row(self, person_id: str) -> PersonRow:
+        """One person as lists show them. Reads only."""
+        with self.ctx.read() as repo:
+            person = repo.require(E.Person, person_id)
+            return _rows(queries.unit_names(repo.session), [(person, "")])[0]
+
     def editable(self, person_id: str) -> str:
         """"" if this office may change the person; else why not, naming the owner office. Reads only."""
         with self.ctx.read() as repo:
@@ -250,14 +256,18 @@ class PersonService:
             person = _updated(repo, today, current, values) if values else current
             return _rows(queries.unit_names(repo.session), [(person, "")])[0], changed
 
-    def move(self, person_id: str, village: str | None, household_number: str = "", relation: str = "") -> E.Person:
-        """Move a person within the commune: to another village (created if not yet known) and/or
-        another household, found by its number in that village or started with this person as head.
-        The person stops heading the household left. One transaction; moving to another commune is
-        recorded there as a new person and here as moved away (`mark_moved_away`)."""
+    def move(self, person_id: str, village: str | None, household_number: str = "", relation: str = "",
+             new_village: bool = True) -> E.Person:
+        """Move a person within the commune: to another village (created if not yet known, unless not
+        `new_village`: then refused naming the commune) and/or another household, found by its number
+        in that village or started with this person as head. The person stops heading the household
+        left. One transaction; moving to another commune is recorded there as a new person and here as
+        moved away (`mark_moved_away`)."""
         with self.ctx.write("move_person") as repo:
             person = repo.require(E.Person, person_id)
             commune = repo.require(E.AdminUnit, person.commune_id)
+            if village and village.strip() and not new_village and find_village(repo, commune, village) is None:
+                raise NotFound(N_("Xã {commune} chưa có thôn, làng \"{name}\"."), commune=commune.name, name=village)
             village_id = village_named(repo, commune, village).id if village and village.strip() else None
             household_id, relation = None, nfc(relation)
             number = nfc(household_number)

@@ -5,14 +5,23 @@ Headers are recognised in Vietnamese with or without diacritics ("Họ và tên"
 anything is saved; nothing is saved when a row is invalid unless the user asks to skip invalid rows.
 Likely duplicates (same folded name, birth year and village) of people already recorded, or of an
 earlier row of the same file, are reported and not created twice. One transaction.
+
+With `update` (a list exported, corrected in Excel and imported again), a row names the person it
+corrects by the id the export writes ("Mã người"), or else by folded name, birth year and village when
+exactly one person matches; the cells that differ are the changes, shown field by field (old -> new)
+before anything is saved, and written by the owner office only. A village the commune does not have
+is named and created only when asked (`create_villages`). Footers and signature blocks under the list
+("Người lập biểu ... CHỦ TỊCH") end it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +33,11 @@ from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.maintenance import backup_before_import
-from kbang_desktop.services.people import ethnic_index
-from kbang_desktop.services.units import commune_or_successor, find_commune, find_village, unit_graph
+from kbang_desktop.services.people import HEAD, ethnic_index
+from kbang_desktop.services.units import commune_or_successor, find_commune, new_village, unit_graph
+from kbang_desktop.storage import queries
 from kbang_desktop.storage.bulk import BulkLoader
-from kbang_desktop.storage.writes import new_id
+from kbang_desktop.storage.writes import change_refusal, jsonable, new_id
 
 # field -> (the header the export writes, other spellings, folded)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -52,18 +62,47 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "exempt": ("Miễn (không có khả năng học tập)", ("mien khong co kha nang hoc tap", "mien",
                                                     "khong co kha nang hoc tap", "exempt")),
     "note": ("Ghi chú", ("ghi chu", "note", "notes")),
+    "id": ("Mã người (không sửa)", ("ma nguoi", "ma nguoi khong sua", "ma so nguoi", "ma cua nguoi", "person id",
+                                    "id")),
 }
-IGNORED = ("stt", "tt", "so tt", "so thu tu", "ma", "id")
+IGNORED = ("stt", "tt", "so tt", "so thu tu", "ma")
 SENSITIVE = ("id_number", "disability")  # in the export only when asked for (ethnicity is part of the register)
 EXPORT_FIELDS = ("full_name", "birth", "sex", "ethnic", "commune", "village", "household", "relation", "education",
-                 "literacy", "literacy_date", "id_number", "disability", "exempt", "note")
+                 "literacy", "literacy_date", "id_number", "disability", "exempt", "note", "id")
+# fields an update compares, in the order the changes are shown (the birth stands for date and year)
+UPDATE_FIELDS = ("full_name", "birth", "sex", "ethnic", "village", "household", "relation", "education", "literacy",
+                 "literacy_date", "id_number", "disability", "exempt", "note")
 TRUE_WORDS = {"x", "co", "1", "yes", "true", "dung", "v", "nu", "có"}
 FALSE_WORDS = {"", "0", "khong", "no", "false", "-"}
 _PUNCT = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=4096, typed=True)  # the same few words in every row ("Nam", "Nữ", "x", "2")
 def header_key(text: object) -> str:
     return _PUNCT.sub(" ", fold(str(text or ""))).strip()
+
+
+# What the rows under a list say (its signature block, its totals).
+FOOTER_WORDS = ("nguoi lap bieu", "nguoi lap", "nguoi ky", "chu tich", "pho chu tich", "tm ubnd", "tm uy ban",
+                "kt chu tich", "thu truong", "xac nhan", "ky ghi ro ho ten", "ky ten", "ky va ghi ro", "dong dau",
+                "tong cong", "tong so")
+_FOOTER_DATE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
+_DIGIT = re.compile(r"[0-9]")
+
+
+def is_footer(values: Sequence[Any]) -> bool:
+    """Whether a row of a sheet begins the footer under the list: only text, and a cell that says who
+    signs ("Người lập biểu", "CHỦ TỊCH", "(Ký, ghi rõ họ tên)"), the place and date ("Kbang, ngày 10
+    tháng 11 năm 2026") or a total ("Tổng cộng")."""
+    if any(v is not None and not isinstance(v, str) for v in values):
+        return False  # a number or a date: a person's row
+    keys = [header_key(v) for v in values if v]
+    return any(k.startswith(FOOTER_WORDS) or _FOOTER_DATE.search(k) for k in keys)
+
+
+def is_words_only(values: Sequence[Any]) -> bool:
+    """A row without a number or a date (not even as text): under a footer, the signers' names."""
+    return all(v is None or (isinstance(v, str) and not _DIGIT.search(v)) for v in values)
 
 
 _LOOKUP = {header_key(alias): name for name, (label, aliases) in FIELDS.items() for alias in (label, *aliases)}
@@ -109,6 +148,28 @@ class RowProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str  # a key of FIELDS
+    column: str  # the header as the file writes it
+    old: str  # as the list shows it ("05/02/1991", "Nữ", "Làng Lợk", "x")
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChange:
+    """What a row of an update changes in the person it names."""
+
+    row: int
+    person_id: str
+    full_name: str  # as recorded before the change
+    fields: tuple[FieldChange, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"row": self.row, "id": self.person_id, "full_name": self.full_name,
+                "fields": [{"field": f.field, "column": f.column, "old": f.old, "new": f.new} for f in self.fields]}
+
+
+@dataclass(frozen=True, slots=True)
 class ImportOutcome:
     status: str  # imported | rejected | dry-run
     rows: int
@@ -116,6 +177,10 @@ class ImportOutcome:
     duplicates: tuple[dict[str, Any], ...]
     errors: tuple[RowProblem, ...]
     skipped: int
+    updated: int = 0
+    unchanged: int = 0
+    changes: tuple[PersonChange, ...] = ()
+    new_villages: tuple[tuple[str, str], ...] = ()  # (village, commune): villages the file names, not yet recorded
 
 
 @dataclass(slots=True)
@@ -136,16 +201,107 @@ class _Draft:
     disability: bool
     exempt: bool
     note: str
+    person_id: str = ""  # the id the row names (the export's "Mã người")
+    village_id: str | None = None  # the village found (None: none named, or new)
 
 
+@dataclass(slots=True)
+class _Update:
+    draft: _Draft
+    person: E.Person
+    values: dict[str, Any]  # person fields to write
+    household: tuple[str, str] | None  # (commune id, number; "" for none) to be in, in the person's village
+    literacy: tuple[int, date | None] | None  # a literacy level reached, recorded with its history
+    change: PersonChange
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _compare(draft: _Draft, person: E.Person, headers: dict[str, str], households: dict[str, E.Household],
+             names: dict[str, str], groups: dict[str, str]) -> _Update | None:
+    """What the row changes in the person, for the fields the file has (a column the file lacks changes
+    nothing); None when the row says what is recorded."""
+    values: dict[str, Any] = {}
+    shown: list[FieldChange] = []
+
+    def change(name: str, old: str, new: str) -> None:
+        shown.append(FieldChange(name, headers.get(name) or FIELDS[name][0], old, new))
+
+    if draft.full_name != person.full_name and draft.full_name != _text(person.full_name):
+        values["full_name"] = draft.full_name
+        change("full_name", person.full_name, draft.full_name)
+    if (draft.birth.date, draft.birth.year) != (person.birth_date, person.birth_year):
+        values["birth_date"], values["birth_year"] = draft.birth.date, draft.birth.year
+        change("birth", Birth(person.birth_year, person.birth_date).display(), draft.birth.display())
+    if any(h in headers for h in ("sex", "female", "male")) and draft.sex != person.sex:
+        values["sex"] = draft.sex
+        word = {"M": "Nam", "F": "Nữ"}
+        shown.append(FieldChange("sex", headers.get("sex") or headers.get("female") or headers.get("male") or "",
+                                 word.get(person.sex, person.sex), word[draft.sex]))
+    if "ethnic" in headers and draft.ethnic_code != person.ethnic_code:
+        values["ethnic_code"] = draft.ethnic_code
+        change("ethnic", groups.get(person.ethnic_code or "", person.ethnic_code or ""), groups.get(draft.ethnic_code, ""))
+    moved = "village" in headers and (draft.village_id != person.village_id or bool(draft.village and not draft.village_id))
+    if moved:
+        values["village_id"] = draft.village_id  # None with a name: a village this import makes
+        change("village", names.get(person.village_id or "", ""), draft.village)
+    current = households.get(person.household_id or "")
+    household: tuple[str, str] | None = None
+    if "household" in headers:
+        number = current.number if current else ""
+        if draft.household != number or (moved and draft.household):
+            household = (draft.commune.id, draft.household)
+            change("household", number, draft.household)
+    elif moved and current is not None:
+        household = (draft.commune.id, "")  # moved to another village: leaves the household of the old one
+    relation = person.relation_to_head
+    if "relation" in headers and draft.relation != _text(person.relation_to_head):
+        relation = values["relation_to_head"] = draft.relation
+        change("relation", person.relation_to_head, draft.relation)
+    if household is not None and not household[1] and relation:
+        values["relation_to_head"] = ""
+    for name in ("education", "note"):
+        held = getattr(person, name)
+        if name in headers and getattr(draft, name) != held and getattr(draft, name) != _text(held):  # several lines
+            values[name] = getattr(draft, name)
+            change(name, getattr(person, name), getattr(draft, name))
+    if "id_number" in headers and (draft.id_number or None) != person.id_number:
+        values["id_number"] = draft.id_number or None
+        change("id_number", person.id_number or "", draft.id_number or "")
+    for name in ("disability", "exempt"):
+        if name in headers and getattr(draft, name) != getattr(person, name):
+            values[name] = getattr(draft, name)
+            change(name, "x" if getattr(person, name) else "", "x" if getattr(draft, name) else "")
+    literacy = None
+    if "literacy" in headers:
+        attained_on = draft.literacy_date if "literacy_date" in headers else \
+            person.literacy_date if draft.literacy == person.literacy_level else None
+        if (draft.literacy, attained_on) != (person.literacy_level, person.literacy_date):
+            literacy = (draft.literacy, attained_on)
+            if draft.literacy != person.literacy_level:
+                change("literacy", str(person.literacy_level), str(draft.literacy))
+            if attained_on != person.literacy_date:
+                change("literacy_date", _day(person.literacy_date), _day(attained_on))
+    if not values and household is None and literacy is None:
+        return None
+    order = {name: index for index, name in enumerate(UPDATE_FIELDS)}
+    fields = tuple(sorted(shown, key=lambda f: order.get(f.field, len(order))))
+    return _Update(draft, person, values, household, literacy, PersonChange(draft.row, person.id, person.full_name,
+                                                                            fields))
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # villages, communes, sexes, groups: the same in many rows
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(nfc(str(value)).split())
+    return nfc(str(value))  # white space folded to single spaces, trimmed
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _flag(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -157,6 +313,7 @@ def _flag(value: Any) -> bool | None:
     return None
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _sex(value: Any) -> str | None:
     word = header_key(_text(value))
     if word in ("nam", "m", "male", "trai"):
@@ -166,13 +323,19 @@ def _sex(value: Any) -> str | None:
     return None
 
 
+_LEVEL = re.compile(r"(?:(?:dat )?(?:chuan )?(?:biet chu )?(?:muc do |muc )?|bc ?|bcmd ?|level )(1|2|i|ii)")
+
+
+@lru_cache(maxsize=4096, typed=True)
 def _literacy(value: Any) -> int | None:
+    """0, 1 or 2 from what registers write: "2", "Mức 1", "Biết chữ mức độ 2", "BC1", "Mù chữ"."""
     word = header_key(_text(value))
-    if word in ("", "0", "khong", "chua biet chu", "mu chu", "chua"):
+    if word in ("", "0", "khong", "chua biet chu", "mu chu", "tai mu chu", "chua", "chua biet doc biet viet",
+                "khong biet chu"):
         return 0
-    for level in (1, 2):
-        if word in (str(level), f"muc {level}", f"muc do {level}", f"bc{level}", f"bc {level}", f"level {level}"):
-            return level
+    found = _LEVEL.fullmatch(word)
+    if found:
+        return 2 if found.group(1) in ("2", "ii") else 1
     return None
 
 
@@ -197,9 +360,17 @@ class PersonImportService:
         self.ctx = ctx
 
     def import_rows(self, rows: Sequence[SheetRow], headers: dict[str, str], dry_run: bool = False,
-                    skip_invalid: bool = False, source: str | Path | None = None) -> ImportOutcome:
-        """Check every row, then (unless `dry_run`) create the valid, new people in one transaction, after a
-        backup of the database named for `source` (the file read); a failed backup imports nothing."""
+                    skip_invalid: bool = False, source: str | Path | None = None, update: bool = False,
+                    create_villages: bool = False) -> ImportOutcome:
+        """Check every row, then (unless `dry_run`) write in one transaction, after a backup of the
+        database named for `source` (the file read); a failed backup imports nothing.
+
+        Without `update`, the valid rows that are new people are created and rows that look like people
+        already recorded are reported as duplicates. With `update`, a row naming a person (by id, or by
+        folded name, birth year and village when only one person matches) changes the fields that differ,
+        field by field; a row matching no one is created. A village the commune does not have is a
+        problem of its rows unless `create_villages`. Only the office that owns the people updates them:
+        at the hub, a list of a commune's people is refused in one sentence."""
         today = self.ctx.today()
         if "full_name" not in headers:
             raise KbangError(N_("Không tìm thấy cột \"Họ và tên\" trong tệp. Hãy đặt tên cột hoặc dùng --map."))
@@ -207,6 +378,8 @@ class PersonImportService:
             raise KbangError(N_("Không tìm thấy cột \"Ngày sinh\" hoặc \"Năm sinh\" trong tệp. Hãy đặt tên cột hoặc "
                                 "dùng --map."))
         _site, office_id = self.ctx.require_identity()
+        updates: list[_Update] = []
+        unchanged = 0
         with self.ctx.read() as repo:
             office = repo.require(E.Office, office_id)
             ethnic = ethnic_index(repo)
@@ -220,17 +393,142 @@ class PersonImportService:
                 errors += problems
                 if draft and not problems:
                     drafts.append(draft)
-            duplicates = self._duplicates(repo, drafts)
-        fresh = [d for d in drafts if d.row not in {x["row"] for x in duplicates}]
+            new_villages = self._villages(repo, drafts, headers, create_villages, errors)
+            bad = {e.row for e in errors}
+            drafts = [d for d in drafts if d.row not in bad]
+            if update:
+                fresh, updates, unchanged = self._match(repo, drafts, headers, office_id, ethnic, errors)
+                duplicates = self._duplicates(repo, fresh, known_too=False)
+            else:
+                fresh = drafts
+                duplicates = self._duplicates(repo, drafts)
+        repeated = {x["row"] for x in duplicates}
+        fresh = [d for d in fresh if d.row not in repeated]
         invalid_rows = {e.row for e in errors}
+        changes = tuple(u.change for u in updates)
+
+        def outcome(status: str) -> ImportOutcome:  # rejected: nothing created or updated
+            done = status != "rejected"
+            return ImportOutcome(status, len(rows), len(fresh) if done else 0, tuple(duplicates),
+                                 tuple(sorted(errors, key=lambda e: e.row)), len(invalid_rows),
+                                 len(updates) if done else 0, unchanged if done else 0, changes if done else (),
+                                 tuple(new_villages))
+
         if errors and not skip_invalid:
-            return ImportOutcome("rejected", len(rows), 0, tuple(duplicates), tuple(errors), len(invalid_rows))
+            return outcome("rejected")
         if dry_run:
-            return ImportOutcome("dry-run", len(rows), len(fresh), tuple(duplicates), tuple(errors), len(invalid_rows))
-        if fresh:
+            return outcome("dry-run")
+        if fresh or updates:
             backup_before_import(self.ctx, source)
-            self._create(fresh)
-        return ImportOutcome("imported", len(rows), len(fresh), tuple(duplicates), tuple(errors), len(invalid_rows))
+            self._write(fresh, updates, new_villages if create_villages else [])
+        return outcome("imported")
+
+    def _villages(self, repo: Any, drafts: list[_Draft], headers: dict[str, str], create: bool,
+                  errors: list[RowProblem]) -> list[tuple[str, str]]:
+        """Each draft's village found among its commune's; the villages the communes do not have, as
+        (village, commune) names, and (unless `create`) a problem of each row that names one."""
+        held: dict[str, dict[str, str]] = {}
+        missing: dict[tuple[str, str], tuple[str, str]] = {}
+        folded: dict[str, str] = {}
+        graph = unit_graph(repo)
+        for draft in drafts:
+            if not draft.village:
+                continue
+            if draft.commune.id not in held:  # its own villages, then those of the communes merged into it
+                parents = [draft.commune.id, *sorted(graph.predecessors_of(draft.commune.id) - {draft.commune.id})]
+                found = repo.list(E.AdminUnit, repo.column(E.AdminUnit, "parent_id").in_(parents), kind="village")
+                found.sort(key=lambda u: (parents.index(u.parent_id or ""), u.name, u.id))
+                held[draft.commune.id] = {}
+                for unit in found:
+                    held[draft.commune.id].setdefault(unit.name_folded, unit.id)
+            key = folded.get(draft.village)
+            if key is None:
+                key = folded[draft.village] = fold(draft.village)
+            draft.village_id = held[draft.commune.id].get(key)
+            if draft.village_id is None:
+                missing.setdefault((draft.commune.id, key), (draft.village, draft.commune.name))
+                if not create:
+                    errors.append(RowProblem(
+                        draft.row, headers.get("village", FIELDS["village"][0]),
+                        N_("Xã {commune} chưa có thôn, làng \"{name}\"; nếu đúng là thôn, làng mới, hãy chọn "
+                           "\"Tạo thôn, làng mới\" (dòng lệnh: --create-villages)."),
+                        {"commune": draft.commune.name, "name": draft.village}))
+        return list(missing.values())
+
+    def _match(self, repo: Any, drafts: list[_Draft], headers: dict[str, str], office_id: str, ethnic: Any,
+               errors: list[RowProblem]) -> tuple[list[_Draft], list[_Update], int]:
+        """(rows that are new people, the updates, how many rows change nothing): each row matched to the
+        person it names; a row naming an id that does not exist or is of another commune, or matching
+        several people, or the same person as an earlier row, is a problem."""
+        graph = unit_graph(repo)
+        scope: set[str] = set()
+        for commune_id in {d.commune.id for d in drafts}:
+            scope |= graph.predecessors_of(commune_id) | {commune_id}
+        people = queries.entities_in(repo.session, E.Person, "commune_id", scope)
+        by_id = {p.id: p for p in people}
+        by_key: dict[tuple[str, int, str | None], list[E.Person]] = {}
+        for person in people:
+            by_key.setdefault((person.name_folded, person.birth_year, person.village_id), []).append(person)
+        households = {h.id: h for h in queries.entities_in(repo.session, E.Household, "commune_id", scope)}
+        names = {u.id: u.name for u in repo.list(E.AdminUnit)}
+        groups = {g.code: g.name for g in ethnic.groups}
+        id_column = headers.get("id", FIELDS["id"][0])
+        unknown = [d.person_id for d in drafts if d.person_id and d.person_id not in by_id]
+        elsewhere = {p.id: p for start in range(0, len(unknown), 500)
+                     for p in repo.list(E.Person, repo.column(E.Person, "id").in_(unknown[start:start + 500]))}
+        fresh: list[_Draft] = []
+        updates: list[_Update] = []
+        unchanged = 0
+        claimed: dict[str, int] = {}
+        scopes = {c: graph.predecessors_of(c) | {c} for c in {d.commune.id for d in drafts}}
+        for draft in drafts:
+            person: E.Person | None = None
+            if draft.person_id:
+                person = by_id.get(draft.person_id)
+                other = elsewhere.get(draft.person_id)
+                if person is not None and person.commune_id not in scopes[draft.commune.id]:
+                    person, other = None, person
+                if person is None:
+                    if other is None:
+                        errors.append(RowProblem(draft.row, id_column, N_("Không có người nào mang mã {id}."),
+                                                 {"id": draft.person_id}))
+                    else:
+                        errors.append(RowProblem(draft.row, id_column, N_(
+                            "Người mang mã {id} ({name}) thuộc xã {commune}, không thuộc xã {row_commune}."),
+                            {"id": draft.person_id, "name": other.full_name,
+                             "commune": names.get(other.commune_id, ""), "row_commune": draft.commune.name}))
+                    continue
+            else:
+                found = [p for p in by_key.get((person_search_text(draft.full_name), draft.birth.year,
+                                                draft.village_id), [])
+                         if not (p.birth_date and draft.birth.date and p.birth_date != draft.birth.date)]
+                if len(found) > 1:
+                    errors.append(RowProblem(draft.row, headers["full_name"], N_(
+                        "Có {n} người cùng tên {name}, cùng năm sinh và thôn, làng; hãy ghi mã người của đúng người "
+                        "cần sửa (cột \"{column}\")."), {"n": len(found), "name": draft.full_name,
+                                                          "column": FIELDS["id"][0]}))
+                    continue
+                person = found[0] if found else None
+            if person is None:
+                fresh.append(draft)
+                continue
+            if person.id in claimed:
+                errors.append(RowProblem(draft.row, headers["full_name"], N_(
+                    "Dòng này và dòng {other} cùng là {name}; mỗi người chỉ ghi một dòng."),
+                    {"other": claimed[person.id], "name": person.full_name}))
+                continue
+            claimed[person.id] = draft.row
+            if person.owner_office_id != office_id:
+                refusal = change_refusal(repo.session, office_id, "person",
+                                         {k: jsonable(v) for k, v in dataclasses.asdict(person).items()})
+                if refusal:
+                    raise KbangError(refusal[0], **refusal[1])
+            found_update = _compare(draft, person, headers, households, names, groups)
+            if found_update is None:
+                unchanged += 1
+            else:
+                updates.append(found_update)
+        return fresh, updates, unchanged
 
     def _check(self, repo: Any, row: SheetRow, headers: dict[str, str], today: date, ethnic: Any, codes: list[str],
                default_commune: E.AdminUnit | None,
@@ -321,11 +619,12 @@ class PersonImportService:
         return problems, _Draft(row.number, name, sex, birth, group.code, commune, _text(value("village")),
                                 _text(value("household")), _text(value("relation")), _text(value("education")),
                                 literacy, literacy_date, id_number, bool(flags["disability"]), bool(flags["exempt"]),
-                                _text(value("note")))
+                                _text(value("note")), _text(value("id")))
 
-    def _duplicates(self, repo: Any, drafts: list[_Draft]) -> list[dict[str, Any]]:
-        """Rows that match someone already recorded, or an earlier row: same folded name, birth year, village."""
-        names = sorted({person_search_text(d.full_name) for d in drafts})
+    def _duplicates(self, repo: Any, drafts: list[_Draft], known_too: bool = True) -> list[dict[str, Any]]:
+        """Rows that match someone already recorded (unless not `known_too`), or an earlier row: same
+        folded name, birth year, village."""
+        names = sorted({person_search_text(d.full_name) for d in drafts}) if known_too else []
         known: dict[tuple[str, int, str], str] = {}
         villages = {u.id: fold(u.name) for u in repo.list(E.AdminUnit, kind="village")}
         column = repo.column(E.Person, "name_folded")
@@ -335,9 +634,16 @@ class PersonImportService:
                 known.setdefault(key, person.id)
         seen: dict[tuple[str, int, str], int] = {}
         found = []
+        # a row of an exported list names its person: recorded already, whatever the file now says of them
+        held_ids = {p.id for p in queries.entities_in(repo.session, E.Person, "id", [d.person_id for d in drafts
+                                                                                    if d.person_id])} \
+            if known_too else set()
         for draft in drafts:
             key = (person_search_text(draft.full_name), draft.birth.year, fold(draft.village))
-            if key in known:
+            if draft.person_id in held_ids:
+                found.append({"row": draft.row, "full_name": draft.full_name, "birth_year": draft.birth.year,
+                              "village": draft.village, "existing_id": draft.person_id})
+            elif key in known:
                 found.append({"row": draft.row, "full_name": draft.full_name, "birth_year": draft.birth.year,
                               "village": draft.village, "existing_id": known[key]})
             elif key in seen:
@@ -347,39 +653,40 @@ class PersonImportService:
                 seen[key] = draft.row
         return found
 
-    def _create(self, drafts: list[_Draft]) -> None:
+    def _write(self, drafts: list[_Draft], updates: list[_Update], new_villages: list[tuple[str, str]]) -> None:
+        """The new villages, the new people and the updates, in one transaction."""
         with self.ctx.write("import_persons") as repo:
             loader = BulkLoader(repo.session, repo.session.info["writer"])
             units: dict[tuple[str, str], str] = {}
-            new_units, people, attainments = [], [], []
-            households: dict[tuple[str, str, str], dict[str, Any]] = {}
-            held_households: dict[str, dict[tuple[str, str], str]] = {}
-            for draft in drafts:
-                village_id = None
-                if draft.village:
+            if new_villages:
+                for draft in [*drafts, *(u.draft for u in updates)]:
                     key = (draft.commune.id, fold(draft.village))
-                    if key not in units:
-                        held = find_village(repo, draft.commune, draft.village)
-                        if held is None:
-                            held_id = new_id()
-                            new_units.append({"id": held_id, "key": None, "kind": "village", "name": draft.village,
-                                              "name_folded": fold(draft.village), "parent_id": draft.commune.id,
-                                              "code": None, "valid_from": draft.commune.valid_from,
-                                              "valid_to": draft.commune.valid_to, "note": "", "is_demo": False})
-                            units[key] = held_id
-                        else:
-                            units[key] = held.id
-                    village_id = units[key]
+                    if draft.village and draft.village_id is None and key not in units:
+                        units[key] = new_village(repo, draft.commune, draft.village).id
+                    if draft.village and draft.village_id is None:
+                        draft.village_id = units[key]
+            held_households: dict[str, dict[tuple[str, str], str]] = {}
+            graph = unit_graph(repo)
+
+            def households_of(commune_id: str) -> dict[tuple[str, str], str]:
+                """(village id, number) -> household, of the commune and of those merged into it."""
+                if commune_id not in held_households:
+                    scope = sorted(graph.predecessors_of(commune_id) | {commune_id})
+                    held_households[commune_id] = {
+                        (h.village_id or "", h.number): h.id
+                        for h in repo.list(E.Household, repo.column(E.Household, "commune_id").in_(scope))}
+                return held_households[commune_id]
+
+            people, attainments = [], []
+            households: dict[tuple[str, str, str], dict[str, Any]] = {}
+            for draft in drafts:
+                village_id = draft.village_id
                 person_id = new_id()
                 household_id = None
                 if draft.household:
-                    if draft.commune.id not in held_households:
-                        held_households[draft.commune.id] = {
-                            (h.village_id or "", h.number): h.id
-                            for h in repo.list(E.Household, commune_id=draft.commune.id)}
                     hkey = (draft.commune.id, village_id or "", draft.household)
                     if hkey not in households:
-                        held_id = held_households[draft.commune.id].get((village_id or "", draft.household))
+                        held_id = households_of(draft.commune.id).get((village_id or "", draft.household))
                         households[hkey] = {"id": held_id or new_id(), "new": held_id is None, "head": None,
                                             "commune_id": draft.commune.id, "village_id": village_id}
                     household = households[hkey]
@@ -401,7 +708,6 @@ class PersonImportService:
             new_households = [{"id": h["id"], "commune_id": h["commune_id"], "village_id": h["village_id"],
                                "number": number, "head_person_id": None, "address": "", "residence_status": "resident"}
                               for (_c, _v, number), h in households.items() if h["new"]]
-            loader.insert("admin_unit", new_units)
             loader.insert("household", new_households)
             loader.insert("person", people)
             loader.insert("literacy_attainment", attainments)
@@ -409,7 +715,48 @@ class PersonImportService:
             # state that travels is the final one, so no second revision is needed.
             loader.set_column("household", "head_person_id",
                               [(h["head"], h["id"]) for h in households.values() if h["new"] and h["head"]])
-            loader.finish("import_persons", {"rows": len(drafts)})
+            repo.update_many(E.Person, {found.person.id: self._apply(repo, found, households_of, households)
+                                        for found in updates})
+            loader.finish("import_persons", {"rows": len(drafts) + len(updates), "created": len(drafts),
+                                             "updated": len(updates)})
+
+    def _apply(self, repo: Any, found: _Update, households_of: Any,
+               made: dict[tuple[str, str, str], Any]) -> dict[str, Any]:
+        """One person's changes: the household they join (found by its number in their village, or started
+        with them as head) and the one they leave (which they stop heading), their literacy history
+        written; the fields of the person to write (all people in one flush: a rev, the change log and the
+        audit for each)."""
+        values = dict(found.values)
+        person = found.person
+        if "village_id" in values and values["village_id"] is None and found.draft.village:
+            values["village_id"] = found.draft.village_id  # a village made by this import
+        if found.household is not None:
+            commune_id, number = found.household
+            village_id = values.get("village_id", person.village_id)
+            household_id = None
+            if number:
+                held = made.get((commune_id, village_id or "", number))
+                household_id = held["id"] if held else households_of(commune_id).get((village_id or "", number))
+                if household_id is None:
+                    household_id = repo.add(E.Household, id=new_id(), commune_id=commune_id, village_id=village_id,
+                                            number=number, head_person_id=person.id, address="",
+                                            residence_status="resident").id
+                    households_of(commune_id)[(village_id or "", number)] = household_id
+                elif values.get("relation_to_head", person.relation_to_head) == HEAD:
+                    repo.update(E.Household, household_id, head_person_id=person.id)
+            if person.household_id and person.household_id != household_id:
+                left = repo.get(E.Household, person.household_id)
+                if left is not None and left.head_person_id == person.id:
+                    repo.update(E.Household, left.id, head_person_id=None)
+            values["household_id"] = household_id
+            if household_id is None:
+                values["relation_to_head"] = ""
+        if found.literacy is not None:
+            level, attained_on = found.literacy
+            repo.add(E.LiteracyAttainment, id=new_id(), person_id=person.id, level=level, attained_on=attained_on,
+                     source="import", source_ref=None)
+            values.update(literacy_level=level, literacy_date=attained_on, literacy_source="import")
+        return values
 
     def export_rows(self, commune: str | None = None, sensitive: bool = False) -> tuple[list[str], list[list[Any]]]:
         """The people as rows of the import template (headers first). Reads only."""
@@ -439,6 +786,6 @@ class PersonImportService:
                       "household": numbers.get(p.household_id or "", ""), "relation": p.relation_to_head,
                       "education": p.education, "literacy": p.literacy_level, "literacy_date": p.literacy_date,
                       "id_number": p.id_number or "", "disability": "x" if p.disability else "",
-                      "exempt": "x" if p.exempt else "", "note": p.note}
+                      "exempt": "x" if p.exempt else "", "note": p.note, "id": p.id}
             rows.append([values[f] for f in fields])
         return [FIELDS[f][0] for f in fields], rows

@@ -96,6 +96,26 @@ class Repository:
         self.session.flush()
         return to_entity(row)
 
+    def update_many(self, entity: type[T], changes: dict[str, dict[str, Any]]) -> None:
+        """`update` of many records, read in one query and written in one flush (an import of a list:
+        each record still gets its rev, change-log entry, audit and write-policy check)."""
+        model = MODEL_OF[entity]
+        ids = list(changes)
+        rows: dict[str, Any] = {}
+        for start in range(0, len(ids), 500):
+            statement = select(model).where(model.id.in_(ids[start:start + 500]))  # type: ignore[attr-defined]
+            rows.update((row.id, row) for row in self.session.execute(statement).scalars())
+        for record_id, values in changes.items():
+            row = rows.get(record_id)
+            if row is None or getattr(row, "deleted", False):
+                raise NotFound(N_("Không tìm thấy bản ghi {id}."), id=record_id)
+            for key, value in values.items():
+                if key not in _FIELDS[entity]:
+                    raise AttributeError(key)
+                if getattr(row, key) != value:
+                    setattr(row, key, value)
+        self.session.flush()
+
     def tombstone(self, entity: type[T], record_id: str) -> T:
         """Mark a syncable record deleted (records are never removed by normal use)."""
         return self.update(entity, record_id, deleted=True)

@@ -39,7 +39,7 @@ from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask, ask_text, tell
-from kbang_desktop.ui.shared.tables import Col, ListModel, table
+from kbang_desktop.ui.shared.tables import Col, ListModel, problems_table, table
 from kbang_desktop.ui.shared.widgets import date_edit, file_name, message_label, picked
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS
 
@@ -770,9 +770,7 @@ class ScoreImportDialog(Dialog):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.problems = ListModel((Col(N_("Dòng"), lambda p: p[0], True), Col(N_("Cột"), lambda p: p[1]),
-                                   Col(N_("Vấn đề"), lambda p: p[2])), (), self)
-        self.problem_view = table(self.problems, "score_import_problems")
+        self.problems, self.problem_view = problems_table("score_import_problems", self)
         layout.addWidget(QLabel("<b>" + _("Các dòng có lỗi") + "</b>"))
         layout.addWidget(self.problem_view, 1)
         names = {row.number: str(value).strip() for row in rows for header, value in row.cells.items()
@@ -806,7 +804,7 @@ class ScoreImportDialog(Dialog):
             if on != picked(self.evaluated_on):
                 return  # another date was chosen meanwhile
             self.checked = outcome
-            self.problems.set_rows(sorted((p.row, p.column, _(p.message).format(**p.params)) for p in outcome.errors))
+            self.problems.show(outcome.errors)
             self.ready.set_rows(list(outcome.ready))
             bad = len({p.row for p in outcome.errors})
             self.summary.setText(_("{rows} dòng: {ready} dòng sẽ được nhập ({passed} đạt), {bad} dòng có lỗi. "

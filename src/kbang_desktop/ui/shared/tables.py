@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView
 
-from kbang_desktop.i18n import format_date, format_datetime, format_number, gettext
+from kbang_desktop.i18n import N_, format_date, format_datetime, format_number, gettext
 from kbang_desktop.ui.shared.prefs import prefs
 
 Index = QModelIndex | QPersistentModelIndex
@@ -214,6 +214,21 @@ def table(model: Any, name: str) -> QTableView:
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header.customContextMenuRequested.connect(lambda point: choose_columns(view, name, header.mapToGlobal(point)))
     return view
+
+
+class ProblemList(ListModel):
+    """The problems of a file checked before an import, by row: (row, column, what is wrong)."""
+
+    def show(self, problems: Sequence[Any], more: Sequence[tuple[int, str, str]] = ()) -> None:
+        """`problems` with `row`, `column`, `message` (a msgid) and `params`, and `more` rows already worded."""
+        self.set_rows(sorted([*((p.row, p.column, gettext(p.message).format(**p.params)) for p in problems), *more]))
+
+
+def problems_table(name: str, parent: Any = None) -> tuple[ProblemList, QTableView]:
+    """The list of problems every import shows before anything is saved (Dòng | Cột | Vấn đề)."""
+    model = ProblemList((Col(N_("Dòng"), lambda p: p[0], True), Col(N_("Cột"), lambda p: p[1]),
+                         Col(N_("Vấn đề"), lambda p: p[2])), (), parent)
+    return model, table(model, name)
 
 
 def choose_columns(view: QTableView, name: str, where: Any) -> None:
