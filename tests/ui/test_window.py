@@ -452,7 +452,7 @@ def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, serv
     assert [e.person_id for e in services.literacy.enrolments(klass.id)] == [learner.id]
     assert area.grid.columnCount() == 2 + 6  # terms 1 to 3, two subjects each
     area.grid.horizontalScrollBar().setValue(area.grid.horizontalScrollBar().maximum())
-    assert area.grid.verticalHeaderItem(0).text() == "Đinh Thị Bŏk" and area.grid.verticalHeader().isVisible()
+    assert area.grid.verticalHeaderItem(0).text() == "Đinh Thị Bŏk (1990)" and area.grid.verticalHeader().isVisible()
     for _enrolment, _term, _subject, combo, _held in area.cells:
         combo.setCurrentIndex(combo.findData("hoan_thanh"))
     assert area.has_unsaved()
@@ -596,6 +596,7 @@ def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services
         dialog.name.setText("Nguyễn Thị Lan")
         choose(dialog.role, "Cán bộ")
         dialog.password.setText("matkhau456")
+        dialog.again.setText("matkhau456")  # typed twice, as at the set-up
         save(dialog)
 
     answer(fill)
