@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask, choose, tell
 from kbang_desktop.ui.shared.prefs import prefs
 from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, table
-from kbang_desktop.ui.shared.widgets import message_label
+from kbang_desktop.ui.shared.widgets import fit_columns, message_label
 from kbang_desktop.ui.shared.words import field_name, field_value, record_kind
 
 COUNT_NAMES = (("new", N_("Mới")), ("updated", N_("Cập nhật")), ("unchanged", N_("Không đổi")),
@@ -49,12 +50,14 @@ class PlanDialog(Dialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Gói từ {office}. Chưa có gì được ghi vào dữ liệu.").format(
             office=plan.from_office_name or plan.from_office)))
-        rows = [(record_kind(kind), *(counts.get(key, 0) for key, _label in COUNT_NAMES)) for kind, counts in sorted(plan.per_type.items())]
+        rows = sorted(((record_kind(kind), *(counts.get(key, 0) for key, _label in COUNT_NAMES))
+                       for kind, counts in plan.per_type.items()), key=lambda row: fold(row[0]))
         rows.append((_("Tổng cộng"), *(plan.counts.get(key, 0) for key, _label in COUNT_NAMES)))
         model = ListModel((Col(N_("Loại bản ghi"), lambda r: r[0]),
                            *(Col(label, lambda r, i=i: r[i + 1], True) for i, (_k, label) in enumerate(COUNT_NAMES))),
                           rows, self)
-        layout.addWidget(table(model, "import_plan"))
+        view = table(model, "import_plan")
+        layout.addWidget(view)
         reasons: dict[str, int] = {}
         for refused in plan.refused:  # each reason once, with how many records it refuses
             reasons[refused["reason"]] = reasons.get(refused["reason"], 0) + 1
@@ -66,7 +69,8 @@ class PlanDialog(Dialog):
         for warning in plan.warnings:
             layout.addWidget(QLabel(warning))
         self.add_buttons(_("Nhập gói"), _("Không nhập"), ok=True, layout=layout)
-        self.resize(720, 420)
+        self.resize(820, 480)
+        fit_columns(view)  # "Sáp nhập, chia tách" whole, not "Sáp nhập, ch..."
 
 
 class ConflictDialog(Dialog):
@@ -139,7 +143,7 @@ class SyncArea(Area):
                                 Col(N_("Chưa được xác nhận"), lambda p: p.unacknowledged, True),
                                 Col(N_("Nhận lần cuối"), lambda p: p.last_received_at),
                                 Col(N_("Chỗ thiếu"), lambda p: len(p.gaps), True)), (), self)
-        peer_view = table(self.peers, "peers")
+        self.peer_view = peer_view = table(self.peers, "peers")
         self.peer_hint = empty_hint(peer_view, lambda: _(
             "Chưa trao đổi dữ liệu với xã nào. Khi nhận được yêu cầu tham gia (tệp .kbj) của một xã, bấm "
             "“Đăng ký xã...”; sau đó “Nhập gói...” để nhận dữ liệu của xã.") if hub else _(
@@ -174,6 +178,8 @@ class SyncArea(Area):
             peers, conflicts = found
             self.peers.set_rows(peers)
             self.conflicts.set_rows(conflicts)
+            fit_columns(self.peer_view)  # the dates and the hub's name whole
+            fit_columns(self.conflict_view)
             self.peer.clear()
             for peer in peers:
                 self.peer.addItem(peer.name, peer.office_id)
