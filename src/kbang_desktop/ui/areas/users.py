@@ -170,8 +170,8 @@ class AuditArea(Area):
         self.chain = QLabel("")
         self.chain.setObjectName("chain")
         box.addWidget(self.chain)
-        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at, width=20), Col(N_("Người làm"), lambda e: audit_actor(e.actor), width=16),
-                                 Col(N_("Việc"), lambda e: audit_action(e.action), width=46),
+        self.events = ListModel((Col(N_("Số"), lambda e: e.seq, True), Col(N_("Lúc"), lambda e: e.at, width=16), Col(N_("Người làm"), lambda e: audit_actor(e.actor), width=24),
+                                 Col(N_("Việc"), lambda e: audit_action(e.action), width=40),
                                  Col(N_("Loại"), lambda e: record_kind(e.record_type)),
                                  Col(N_("Bản ghi"), lambda e: e.record_id[:8])), (), self)
         box.addWidget(table(self.events, "audit"), 1)
