@@ -295,3 +295,12 @@ def test_namesakes_in_a_class_are_told_apart_by_their_year_of_birth(qtbot, windo
     qtbot.waitUntil(lambda: area.grid.rowCount() == 2, timeout=TIMEOUT)
     names = {area.grid.verticalHeaderItem(i).text() for i in range(2)}
     assert names == {"Đinh Blơr (1990)", "Đinh Blơr (2001)"}
+
+
+def test_a_registration_not_yet_scored_is_refused_from_a_decision_by_saying_so(services):
+    from tests.ui.test_learning_models import registered_households
+
+    registration = registered_households(services)[0]
+    decision = services.models.create_decision("Kông Bơ La", "15/QĐ-UBND", date(2026, 11, 27), "household", 2026)
+    with pytest.raises(KbangError, match="Chưa đánh giá"):
+        services.models.add_entry(decision.id, registration.id)

@@ -436,7 +436,9 @@ class LearningModelService:
                 raise KbangError(N_("Đăng ký không cùng loại mô hình hoặc cùng năm với quyết định."))
             evaluations = sorted(repo.list(E.Evaluation, registration_id=registration_id),
                                  key=lambda e: (e.evaluated_on, e.created_at))
-            if not evaluations or not evaluations[-1].passed:
+            if not evaluations:
+                raise KbangError(N_("Chưa đánh giá: chấm điểm trước, rồi mới công nhận được."))
+            if not evaluations[-1].passed:
                 raise KbangError(N_("Chỉ công nhận được khi lần đánh giá gần nhất đạt."))
             if repo.first(E.DecisionEntry, decision_id=decision_id, registration_id=registration_id):
                 raise KbangError(N_("Đã có trong danh sách của quyết định này."))

@@ -176,7 +176,7 @@ class LiteracyArea(Area):
         standard.addWidget(self.standard, 1)
         layout.addLayout(standard)
         split = QSplitter()
-        self.classes = ListModel((Col(N_("Tên lớp"), lambda c: c.name, width=24),
+        self.classes = ListModel((Col(N_("Tên lớp"), lambda c: c.name, width=20),
                                   Col(N_("Giai đoạn"), lambda c: c.phase, True),
                                   Col(N_("Kì hiện tại"), lambda c: c.current_term, True),
                                   Col(N_("Khai giảng"), lambda c: c.start_date)), (), self)
@@ -218,7 +218,7 @@ class LiteracyArea(Area):
         self.message = message_label(_("Chọn một lớp trong danh sách để xem học viên và ghi kết quả."))
         box.addWidget(self.message)
         split.addWidget(right)
-        split.setSizes([360, 820])
+        split.setSizes([440, 740])  # the class list whole: name, phase, term, start
         layout.addWidget(split, 1)
         self.communes: dict[str, str] = {}  # centre id -> the name of its commune
         self.told: tuple[str, str | None] = ("", None)  # the last action's words, and its class
