@@ -304,3 +304,53 @@ def test_a_registration_not_yet_scored_is_refused_from_a_decision_by_saying_so(s
     decision = services.models.create_decision("Kông Bơ La", "15/QĐ-UBND", date(2026, 11, 27), "household", 2026)
     with pytest.raises(KbangError, match="Chưa đánh giá"):
         services.models.add_entry(decision.id, registration.id)
+
+
+PRINTER_SCRIPT = """
+import sys
+from PySide6.QtCore import QTimer, QTranslator
+from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QTabWidget
+from kbang_desktop.i18n import translations_dir
+from kbang_desktop.ui.shared.dialogs import install_printer_words
+app = QApplication([])
+if not QPrinterInfo.availablePrinters():
+    print("no printer"); sys.exit(3)
+translator = QTranslator(app)
+assert translator.load(str(translations_dir() / "qt" / "qtbase_vi.qm"))
+app.installTranslator(translator)
+install_printer_words(app)
+printer = QPrinter(QPrinterInfo.defaultPrinter() if not QPrinterInfo.defaultPrinter().isNull()
+                   else QPrinterInfo.availablePrinters()[0])
+setup = QPageSetupDialog(printer)
+setup.show()
+app.processEvents()
+papers = setup.findChild(QComboBox, "pageSizeCombo")
+names = [papers.itemText(i) for i in range(papers.count())]
+assert "A4" in names and not [n for n in names if n.startswith(("US ", "Envelope"))], names
+dialog = QPrintDialog(printer)
+dialog.show()
+app.processEvents()
+found = []
+def look():
+    for window in app.topLevelWidgets():
+        if window.metaObject().className() == "QPrintPropertiesDialog" and window.isVisible():
+            for tabs in window.findChildren(QTabWidget):
+                found.extend((tabs.tabText(i), tabs.isTabVisible(i)) for i in range(tabs.count()))
+            window.reject()
+QTimer.singleShot(300, look)
+[b for b in dialog.findChildren(QPushButton) if "Thuộc tính" in b.text().replace("&", "")][0].click()
+print(found)
+sys.exit(0 if found and ("Nâng cao", False) in found and ("Trang", True) in found else 1)
+"""
+
+
+def test_a_real_printer_s_paper_names_and_driver_options_are_not_left_in_english():
+    """With a printer of the PC (CUPS-PDF on Linux), Qt's page set-up lists its paper sizes by Qt's
+    translated names ("Phong bì DL", not "Envelope DL") and the printer properties hide the driver's own
+    English options tab; with no printer there is nothing to look at."""
+    result = subprocess.run([sys.executable, "-c", PRINTER_SCRIPT], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    if result.returncode == 3:
+        pytest.skip("no printer on this PC")
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]

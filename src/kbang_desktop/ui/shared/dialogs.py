@@ -12,8 +12,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
 from kbang_desktop.i18n import _
 
@@ -180,3 +189,50 @@ def ask_text(parent: QWidget | None, title: str, label: str, ok_text: str = "") 
     """The line the user wrote, or None when they cancelled."""
     dialog = TextDialog(parent, title, label, ok_text)
     return dialog.value() if dialog.confirmed() else None
+
+
+class PrinterWords(QObject):
+    """Qt's page set-up and printer properties dialogs list a real printer's paper sizes by the names in
+    its driver ("US Letter", "Envelope #10"), in the driver's language, and show the driver's own
+    options in an "Advanced" tab that only the driver could translate. Each time such a dialog is
+    shown, the paper sizes Qt knows get Qt's names (translated by qtbase_vi.ts: "Phong bì DL") and the
+    driver's tab is hidden; what the dialog prints is unchanged (each entry keeps its size)."""
+
+    PAPER_LISTS = ("pageSizeCombo",)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog):
+            kind = watched.metaObject().className()
+            if kind in ("QPageSetupDialog", "QPrintPropertiesDialog", "QUnixPageSetupDialog"):
+                paper_names(watched)
+            if kind == "QPrintPropertiesDialog":
+                driver_tab_hidden(watched)
+        return False
+
+
+def paper_names(dialog: QWidget) -> None:
+    """Retitle the paper sizes of the dialog that Qt knows by Qt's own (translated) names."""
+    from PySide6.QtGui import QPageSize
+
+    for combo in dialog.findChildren(QComboBox):
+        if combo.objectName() not in PrinterWords.PAPER_LISTS:
+            continue
+        for index in range(combo.count()):
+            size = combo.itemData(index)
+            if isinstance(size, QPageSize) and size.id() != QPageSize.PageSizeId.Custom:
+                combo.setItemText(index, QPageSize.name(size.id()))
+
+
+def driver_tab_hidden(dialog: QWidget) -> None:
+    advanced = QCoreApplication.translate("QPrintPropertiesWidget", "Advanced")
+    for tabs in dialog.findChildren(QTabWidget):
+        for index in range(tabs.count()):
+            if tabs.tabText(index).replace("&", "") in (advanced.replace("&", ""), "Advanced"):
+                tabs.setTabVisible(index, False)
+
+
+def install_printer_words(app: QObject) -> PrinterWords:
+    """Watch the application's dialogs (once, at start): see PrinterWords."""
+    words = PrinterWords(app)
+    app.installEventFilter(words)
+    return words
