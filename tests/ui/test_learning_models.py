@@ -296,7 +296,7 @@ def test_a_decision_from_many_passed_registrations_its_list_and_issue_after_a_qu
     press(area.add_button)
     qtbot.waitUntil(lambda: area.entries.rowCount() == 2 and not window.tasks.busy(), timeout=TIMEOUT)
     assert area.decision().number == "15/QĐ-UBND"  # still selected after the list reloaded
-    assert "Đã đưa 2 vào quyết định 15/QĐ-UBND" in area.message.text()
+    assert "Đã đưa 2 hộ gia đình vào quyết định 15/QĐ-UBND" in area.message.text()
     assert f"{failed_name}: Chỉ công nhận được khi lần đánh giá gần nhất đạt." in area.message.text()
     assert failed_name not in [e.display_name for e in area.entries.rows]
     asked = {}

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
-from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -28,7 +28,7 @@ from kbang_desktop.i18n import translations_dir
 
 # Words that are the same in both languages: units and the names of paper standards (like "A4").
 SAME = {"PDF", "pdf", "ANSI", "JIS", "PRC", "Letter", "Legal", "Ledger", "Tabloid", "Executive", "Folio", "Quarto",
-        "Super", "Cicero", "Didot", "Pica", "in", "mm", "pt", "CC", "DD", "Kbang"}
+        "Super", "Cicero", "Didot", "Pica", "in", "mm", "pt", "CC", "DD", "Kbang", "RA", "SRA"}
 
 
 def english(text: str) -> bool:
@@ -94,10 +94,16 @@ def left_in_english() -> dict[str, list[str]]:
     translator = QTranslator(app)
     assert translator.load(str(translations_dir() / "qt" / "qtbase_vi.qm")), "make compile makes qtbase_vi.qm"
     QCoreApplication.installTranslator(translator)
+    from kbang_desktop.ui.shared.dialogs import install_printer_words
+
+    install_printer_words(app)  # as the application does at start: a real printer's paper names in Qt's words
     vietnamese = dialogs()
+    # the names of this PC's printers (a printer called "PDF", "Generic CUPS-PDF Printer") are names, not words
+    printers = {text for info in QPrinterInfo.availablePrinters() for text in (info.printerName(), info.makeAndModel(),
+                                                                                  info.description(), info.location())}
     left = {}
     for before, dialog in zip(english, vietnamese, strict=True):
-        same = before & words(dialog)
+        same = (before & words(dialog)) - printers
         if same:
             left[type(dialog).__name__] = sorted(same)
     assert any("Tên tệp" in w for w in texts(vietnamese[0])), "the words really changed"

@@ -205,7 +205,7 @@ def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path, monkeyp
         qtbot.waitUntil(lambda: sync.peer.count() == 1, timeout=TIMEOUT)
         usb = tmp_path / "usb"
         usb.mkdir()
-        files(monkeypatch, folder=usb, open_=lambda: next(usb.glob("*.kbb")))
+        asked = files(monkeypatch, folder=usb, open_=lambda: next(usb.glob("*.kbb")))
         press(sync.export_button)
         qtbot.waitUntil(lambda: any(usb.glob("*.kbb")) and not commune.tasks.busy(), timeout=TIMEOUT)
         hub = MainWindow(net.sites["hub"])
@@ -227,10 +227,13 @@ def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path, monkeyp
         assert "Không nhập gói" in hub_sync.message.text()
         assert net.sites["hub"].persons.count() == 0  # refused at the plan: nothing written
         assert plans[0][-1][1] > 0  # new records in the total row
+        kinds = [row[0] for row in plans[0]]
+        assert "Người dân" in kinds and "person" not in kinds  # the kinds of record in words, not table names
         answer(save)
         press(hub_sync.import_button)
         qtbot.waitUntil(lambda: net.sites["hub"].persons.count() == 2, timeout=TIMEOUT)
         _wait_idle(qtbot, hub)
+        assert asked["open"][-1][1] == str(usb)  # the next file dialog opens on the USB stick used last
         commune.tasks.wait()
     finally:
         net.close()
@@ -452,7 +455,7 @@ def test_enrol_and_enter_term_results_until_literacy_level_1(qtbot, window, serv
     assert [e.person_id for e in services.literacy.enrolments(klass.id)] == [learner.id]
     assert area.grid.columnCount() == 2 + 6  # terms 1 to 3, two subjects each
     area.grid.horizontalScrollBar().setValue(area.grid.horizontalScrollBar().maximum())
-    assert area.grid.verticalHeaderItem(0).text() == "Đinh Thị Bŏk" and area.grid.verticalHeader().isVisible()
+    assert area.grid.verticalHeaderItem(0).text() == "Đinh Thị Bŏk (1990)" and area.grid.verticalHeader().isVisible()
     for _enrolment, _term, _subject, combo, _held in area.cells:
         combo.setCurrentIndex(combo.findData("hoan_thanh"))
     assert area.has_unsaved()
@@ -596,6 +599,7 @@ def test_an_administrator_adds_a_user_and_checks_the_log(qtbot, window, services
         dialog.name.setText("Nguyễn Thị Lan")
         choose(dialog.role, "Cán bộ")
         dialog.password.setText("matkhau456")
+        dialog.again.setText("matkhau456")  # typed twice, as at the set-up
         save(dialog)
 
     answer(fill)

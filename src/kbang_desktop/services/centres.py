@@ -9,7 +9,7 @@ from kbang_desktop.core.errors import KbangError, Problem, ValidationError
 from kbang_desktop.core.text import nfc
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
-from kbang_desktop.services.units import find_commune
+from kbang_desktop.services.units import commune_or_successor
 from kbang_desktop.storage.writes import new_id
 
 ACTIVITY_KINDS = ("literacy", "topic", "vocational", "agriculture", "health", "law", "culture_sport", "reading")
@@ -33,7 +33,9 @@ class CentreService:
         if unknown:
             raise KbangError(N_("Không sửa được trường {field}."), field=", ".join(sorted(unknown)))
         with self.ctx.write("add_centre") as repo:
-            unit = find_commune(repo, commune, founded_on or self.ctx.today())
+            # the commune it works in now (a centre founded in 2015 in Kông Bơ La belongs to the Kông Bơ La
+            # of today, with today's villages), or what a commune merged since became
+            unit = commune_or_successor(repo, commune, self.ctx.today())
             values = {"has_premises": False, "has_seal": False, "has_bank_account": False, "computers": 0,
                       "has_internet": False, "has_book_corner": False, **facilities}
             return repo.add(E.LearningCentre, id=new_id(), commune_id=unit.id, name=nfc(name),

@@ -22,6 +22,11 @@ from kbang_desktop.storage.writes import new_id
 SUBJECT_ENTITY = {"household": E.Household, "clan": E.Clan, "village": E.AdminUnit, "organisation": E.Organisation,
                   "citizen": E.Person}
 DECISION_NUMBER = re.compile(r"^\d{1,5}/[A-ZĐ0-9\-]+(/[A-ZĐ0-9\-]+)*$")
+
+
+def decision_number(typed: str) -> str:
+    """A decision number as it is kept: "15/qd-ubnd" -> "15/QĐ-UBND" (it must then match DECISION_NUMBER)."""
+    return nfc(typed).upper().replace("QD", "QĐ")
 SIGNER_TITLES = ("chairman", "vice_chairman")
 MODEL_NAMES = {"household": N_("Gia đình học tập"), "clan": N_("Dòng họ học tập"),
                "village": N_("Cộng đồng học tập (cấp thôn)"), "organisation": N_("Đơn vị học tập"),
@@ -403,7 +408,7 @@ class LearningModelService:
     def create_decision(self, commune: str, number: str, decided_on: date, kind: str, year: int,
                         signer_name: str = "", signer_title: str = "chairman") -> E.Decision:
         """A draft recognition decision of the commune People's Committee."""
-        number = nfc(number).upper().replace("QD", "QĐ")
+        number = decision_number(number)
         if not DECISION_NUMBER.match(number):
             raise KbangError(N_("Số quyết định \"{number}\" không đúng dạng (ví dụ 15/QĐ-UBND)."), number=number)
         if kind not in MODEL_KINDS:
@@ -431,7 +436,9 @@ class LearningModelService:
                 raise KbangError(N_("Đăng ký không cùng loại mô hình hoặc cùng năm với quyết định."))
             evaluations = sorted(repo.list(E.Evaluation, registration_id=registration_id),
                                  key=lambda e: (e.evaluated_on, e.created_at))
-            if not evaluations or not evaluations[-1].passed:
+            if not evaluations:
+                raise KbangError(N_("Chưa đánh giá: chấm điểm trước, rồi mới công nhận được."))
+            if not evaluations[-1].passed:
                 raise KbangError(N_("Chỉ công nhận được khi lần đánh giá gần nhất đạt."))
             if repo.first(E.DecisionEntry, decision_id=decision_id, registration_id=registration_id):
                 raise KbangError(N_("Đã có trong danh sách của quyết định này."))

@@ -19,6 +19,16 @@ OFFICE_KINDS = ("commune", "hub")
 SETTING_DEFAULTS = {"birth_year_only_month": "7", "birth_year_only_day": "1"}
 
 
+def _a_day_of_every_year(month: str, day: str) -> bool:
+    from datetime import date
+
+    try:
+        date(2001, int(month), int(day))  # a common year: 29 February is not a day of every year
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class InitResult:
     office: E.Office
@@ -81,12 +91,24 @@ class OfficeService:
 
     def set_setting(self, key: str, value: str) -> None:
         """Change an office setting (administrators)."""
-        if key not in SETTING_DEFAULTS:
-            raise KbangError(N_("Không có thiết lập \"{key}\"."), key=key)
+        self.set_settings({key: value})
+
+    def set_settings(self, values: dict[str, str]) -> None:
+        """Change office settings together, in one write (administrators). The day on which a person known
+        only by the birth year counts as born must be a day of every year (31/2 or 29/2 is refused: every
+        age would fail with it)."""
+        for key in values:
+            if key not in SETTING_DEFAULTS:
+                raise KbangError(N_("Không có thiết lập \"{key}\"."), key=key)
         _site, office_id = self.ctx.require_identity()
         with self.ctx.write("set_setting", minimum_role="admin") as repo:
-            row = repo.first(E.OfficeSetting, office_id=office_id, key=key)
-            if row:
-                repo.update(E.OfficeSetting, row.id, value=value)
-            else:
-                repo.add(E.OfficeSetting, id=new_id(), office_id=office_id, key=key, value=value)
+            rows = {s.key: s for s in repo.list(E.OfficeSetting, office_id=office_id)}
+            merged = {**SETTING_DEFAULTS, **{k: r.value for k, r in rows.items()}, **values}
+            if not _a_day_of_every_year(merged["birth_year_only_month"], merged["birth_year_only_day"]):
+                raise KbangError(N_("Ngày {day}/{month} không có trong mọi năm: chọn một ngày có thật (tháng 2 đến "
+                                    "ngày 28)."), day=merged["birth_year_only_day"], month=merged["birth_year_only_month"])
+            for key, value in values.items():
+                if key in rows:
+                    repo.update(E.OfficeSetting, rows[key].id, value=value)
+                else:
+                    repo.add(E.OfficeSetting, id=new_id(), office_id=office_id, key=key, value=value)

@@ -96,6 +96,8 @@ class UserService:
         _validate(username, None, role)
         with self.ctx.write("set_role", minimum_role="admin") as repo:
             user = self._require(repo, username)
+            if role != "admin":
+                self._keep_an_admin(repo, user)
             return repo.update(E.User, user.id, role=role)
 
     def set_password(self, username: str, password: str) -> None:
@@ -110,9 +112,20 @@ class UserService:
     def set_active(self, username: str, active: bool) -> E.User:
         with self.ctx.write("set_active", minimum_role="admin") as repo:
             user = self._require(repo, username)
+            if not active:
+                self._keep_an_admin(repo, user)
             changed = repo.update(E.User, user.id, active=active)
         self.ctx.db.sync_keyring()  # a user removed loses their slot
         return changed
+
+    @staticmethod
+    def _keep_an_admin(repo, user: E.User) -> None:
+        """The last administrator who can log in is neither made another role nor locked: nobody could
+        then add users, restore a backup or change the settings."""
+        if user.role == "admin" and user.active and not [
+                u for u in repo.list(E.User, role="admin", active=True) if u.id != user.id]:
+            raise KbangError(N_("{username} là quản trị viên cuối cùng còn đăng nhập được: thêm hoặc mở lại một "
+                                "quản trị viên khác trước."), username=user.username)
 
     @staticmethod
     def _require(repo, username: str) -> E.User:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from kbang_desktop.i18n import translations_dir
+from kbang_desktop.ui.shared.dialogs import install_printer_words
 from kbang_desktop.ui.shared.prefs import saved_language
 from kbang_desktop.ui.shared.widgets import app_icon
 
@@ -51,6 +52,7 @@ def prepared_app() -> QApplication:
         app.setProperty("kbang_prepared", True)
         app.setWindowIcon(app_icon())
         install_qt_translations(app, i18n.current_language())
+        install_printer_words(app)  # a printer driver's paper names and options: see PrinterWords
         install_excepthook()
     return app
 

@@ -24,7 +24,7 @@ from kbang_desktop.services.centres import ACTIVITY_NAMES
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog
 from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, reload_keeping_selection, table
-from kbang_desktop.ui.shared.widgets import date_edit, picked
+from kbang_desktop.ui.shared.widgets import date_edit, fit_columns, picked
 from kbang_desktop.ui.shared.words import CENTRE_STATUS
 
 STAFF_ROLE_NAMES = {"director": N_("Giám đốc"), "deputy": N_("Phó Giám đốc"), "staff": N_("Cán bộ")}
@@ -78,6 +78,13 @@ class CentreDialog(_Form):
             self.commune.setEnabled(False)
         self.finish()
 
+    def problem_text(self) -> str:
+        if not self.name.text().strip():
+            return _("Chưa nhập tên trung tâm.")
+        if not self.commune.text().strip():
+            return _("Chưa nhập tên xã.")
+        return ""
+
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {key: box.isChecked() for key, box in self.flags.items()}
         values.update(computers=self.computers.value(), name=self.name.text().strip(),
@@ -101,6 +108,9 @@ class StaffDialog(_Form):
         self.form.addRow(_("Từ ngày"), self.since)
         self.finish()
 
+    def problem_text(self) -> str:
+        return "" if self.name.text().strip() else _("Chưa nhập họ và tên.")
+
 
 class ActivityDialog(_Form):
     def __init__(self, parent: QWidget, today: date) -> None:
@@ -123,6 +133,12 @@ class ActivityDialog(_Form):
             self.form.addRow(_(label), spin)
         self.numbers["sessions"].setValue(1)
         self.finish()
+
+    def problem_text(self) -> str:
+        total = self.numbers["participants_total"].value()
+        if max(self.numbers["participants_female"].value(), self.numbers["participants_minority"].value()) > total:
+            return _("Số nữ và số người dân tộc thiểu số không được lớn hơn tổng số lượt người tham gia.")
+        return ""
 
 
 class RankingDialog(_Form):
@@ -198,12 +214,14 @@ class CentresArea(Area):
                                 Col(N_("Chức danh"), lambda s: _(STAFF_ROLE_NAMES.get(s.role, s.role))),
                                 Col(N_("Chức vụ"), lambda s: s.position)), (), self)
         self.hints = []
+        self.detail_views: list[Any] = []
         for title, model, name, stretch, hint in (
                 (_("Hoạt động"), self.activities, "activities", 2, N_("Chưa có hoạt động nào. Bấm “Thêm hoạt động...”.")),
                 (_("Xếp loại hằng năm"), self.rankings, "rankings", 1, N_("Chưa xếp loại năm nào. Bấm “Xếp loại năm...”.")),
                 (_("Cán bộ"), self.staff, "staff", 1, N_("Chưa có cán bộ nào. Bấm “Thêm cán bộ...”."))):
             box.addWidget(QLabel("<b>" + title + "</b>"))
             view = table(model, name)
+            self.detail_views.append(view)
             self.hints.append(empty_hint(view, lambda hint=hint: _(hint) if self.centre() is not None
                                          else _("Chọn một trung tâm trong danh sách bên trái.")))
             box.addWidget(view, stretch)
@@ -218,6 +236,8 @@ class CentresArea(Area):
             reload_keeping_selection(self.centre_view, rows)
             if len(rows) == 1 and self.centre() is None:
                 self.centre_view.selectRow(0)  # the commune's one centre: its details at once
+            if self.centre() is None:
+                self.load_details()
             self._enable()
             for hint in self.hints:
                 hint.update_hint()
@@ -235,7 +255,9 @@ class CentresArea(Area):
 
     def load_details(self) -> None:
         centre = self.centre()
-        if centre is None:
+        if centre is None:  # nothing chosen: the three lists say to choose a centre
+            for model in (self.activities, self.rankings, self.staff):
+                model.set_rows([])
             return
         services = self.services
 
@@ -245,20 +267,30 @@ class CentresArea(Area):
                     services.centres.staff(centre.id))
 
         def fill(found: tuple[Any, Any, Any]) -> None:
-            self.activities.set_rows(found[0])
-            self.rankings.set_rows(found[1])
-            self.staff.set_rows(found[2])
+            if self.centre() is None or self.centre().id != centre.id:
+                return  # another centre was chosen meanwhile
+            for view, rows in zip(self.detail_views, found, strict=True):
+                view.model().set_rows(rows)
+                fit_columns(view)
 
         self.tasks.run(load, fill)
 
     def add_centre(self) -> None:
-        dialog = CentreDialog(self, self.window_.office.name.replace("UBND xã ", "").split(" (")[0],
-                              self.services.ctx.today())
-        if not dialog.confirmed():
-            return
-        services, values, commune = self.services, dialog.values(), dialog.commune.text().strip()
-        name, decision, founded = values.pop("name"), values.pop("founding_decision"), values.pop("founded_on")
-        self.tasks.run(lambda: services.centres.add(commune, name, decision, founded, **values), lambda _c: self.refresh())
+        """A new centre, in this office's commune (its unit's name, whatever the office is called)."""
+        services = self.services
+        office = self.window_.office
+        unit_id = getattr(office, "unit_id", None) if office is not None else None
+
+        def opened(unit: Any) -> None:
+            dialog = CentreDialog(self, unit.name if unit is not None else "", services.ctx.today())
+            if not dialog.confirmed():
+                return
+            values, commune = dialog.values(), dialog.commune.text().strip()
+            name, decision, founded = values.pop("name"), values.pop("founding_decision"), values.pop("founded_on")
+            self.tasks.run(lambda: services.centres.add(commune, name, decision, founded, **values),
+                           lambda _c: self.refresh())
+
+        self.tasks.run(lambda: services.units.get(unit_id) if unit_id else None, opened)
 
     def edit_centre(self) -> None:
         centre = self.centre()

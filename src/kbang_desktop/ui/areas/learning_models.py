@@ -36,10 +36,10 @@ from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.scoring import MODEL_KINDS, parse_definition, score
 from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_number
-from kbang_desktop.services.learning_models import MODEL_NAMES
+from kbang_desktop.services.learning_models import DECISION_NUMBER, MODEL_NAMES, decision_number
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask, ask_text, tell
-from kbang_desktop.ui.shared.tables import Col, ListModel, problems_table, table
+from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, problems_table, table
 from kbang_desktop.ui.shared.widgets import date_edit, file_name, message_label, picked
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS
 
@@ -871,13 +871,13 @@ def result_text(row: Row) -> str:
 
 
 class DecisionDialog(Dialog):
-    def __init__(self, parent: QWidget, commune: str, kind: str, year: int) -> None:
+    def __init__(self, parent: QWidget, commune: str, kind: str, year: int, today: date | None = None) -> None:
         super().__init__(parent, _("Quyết định công nhận mới"), width=50)
         form = self.form
         self.number = QLineEdit()
         self.number.setObjectName("number")
         self.number.setPlaceholderText("15/QĐ-UBND")
-        self.decided_on = date_edit(date.today(), "decided_on")
+        self.decided_on = date_edit(today or date.today(), "decided_on")
         self.signer = QLineEdit()
         self.signer.setObjectName("signer")
         self.title_ = QComboBox()
@@ -899,6 +899,14 @@ class DecisionDialog(Dialog):
         form.addRow(_("Chức vụ"), self.title_)
         form.addRow(_("Xã"), self.commune)
         self.add_buttons(_("Lưu dự thảo"))
+
+    def problem_text(self) -> str:
+        number = decision_number(self.number.text().strip())
+        if not DECISION_NUMBER.match(number):
+            return _("Số quyết định \"{number}\" không đúng dạng (ví dụ 15/QĐ-UBND).").format(number=number)
+        if not self.commune.text().strip():
+            return _("Chưa nhập tên xã.")
+        return ""
 
     def values(self) -> dict[str, Any]:
         return {"commune": self.commune.text().strip(), "number": self.number.text().strip(),
@@ -974,8 +982,10 @@ class ModelsArea(Area):
         self.import_button.setToolTip(_("Nhập điểm tự đánh giá của nhiều công dân từ tệp .xlsx: cột Mã người (hoặc "
                                         "Mã đăng ký) và một cột cho mỗi chỉ số CS1 ... CS10; kiểm tra trước khi lưu"))
         self.import_button.clicked.connect(lambda: self.import_scores())
-        bar.addWidget(self.grid_button)
-        bar.addWidget(self.import_button)
+        tools = QHBoxLayout()  # a second row: at 1366 pixels wide every button is on screen
+        tools.addStretch(1)
+        tools.addWidget(self.grid_button)
+        tools.addWidget(self.import_button)
         self.criteria_button = QPushButton(_("Bộ tiêu chí mới..."))
         self.criteria_button.setObjectName("new_criteria")
         at_hub = bool(self.window_.office) and self.window_.office.kind == "hub"
@@ -984,8 +994,9 @@ class ModelsArea(Area):
             _("Bộ tiêu chí do đơn vị đầu mối ban hành và gửi về xã trong gói dữ liệu; xã không tự sửa."))
         self.criteria_button.setEnabled(self.is_admin and at_hub)
         self.criteria_button.clicked.connect(lambda: self.new_criteria())
-        bar.addWidget(self.criteria_button)
+        tools.addWidget(self.criteria_button)
         layout.addLayout(bar)
+        layout.addLayout(tools)
         self.all_rows: list[Row] = []
         self.registrations = RegistrationModel((Col(N_("Đăng ký"), lambda r: r.name, width=30),
                                         Col(N_("Loại"), lambda r: _(MODEL_NAMES[r.registration.model_kind]), width=22),
@@ -1033,6 +1044,9 @@ class ModelsArea(Area):
         split = QSplitter()
         self.decisions = ListModel(DECISION_COLUMNS, (), self)
         self.decision_view = table(self.decisions, "decisions")
+        self.decision_hint = empty_hint(self.decision_view, lambda: _(
+            "Chưa có quyết định nào cho năm {year}. Khi đã có đăng ký đạt, bấm “Quyết định mới...” để lập dự "
+            "thảo.").format(year=self.year.value()))
         self.decision_view.selectionModel().selectionChanged.connect(lambda *_a: self.show_entries())
         split.addWidget(self.decision_view)
         right = QWidget()
@@ -1045,6 +1059,9 @@ class ModelsArea(Area):
         self.entries = ListModel((Col(N_("TT"), lambda e: e.position, True), Col(N_("Được công nhận"), lambda e: e.display_name)),
                                  (), self)
         self.entry_view = table(self.entries, "decision_entries")
+        self.entry_hint = empty_hint(self.entry_view, lambda: _(
+            "Chưa có ai trong quyết định này. Chọn các đăng ký đã đạt ở danh sách trên rồi bấm “Đưa các đăng ký "
+            "đã chọn vào quyết định”.") if self.decision() is not None and self.decision().status == "draft" else "")
         self.entry_view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.entry_view.selectionModel().selectionChanged.connect(lambda *_a: self.update_buttons())
         entries_layout.addWidget(self.entry_view)
@@ -1292,11 +1309,18 @@ class ModelsArea(Area):
     def new_decision(self) -> None:
         chosen = self.chosen_rows()
         kind = self.kind.currentData() or (chosen[0].registration.model_kind if chosen else "household")
-        dialog = DecisionDialog(self, self.window_.office.name.replace("UBND xã ", "").split(" (")[0], kind,
-                                self.year.value())
+        services, year = self.services, self.year.value()
+        office = self.window_.office
+        unit_id = getattr(office, "unit_id", None) if office is not None else None
+        self.tasks.run(lambda: services.units.get(unit_id) if unit_id else None,
+                       lambda unit: self._new_decision(unit.name if unit is not None else "", kind, year))
+
+    def _new_decision(self, commune: str, kind: str, year: int) -> None:
+        """The form of a new draft, the commune being this office's (its unit, whatever the office is called)."""
+        dialog = DecisionDialog(self, commune, kind, year, self.services.ctx.today())
         if not dialog.confirmed():
             return
-        values, services, year = dialog.values(), self.services, self.year.value()
+        values, services = dialog.values(), self.services
 
         def done(decision: Any) -> None:
             self.message.setText(_("Đã lưu dự thảo quyết định {number}. Chọn các đăng ký đã đạt rồi bấm "
@@ -1329,7 +1353,8 @@ class ModelsArea(Area):
 
         def done(result: tuple[list[Row], list[tuple[Row, str]]]) -> None:
             added, refused = result
-            text = _("Đã đưa {n} vào quyết định {number}.").format(n=format_number(len(added)), number=decision.number)
+            text = _("Đã đưa {n} {what} vào quyết định {number}.").format(
+                n=format_number(len(added)), what=_(SUBJECT_WORDS[decision.kind]), number=decision.number)
             if refused:
                 text += " " + _("Không đưa vào được: {list}").format(
                     list=" ".join(_("{name}: {reason}").format(name=r.name, reason=reason) for r, reason in refused))

@@ -176,7 +176,7 @@ class LiteracyArea(Area):
         standard.addWidget(self.standard, 1)
         layout.addLayout(standard)
         split = QSplitter()
-        self.classes = ListModel((Col(N_("Tên lớp"), lambda c: c.name, width=24),
+        self.classes = ListModel((Col(N_("Tên lớp"), lambda c: c.name, width=20),
                                   Col(N_("Giai đoạn"), lambda c: c.phase, True),
                                   Col(N_("Kì hiện tại"), lambda c: c.current_term, True),
                                   Col(N_("Khai giảng"), lambda c: c.start_date)), (), self)
@@ -218,12 +218,13 @@ class LiteracyArea(Area):
         self.message = message_label(_("Chọn một lớp trong danh sách để xem học viên và ghi kết quả."))
         box.addWidget(self.message)
         split.addWidget(right)
-        split.setSizes([360, 820])
+        split.setSizes([440, 740])  # the class list whole: name, phase, term, start
         layout.addWidget(split, 1)
         self.communes: dict[str, str] = {}  # centre id -> the name of its commune
         self.told: tuple[str, str | None] = ("", None)  # the last action's words, and its class
         self.sheet: list[Any] = []
         self.cells: list[tuple[str, int, str, QComboBox, str]] = []
+        self.select_after_refresh: str | None = None
 
     def refresh(self) -> None:
         services = self.services
@@ -242,6 +243,10 @@ class LiteracyArea(Area):
 
     def show_classes(self, classes: list[Any]) -> None:
         reload_keeping_selection(self.class_view, classes)
+        wanted, self.select_after_refresh = self.select_after_refresh, None
+        again = next((i for i, c in enumerate(classes) if c.id == wanted), None) if wanted else None
+        if again is not None and (self.klass() is None or self.klass().id != wanted):
+            self.class_view.selectRow(again)
 
     def klass(self) -> Any:
         rows = self.class_view.selectionModel().selectedRows()
@@ -270,10 +275,12 @@ class LiteracyArea(Area):
         from PySide6.QtWidgets import QTableWidgetItem
 
         for row, (enrolment, person, results) in enumerate(rows):
-            name = QTableWidgetItem(person.full_name)
+            # with the year of birth: two learners of the same name (Đinh Blơr, 1990 and 2001) told apart
+            who = _("{name} ({year})").format(name=person.full_name, year=person.birth_year)
+            name = QTableWidgetItem(who)
             if enrolment.status == "dropped":
                 name.setText(_("{name} (nghỉ học từ {date}: {reason})").format(
-                    name=person.full_name, date=enrolment.left_on.strftime("%d/%m/%Y") if enrolment.left_on else "",
+                    name=who, date=enrolment.left_on.strftime("%d/%m/%Y") if enrolment.left_on else "",
                     reason=enrolment.drop_reason))
             self.grid.setItem(row, 0, name)
             self.grid.setVerticalHeaderItem(row, QTableWidgetItem(name.text()))  # in view however far it scrolls
@@ -315,9 +322,14 @@ class LiteracyArea(Area):
                 services.literacy.record_result(enrolment_id, term, subject, result, when)
             return len(changed)
 
+        klass = self.klass()
+
         def done(count: int) -> None:
-            self.window_.statusBar().showMessage(_("Đã ghi {n} kết quả.").format(n=count), 6000)
-            self.load_sheet()
+            words = _("Đã ghi {n} kết quả.").format(n=count)
+            self.window_.statusBar().showMessage(words, 6000)
+            if klass is not None:
+                self.told = (words, klass.id)  # said under the grid too, not what was done before it
+            self.load_sheet(keep_message=False)
             self.refresh()
 
         self.tasks.run(work, done, _("Đang ghi kết quả..."))
@@ -382,7 +394,10 @@ class LiteracyArea(Area):
                     return services.literacy.update_class(klass.id, **values)
 
             def done(saved: Any) -> None:
-                self.window_.statusBar().showMessage(_("Đã lưu lớp {name}.").format(name=saved.name), 5000)
+                words = _("Đã lưu {klass}.").format(klass=class_words(saved))
+                self.window_.statusBar().showMessage(words, 5000)
+                self.told = (words, saved.id)
+                self.select_after_refresh = saved.id  # the class just opened or corrected is the one worked on next
                 self.refresh()
 
             self.tasks.run(work, done)

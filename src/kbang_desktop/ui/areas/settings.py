@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -48,8 +49,14 @@ class SettingsArea(Area):
         self.day = QSpinBox()
         self.day.setObjectName("year_only_day")
         self.day.setRange(1, 31)
-        form.addRow(_("Người chỉ biết năm sinh được tính như sinh vào tháng"), self.month)
-        form.addRow(_("ngày"), self.day)
+        self.month.valueChanged.connect(self._days_of_month)
+        birthday = QHBoxLayout()  # "ngày [1] tháng [7]", as a date is said
+        birthday.addWidget(QLabel(_("ngày")))
+        birthday.addWidget(self.day)
+        birthday.addWidget(QLabel(_("tháng")))
+        birthday.addWidget(self.month)
+        birthday.addStretch(1)
+        form.addRow(_("Người chỉ biết năm sinh được tính như sinh vào"), birthday)
         self.second_folder = QLineEdit()
         self.second_folder.setObjectName("second_backup_folder")
         self.second_folder.setPlaceholderText(_("không có"))
@@ -70,10 +77,17 @@ class SettingsArea(Area):
         self.save_button.setObjectName("save_settings")
         self.save_button.setEnabled(self.is_admin)
         self.save_button.clicked.connect(self.save_office)
-        layout.addWidget(self.save_button)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        layout.addLayout(save_row)
         self.message = message_label(_("Ngôn ngữ mới được dùng từ lần mở chương trình sau."))
         layout.addWidget(self.message)
         layout.addStretch(1)
+
+    def _days_of_month(self, month: int) -> None:
+        """The days of the month chosen, in every year (February to the 28th)."""
+        self.day.setMaximum(calendar.monthrange(2001, month)[1])
 
     def refresh(self) -> None:
         services = self.services
@@ -83,8 +97,10 @@ class SettingsArea(Area):
                     services.maintenance.second_backup_folder())
 
         def fill(values: tuple[str, str, str]) -> None:
-            self.month.setValue(int(values[0]))
+            self.day.setMaximum(31)  # the saved day first, then the month bounds it
             self.day.setValue(int(values[1]))
+            self.month.setValue(int(values[0]))
+            self._days_of_month(self.month.value())
             self.second_folder.setText(values[2])
 
         self.tasks.run(load, fill)
@@ -103,8 +119,7 @@ class SettingsArea(Area):
         second = self.second_folder.text()
 
         def work() -> None:
-            services.offices.set_setting("birth_year_only_month", month)
-            services.offices.set_setting("birth_year_only_day", day)
+            services.offices.set_settings({"birth_year_only_month": month, "birth_year_only_day": day})
             services.maintenance.set_second_backup_folder(second)
 
         self.tasks.run(work, lambda _r: self.message.setText(_("Đã lưu thiết lập của đơn vị.")))

@@ -19,14 +19,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbang_desktop.core.text import fold
 from kbang_desktop.i18n import N_, _, format_number
 from kbang_desktop.ui.shared.area import Area
-from kbang_desktop.ui.shared.dialogs import Dialog, ask, tell
+from kbang_desktop.ui.shared.dialogs import Dialog, ask, choose, tell
+from kbang_desktop.ui.shared.prefs import prefs
 from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, table
-from kbang_desktop.ui.shared.widgets import message_label
+from kbang_desktop.ui.shared.widgets import fit_columns, message_label
+from kbang_desktop.ui.shared.words import field_name, field_value, record_kind
 
 COUNT_NAMES = (("new", N_("Mới")), ("updated", N_("Cập nhật")), ("unchanged", N_("Không đổi")),
                ("conflicts", N_("Xung đột")), ("refused", N_("Từ chối")))
+
+
+def last_folder() -> str:
+    """Where the last bundle, join request or welcome file was (the USB stick): the next dialog opens there."""
+    folder = str(prefs().value("sync/folder", "") or "")
+    return folder if folder and Path(folder).is_dir() else ""
+
+
+def remember_folder(folder: str) -> None:
+    prefs().setValue("sync/folder", folder)
 
 
 class PlanDialog(Dialog):
@@ -37,12 +50,14 @@ class PlanDialog(Dialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Gói từ {office}. Chưa có gì được ghi vào dữ liệu.").format(
             office=plan.from_office_name or plan.from_office)))
-        rows = [(kind, *(counts.get(key, 0) for key, _label in COUNT_NAMES)) for kind, counts in sorted(plan.per_type.items())]
+        rows = sorted(((record_kind(kind), *(counts.get(key, 0) for key, _label in COUNT_NAMES))
+                       for kind, counts in plan.per_type.items()), key=lambda row: fold(row[0]))
         rows.append((_("Tổng cộng"), *(plan.counts.get(key, 0) for key, _label in COUNT_NAMES)))
         model = ListModel((Col(N_("Loại bản ghi"), lambda r: r[0]),
                            *(Col(label, lambda r, i=i: r[i + 1], True) for i, (_k, label) in enumerate(COUNT_NAMES))),
                           rows, self)
-        layout.addWidget(table(model, "import_plan"))
+        view = table(model, "import_plan")
+        layout.addWidget(view)
         reasons: dict[str, int] = {}
         for refused in plan.refused:  # each reason once, with how many records it refuses
             reasons[refused["reason"]] = reasons.get(refused["reason"], 0) + 1
@@ -54,7 +69,8 @@ class PlanDialog(Dialog):
         for warning in plan.warnings:
             layout.addWidget(QLabel(warning))
         self.add_buttons(_("Nhập gói"), _("Không nhập"), ok=True, layout=layout)
-        self.resize(720, 420)
+        self.resize(820, 480)
+        fit_columns(view)  # "Sáp nhập, chia tách" whole, not "Sáp nhập, ch..."
 
 
 class ConflictDialog(Dialog):
@@ -65,18 +81,18 @@ class ConflictDialog(Dialog):
         self.conflict = conflict
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("{kind} {id}: hai nơi cùng sửa. Chọn bản giữ lại cho từng trường.").format(
-            kind=conflict.record_type, id=conflict.record_id[:8])))
+            kind=record_kind(conflict.record_type), id=conflict.record_id[:8])))
         grid = QGridLayout()
         grid.addWidget(QLabel("<b>" + _("Trường") + "</b>"), 0, 0)
         grid.addWidget(QLabel("<b>" + _("Bản trên máy này") + "</b>"), 0, 1)
         grid.addWidget(QLabel("<b>" + _("Bản nhận được") + "</b>"), 0, 2)
         self.groups: dict[str, QButtonGroup] = {}
         for row, name in enumerate(conflict.differing, 1):
-            grid.addWidget(QLabel(name), row, 0)
+            grid.addWidget(QLabel(field_name(name)), row, 0)
             group = QButtonGroup(self)
             for column, side in ((1, "local"), (2, "incoming")):
                 value = (conflict.local if side == "local" else conflict.incoming).get(name)
-                button = QRadioButton(str(value))
+                button = QRadioButton(field_value(value))
                 button.setObjectName(f"{name}:{side}")
                 button.setChecked(side == conflict.kept)
                 group.addButton(button)
@@ -101,6 +117,7 @@ class SyncArea(Area):
         bar = QHBoxLayout()
         self.peer = QComboBox()
         self.peer.setObjectName("peer")
+        self.peer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Sở GD&ĐT Gia Lai" whole
         self.export_button = QPushButton(_("Xuất gói..."))
         self.export_button.setObjectName("export")
         self.export_button.clicked.connect(lambda: self.export())
@@ -126,7 +143,7 @@ class SyncArea(Area):
                                 Col(N_("Chưa được xác nhận"), lambda p: p.unacknowledged, True),
                                 Col(N_("Nhận lần cuối"), lambda p: p.last_received_at),
                                 Col(N_("Chỗ thiếu"), lambda p: len(p.gaps), True)), (), self)
-        peer_view = table(self.peers, "peers")
+        self.peer_view = peer_view = table(self.peers, "peers")
         self.peer_hint = empty_hint(peer_view, lambda: _(
             "Chưa trao đổi dữ liệu với xã nào. Khi nhận được yêu cầu tham gia (tệp .kbj) của một xã, bấm "
             "“Đăng ký xã...”; sau đó “Nhập gói...” để nhận dữ liệu của xã.") if hub else _(
@@ -135,9 +152,11 @@ class SyncArea(Area):
         tabs.addTab(peer_view, _("Từng đơn vị"))
         conflicts = QWidget()
         box = QVBoxLayout(conflicts)
-        self.conflicts = ListModel((Col(N_("Loại"), lambda c: c.record_type), Col(N_("Bản ghi"), lambda c: c.record_id[:8]),
+        self.conflicts = ListModel((Col(N_("Loại"), lambda c: record_kind(c.record_type)),
+                                    Col(N_("Bản ghi"), lambda c: c.record_id[:8]),
                                     Col(N_("Phát hiện lúc"), lambda c: c.detected_at),
-                                    Col(N_("Các trường khác nhau"), lambda c: ", ".join(c.differing))), (), self)
+                                    Col(N_("Các trường khác nhau"), lambda c: ", ".join(field_name(f) for f in c.differing))),
+                                   (), self)
         self.conflict_view = table(self.conflicts, "conflicts")
         self.conflict_view.doubleClicked.connect(lambda index: self.resolve(index.row()))
         self.conflict_hint = empty_hint(self.conflict_view, lambda: _("Không có xung đột nào cần xử lý."))
@@ -159,6 +178,8 @@ class SyncArea(Area):
             peers, conflicts = found
             self.peers.set_rows(peers)
             self.conflicts.set_rows(conflicts)
+            fit_columns(self.peer_view)  # the dates and the hub's name whole
+            fit_columns(self.conflict_view)
             self.peer.clear()
             for peer in peers:
                 self.peer.addItem(peer.name, peer.office_id)
@@ -170,9 +191,10 @@ class SyncArea(Area):
         if office_id is None:
             self.message.setText(_("Chưa có đơn vị nào để gửi: hãy tham gia đơn vị đầu mối trước."))
             return
-        folder = QFileDialog.getExistingDirectory(self, _("Chọn thư mục hoặc USB để lưu gói"))
+        folder = QFileDialog.getExistingDirectory(self, _("Chọn thư mục hoặc USB để lưu gói"), last_folder())
         if not folder:
             return
+        remember_folder(folder)
         services = self.services
 
         def work() -> Any:
@@ -188,9 +210,10 @@ class SyncArea(Area):
         self.tasks.run(work, done, _("Đang xuất gói dữ liệu..."))
 
     def import_(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Chọn gói dữ liệu"), "", _("Gói dữ liệu (*.kbb)"))
+        path, _filter = QFileDialog.getOpenFileName(self, _("Chọn gói dữ liệu"), last_folder(), _("Gói dữ liệu (*.kbb)"))
         if not path:
             return
+        remember_folder(str(Path(path).parent))
         services, file = self.services, Path(path)
 
         def plan() -> Any:
@@ -245,20 +268,25 @@ class SyncArea(Area):
         if self.window_.office.kind == "hub":
             self.register_commune()
             return
-        welcome = ask(self, _("Tham gia đơn vị đầu mối"),
-                      _("Đã có tệp chào mừng (.kbw) từ đơn vị đầu mối chưa? Nếu có, chọn tệp đó để tin cậy đơn vị "
-                        "đầu mối; nếu chưa, tạo yêu cầu tham gia để mang tới đơn vị đầu mối."),
-                      _("Chọn tệp chào mừng..."), _("Tạo yêu cầu tham gia..."))
+        answer = choose(self, _("Tham gia đơn vị đầu mối"),
+                        _("Đã có tệp chào mừng (.kbw) từ đơn vị đầu mối chưa? Nếu có, chọn tệp đó để tin cậy đơn vị "
+                          "đầu mối; nếu chưa, tạo yêu cầu tham gia để mang tới đơn vị đầu mối."),
+                        [_("Chọn tệp chào mừng..."), _("Tạo yêu cầu tham gia...")])
+        if answer is None:
+            return
         from kbang_desktop.sync import join as joining
 
-        if welcome:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Tệp chào mừng"), "", _("Tệp chào mừng (*.kbw)"))
+        if answer == 0:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Tệp chào mừng"), last_folder(),
+                                                        _("Tệp chào mừng (*.kbw)"))
             if path:
+                remember_folder(str(Path(path).parent))
                 self.tasks.run(lambda: joining.welcome_fingerprint(services, Path(path)),
                                lambda found: self._confirm_trust(Path(path), found.fingerprint))
         else:
-            folder = QFileDialog.getExistingDirectory(self, _("Lưu yêu cầu tham gia vào"))
+            folder = QFileDialog.getExistingDirectory(self, _("Lưu yêu cầu tham gia vào"), last_folder())
             if folder:
+                remember_folder(folder)
                 target = Path(folder)  # a name of its own per PC: a second PC never overwrites the first's
                 self.tasks.run(lambda: joining.join_request(services, target),
                                lambda file: self.message.setText(_("Đã ghi {file}; mang tệp này tới đơn vị đầu mối.")
@@ -284,10 +312,11 @@ class SyncArea(Area):
         """At the hub: register a commune from its join request and write the welcome file to take back;
         the fingerprint is shown large, to be read over the phone with the commune."""
         services = self.services
-        path, _filter = QFileDialog.getOpenFileName(self, _("Yêu cầu tham gia của xã"), "",
+        path, _filter = QFileDialog.getOpenFileName(self, _("Yêu cầu tham gia của xã"), last_folder(),
                                                     _("Yêu cầu tham gia (*.kbj)"))
         if not path:
             return
+        remember_folder(str(Path(path).parent))
         request = Path(path)
         chosen = QFileDialog.getExistingDirectory(self, _("Lưu tệp chào mừng vào (USB của xã)"), str(request.parent))
         if not chosen:

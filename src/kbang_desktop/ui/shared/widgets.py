@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QIcon
@@ -32,6 +33,18 @@ def file_name(*parts: str, ext: str) -> str:
     text = " ".join(part.strip() for part in parts if part.strip())
     text = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .").strip("-")
     return f"{text or 'kbang'}.{ext}"
+
+
+def fit_columns(view: Any, most: int = 40) -> None:
+    """Widen the columns of a short list to what its rows need ("Phó Giám đốc", not "Phó Giá..."), up to
+    `most` characters; a column is never narrowed, so widths the user chose stay. The last one stretches."""
+    header = view.horizontalHeader()
+    limit = view.fontMetrics().horizontalAdvance("n") * most
+    for column in range(view.model().columnCount() - 1):
+        if not header.isSectionHidden(column):
+            wanted = min(max(view.sizeHintForColumn(column), header.sectionSizeHint(column)), limit)
+            if wanted > header.sectionSize(column):
+                header.resizeSection(column, wanted)
 
 
 def message_label(text: str = "") -> QLabel:

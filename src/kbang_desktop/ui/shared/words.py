@@ -87,6 +87,47 @@ def audit_actor(label: str) -> str:
 def record_kind(table: str) -> str:
     return _(RECORD_KINDS[table]) if table in RECORD_KINDS else table
 
+
+# The fields of records as a conflict shows them (two places changed the same record).
+FIELD_WORDS = {
+    "full_name": N_("Họ và tên"), "display_name": N_("Họ và tên"), "sex": N_("Giới tính"), "birth_date": N_("Ngày sinh"),
+    "birth_year": N_("Năm sinh"), "ethnic_code": N_("Dân tộc"), "household_id": N_("Hộ gia đình"),
+    "relation_to_head": N_("Quan hệ với chủ hộ"), "commune_id": N_("Xã"), "village_id": N_("Thôn/Làng"),
+    "id_number": N_("Số định danh cá nhân"), "disability": N_("Khuyết tật"), "exempt": N_("Miễn tính chuẩn biết chữ"),
+    "education": N_("Trình độ học vấn"), "literacy_level": N_("Biết chữ"), "literacy_date": N_("Ngày đạt mức biết chữ"),
+    "literacy_source": N_("Căn cứ mức biết chữ"), "moved_away_on": N_("Ngày chuyển đi"), "died_on": N_("Ngày mất"),
+    "note": N_("Ghi chú"), "notes": N_("Ghi chú"), "name": N_("Tên"), "number": N_("Số"), "status": N_("Trạng thái"),
+    "head_person_id": N_("Chủ hộ"), "teacher_name": N_("Giáo viên"), "start_date": N_("Ngày bắt đầu"),
+    "end_date": N_("Ngày kết thúc"), "current_term": N_("Kì hiện tại"), "founding_decision": N_("Quyết định thành lập"),
+    "founded_on": N_("Ngày thành lập"), "computers": N_("Máy tính"), "has_premises": N_("Có trụ sở riêng"),
+    "has_seal": N_("Có con dấu"), "has_bank_account": N_("Có tài khoản"), "has_internet": N_("Có internet"),
+    "has_book_corner": N_("Có tủ sách"), "value": N_("Giá trị"), "signer_name": N_("Người ký"), "decided_on": N_("Ngày ký"),
+    "role": N_("Vai trò"), "active": N_("Đang dùng"), "ranking": N_("Xếp loại"), "title": N_("Nội dung"),
+    "registered_on": N_("Ngày đăng ký"), "evaluated_on": N_("Ngày đánh giá"), "total": N_("Tổng điểm"),
+    "passed": N_("Đạt"), "kind": N_("Loại"), "year": N_("Năm"), "funding_programme": N_("Nguồn kinh phí"),
+}
+
+
+def field_name(field: str) -> str:
+    """"full_name" -> "Họ và tên"; a field this version does not name is shown as it is."""
+    return _(FIELD_WORDS[field]) if field in FIELD_WORDS else field
+
+
+def field_value(value: object) -> str:
+    """A stored value as a person reads it: "Có"/"Không", "(trống)", dates dd/MM/yyyy."""
+    import re
+
+    if value is None or value == "":
+        return _("(trống)")
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    text = str(value)
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}).*)?", text)
+    if found:
+        year, month, day, hour, minute = found.groups()
+        return f"{day}/{month}/{year}" + (f" {hour}:{minute}" if hour else "")
+    return text
+
 # The built-in certificate templates (services.certificates.BUILT_IN) by the paper they print on.
 TEMPLATE_NAMES = {"a4-landscape": N_("Khổ A4, in ngang"), "a5-landscape": N_("Khổ A5, in ngang"),
                   "literacy-a5-landscape": N_("Giấy chứng nhận biết chữ, khổ A5, in ngang")}
