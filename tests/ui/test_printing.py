@@ -66,13 +66,13 @@ def test_a_print_cancelled_while_drawing_records_nothing(qtbot, window, services
     click_row(area.list, 0)
     qtbot.waitUntil(lambda: area.document.pageCount() == 3 and area.print_button.isEnabled(), timeout=TIMEOUT)
     go = threading.Event()
-    real = drawing.draw_certificate
+    real = drawing.layout_certificate
 
     def held(*args, **kwargs):
         go.wait(20)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(drawing, "draw_certificate", held)
+    monkeypatch.setattr(drawing, "layout_certificate", held)
     out = tmp_path / "may-in.pdf"
 
     def choose_file_printer(dialog):

@@ -32,7 +32,7 @@ from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask_text, run_modal
-from kbang_desktop.ui.shared.printing import prepare, print_pdf
+from kbang_desktop.ui.shared.printing import prepare, print_pages, print_pdf
 from kbang_desktop.ui.shared.tables import ListModel, reload_keeping_selection, table
 from kbang_desktop.ui.shared.tasks import CancelToken
 from kbang_desktop.ui.shared.widgets import file_name
@@ -221,8 +221,10 @@ class CertificatesArea(Area):
         self.tasks.run(self._draw(target, record=True, reason=reason), saved, _("Đang lưu PDF..."))
 
     def print_(self) -> None:
-        """The PDF "Lưu PDF" would write, printed page by page off the GUI thread (progress, cancel),
-        landscape pages landscape (ui/shared/printing.py)."""
+        """Printed page by page off the GUI thread (progress, cancel), each page in its paper and
+        orientation (ui/shared/printing.py). Certificates: the pages "Lưu PDF" saves, painted straight
+        onto the printer from the same layout, recording exactly what "Lưu PDF" records (nothing when
+        cancelled or when the printer fails). The annex: the PDF "Lưu PDF" writes, page by page."""
         reason = self._reason()
         decision = self.selected()
         if reason is None or decision is None:
@@ -233,17 +235,33 @@ class CertificatesArea(Area):
         prepare(printer, QSizeF(width * 72 / 25.4, height * 72 / 25.4))
         if run_modal(QPrintDialog(printer, self)) != QPrintDialog.DialogCode.Accepted:
             return
-        self.counter += 1
-        path = self.folder / f"in-{self.counter}.pdf"
-        draw = self._draw(path, record=True, reason=reason)
+        if self.what.currentData() == "annex":
+            self.counter += 1
+            path = self.folder / f"in-{self.counter}.pdf"
+            draw = self._draw(path, record=True, reason=reason)
 
-        def work(token: CancelToken) -> tuple[int, Any]:
-            result = draw(token)  # cancelled while drawing: nothing recorded
-            return print_pdf(path, printer, lambda: token.cancelled, token.report), result
+            def work(token: CancelToken) -> tuple[int, Any]:
+                result = draw(token)
+                try:
+                    return print_pdf(path, printer, lambda: token.cancelled, token.report), result
+                finally:
+                    path.unlink(missing_ok=True)
+        else:
+            services, template = self.services, self.template.currentData() or "a4-landscape"
+
+            def work(token: CancelToken) -> tuple[int, Any]:
+                from kbang_desktop.documents.certificates import issue_decision, layout_certificate
+
+                def output(paper: Any, sheets: list[Any]) -> int:  # one page laid out at a time
+                    return print_pages(printer, (layout_certificate(paper, sheet) for sheet in sheets), len(sheets),
+                                       lambda: token.cancelled, token.report)
+
+                result = issue_decision(services.certificates, decision.id, output, template, reason, record=True,
+                                        check=token.check)  # cancelled or failed: nothing recorded
+                return result.pages, result
 
         def sent(found: tuple[int, Any]) -> None:
             pages, result = found
-            path.unlink(missing_ok=True)
             text = _("Đã gửi {pages} trang tới máy in.").format(pages=pages)
             self.window_.statusBar().showMessage(text, 8000)
             self.message.setText(" ".join(filter(None, (text, self.recorded_words(result)))))
