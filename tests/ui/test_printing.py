@@ -212,3 +212,28 @@ def test_tens_of_thousands_of_qt_calls_do_not_abort_the_program():
     for _ in range(50_000):
         point.setX(1.0)
     assert sys.getrefcount(None) > 1000
+
+
+def test_the_preview_folder_keeps_one_preview_and_goes_with_the_window(qtbot, services):
+    """Each preview replaces the file of the one before; the folder is deleted when the window goes."""
+    from kbang_desktop.ui.main_window import MainWindow
+    from tests.ui.helpers import choose
+
+    issued_decision(services)
+    win = MainWindow(services)
+    win.tasks.quiet = True
+    win.show()
+    area = win.areas[5]
+    win.show_area(5)
+    qtbot.waitUntil(lambda: area.decisions.rowCount() == 1, timeout=TIMEOUT)
+    click_row(area.list, 0)
+    qtbot.waitUntil(lambda: area.document.pageCount() == 3, timeout=TIMEOUT)
+    folder, first = area.folder, area.preview_path
+    assert folder.is_dir() and first.parent == folder
+    choose(area.what, "Danh sách kèm theo quyết định")
+    qtbot.waitUntil(lambda: area.preview_path != first and area.document.pageCount() >= 1, timeout=TIMEOUT)
+    assert list(folder.iterdir()) == [area.preview_path]  # the first preview's file is gone
+    win.tasks.wait()
+    win.close()
+    win.deleteLater()
+    qtbot.waitUntil(lambda: not folder.exists(), timeout=TIMEOUT)

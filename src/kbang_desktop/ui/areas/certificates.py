@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSizeF
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QSizeF
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -97,7 +99,21 @@ class CertificatesArea(Area):
         split.addWidget(self.view)
         split.setSizes([380, 800])
         layout.addWidget(split, 1)
+        # The previews (and the annex sent to a printer) are drawn into a folder of their own, deleted
+        # with the area (the window closed, a log-out) or when the program ends; a new preview replaces
+        # the file of the one before.
         self.folder = Path(tempfile.mkdtemp(prefix="kbang-preview-"))
+        folder, document = self.folder, self.document
+
+        def clean_up(*_args: Any) -> None:
+            if shiboken6.isValid(document):
+                document.close()  # Windows keeps a file open in a viewer from being deleted
+            shutil.rmtree(folder, ignore_errors=True)
+
+        self.destroyed.connect(clean_up)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(clean_up)
         self.preview_path: Path | None = None
         self.previewed: tuple[Any, ...] | None = None
         self.counter = 0
@@ -163,8 +179,10 @@ class CertificatesArea(Area):
             return draw(), len(services.certificates.for_decision(decision.id))
 
         def shown(found: tuple[Any, int]) -> None:
-            self.preview_path = path
+            before, self.preview_path = self.preview_path, path
             self.document.load(str(path))
+            if before is not None and before != path:
+                before.unlink(missing_ok=True)
             self.message.setText(self.preview_words(self.document.pageCount(), found[1]))
             self.save_button.setEnabled(self.can_write)
             self.print_button.setEnabled(self.can_write)
