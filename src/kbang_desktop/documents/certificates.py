@@ -1,26 +1,39 @@
 """Recognition certificates (giấy công nhận) drawn from a template, one page each, in one PDF.
 
 The wording, sizes and positions come from the template (data, see core/templates.py); this module
-only draws. Serial numbers, the print log and the signed QR record come from CertificateService.
+only lays them out (`layout_certificate`: a `Page` of drawing operations, documents/pdf.py) and draws
+them into a PDF. The window's printer paints the same pages (ui/shared/printing.py) through
+`issue_decision`, so what is printed and recorded is what "Lưu PDF" would save and record. Serial
+numbers, the print log and the signed QR record come from CertificateService.
 """
 
 from __future__ import annotations
 
 import base64
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as pdfcanvas
 
 from kbang_desktop.core.errors import KbangError
 from kbang_desktop.core.templates import CertificateTemplate, authority_fields
 from kbang_desktop.documents.fonts import family
-from kbang_desktop.documents.pdf import draw_lines, draw_qr, save_pdf, style_font, wrap
+from kbang_desktop.documents.pdf import (
+    Op,
+    Page,
+    PageImage,
+    Rule,
+    draw_page,
+    layout_lines,
+    qr_code,
+    save_pdf,
+    style_file,
+    style_font,
+    wrap,
+)
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.certificates import RECORD_PREFIX, CertificateService, CertificateSheet
 from kbang_desktop.services.paperwork import Completions
@@ -30,13 +43,14 @@ RECORDS_KEY = "kbang-certificates:"
 
 @dataclass(frozen=True, slots=True)
 class PrintResult:
-    path: Path
+    path: Path | None  # None: sent to a printer
     pages: int
     serials: list[int]
     reprints: int
 
     def as_json(self) -> dict:
-        return {"pages": self.pages, "serials": self.serials, "file": str(self.path), "reprints": self.reprints}
+        return {"pages": self.pages, "serials": self.serials, "file": str(self.path) if self.path else None,
+                "reprints": self.reprints}
 
 
 def sheet_fields(template: CertificateTemplate, sheet: CertificateSheet) -> dict[str, str]:
@@ -50,30 +64,32 @@ def sheet_fields(template: CertificateTemplate, sheet: CertificateSheet) -> dict
     return fields
 
 
-def draw_certificate(c: pdfcanvas.Canvas, template: CertificateTemplate, sheet: CertificateSheet,
-                     background: ImageReader | None) -> None:
-    """One page: background, text blocks with their rules, QR code."""
+def layout_certificate(template: CertificateTemplate, sheet: CertificateSheet) -> Page:
+    """One certificate laid out (pure): background, text blocks with their rules, QR code; every line
+    break and position decided here, for the PDF and the printer alike."""
     fonts = family(template.font)
     width_mm, height_mm = template.size_mm
-    page_height = height_mm * mm
-    if background is not None:
-        c.drawImage(background, 0, 0, width_mm * mm, page_height)
+    ops: list[Op] = []
+    if template.background is not None:
+        ops.append(PageImage(template.background, 0, 0, width_mm * mm, height_mm * mm))
     values = sheet_fields(template, sheet)
     for block in template.blocks:
         font = style_font(fonts, block.style)
         # strip: a line left empty by a field (no "TM. ỦY BAN NHÂN DÂN" when the Chairman decides) is dropped
         lines = wrap(block.text.format(**values).strip("\n"), font, block.size, block.width * mm)
-        x, top = block.x * mm, page_height - block.y * mm
-        widths = draw_lines(c, lines, x, top, font, block.size, block.align, block.leading)
+        x, top = block.x * mm, block.y * mm
+        runs = layout_lines(lines, x, top, font, style_file(fonts, block.style), block.size, block.align,
+                            block.leading)
+        ops += runs
         if block.rule != "none":
+            widths = [run.width for run in runs]
             length = max(widths) / 3 if block.rule == "short" else widths[-1]
             centre = x if block.align == "center" else x + length / 2 if block.align == "left" else x - length / 2
-            rule_y = top - (len(lines) - 1) * block.size * block.leading - block.size * 0.45 - 1.5
-            c.setLineWidth(0.6)
-            c.line(centre - length / 2, rule_y, centre + length / 2, rule_y)
+            rule_y = top + (len(lines) - 1) * block.size * block.leading + block.size * 0.45 + 1.5
+            ops.append(Rule(centre - length / 2, rule_y, centre + length / 2, rule_y, 0.6))
     if template.qr is not None:
-        draw_qr(c, sheet.record, template.qr.x * mm, page_height - template.qr.y * mm, template.qr.size * mm)
-    c.showPage()
+        ops.append(qr_code(sheet.record, template.qr.x * mm, template.qr.y * mm, template.qr.size * mm))
+    return Page(width_mm * mm, height_mm * mm, tuple(ops))
 
 
 def certificate_keywords(sheets: list[CertificateSheet]) -> str:
@@ -116,36 +132,49 @@ def render(template: CertificateTemplate, sheets: list[CertificateSheet], out: P
     """Draw the sheets into one PDF at `out` (written all or nothing); return the number of pages.
     `check()` is called before each sheet and may raise to stop (nothing is written then)."""
     fonts = family(template.font)
-    background = ImageReader(io.BytesIO(template.background)) if template.background else None
     width_mm, height_mm = template.size_mm
 
     def draw(c: pdfcanvas.Canvas) -> None:
+        images: dict = {}
         for sheet in sheets:
             check()
-            draw_certificate(c, template, sheet, background)
+            draw_page(c, layout_certificate(template, sheet), images)
+            c.showPage()
 
     records = [s for s in sheets if s.record]
     return save_pdf(out, draw, (width_mm * mm, height_mm * mm), fonts, template.title,
                     keywords=certificate_keywords(records) if records else "")
 
 
-def print_decision(certificates: CertificateService, decision_id: str, out: Path, template_name: str = "a4-landscape",
-                   reason: str = "", record: bool = True, check: Callable[[], None] = lambda: None) -> PrintResult:
-    """Print the certificates of a decision into `out`; the print log is kept only if the file was written.
-    `check()` may raise to stop (a cancel): it is called while the pages are drawn and once more before
-    the print log is kept, so a cancelled print leaves no line in the log and no serial used."""
-    if out.suffix.lower() != ".pdf":
-        raise KbangError(N_("Tệp in phải có đuôi .pdf: {path}"), path=str(out))
+def issue_decision(certificates: CertificateService, decision_id: str,
+                   output: Callable[[CertificateTemplate, list[CertificateSheet]], int],
+                   template_name: str = "a4-landscape", reason: str = "", record: bool = True,
+                   check: Callable[[], None] = lambda: None, path: Path | None = None) -> PrintResult:
+    """The certificates of a decision handed to `output(template, sheets)`, which draws them somewhere
+    (a PDF file, a printer) and returns the pages drawn; the print log is kept only if it returned.
+    `check()` may raise to stop (a cancel): it is called once more before the print log is kept, so a
+    cancelled print leaves no line in the log and no serial used."""
     template = certificates.template(template_name)
     if template.kind != "recognition":
         raise KbangError(N_("Mẫu {name} không phải mẫu giấy công nhận."), name=template_name)
 
     def draw(sheets: list[CertificateSheet]) -> PrintResult:
-        pages = render(template, sheets, out, check)
+        pages = output(template, sheets)
         check()
-        return PrintResult(out, pages, [s.serial for s in sheets], sum(s.reprint for s in sheets))
+        return PrintResult(path, pages, [s.serial for s in sheets], sum(s.reprint for s in sheets))
 
     return certificates.print_decision(decision_id, draw, reason=reason, record=record)
+
+
+def print_decision(certificates: CertificateService, decision_id: str, out: Path, template_name: str = "a4-landscape",
+                   reason: str = "", record: bool = True, check: Callable[[], None] = lambda: None) -> PrintResult:
+    """Print the certificates of a decision into the PDF `out` ("Lưu PDF"); the print log is kept only
+    if the file was written. `check()` may raise to stop (a cancel), while the pages are drawn and once
+    more before the print log is kept."""
+    if out.suffix.lower() != ".pdf":
+        raise KbangError(N_("Tệp in phải có đuôi .pdf: {path}"), path=str(out))
+    return issue_decision(certificates, decision_id, lambda template, sheets: render(template, sheets, out, check),
+                          template_name, reason, record, check, out)
 
 
 def print_completions(certificates: CertificateService, data: Completions, out: Path,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSizeF
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QSizeF
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -32,7 +34,7 @@ from kbang_desktop.i18n import N_, _
 from kbang_desktop.services.learning_models import MODEL_NAMES
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog, ask_text, run_modal
-from kbang_desktop.ui.shared.printing import prepare, print_pdf
+from kbang_desktop.ui.shared.printing import prepare, print_pages, print_pdf
 from kbang_desktop.ui.shared.tables import ListModel, reload_keeping_selection, table
 from kbang_desktop.ui.shared.tasks import CancelToken
 from kbang_desktop.ui.shared.widgets import file_name
@@ -97,7 +99,21 @@ class CertificatesArea(Area):
         split.addWidget(self.view)
         split.setSizes([380, 800])
         layout.addWidget(split, 1)
+        # The previews (and the annex sent to a printer) are drawn into a folder of their own, deleted
+        # with the area (the window closed, a log-out) or when the program ends; a new preview replaces
+        # the file of the one before.
         self.folder = Path(tempfile.mkdtemp(prefix="kbang-preview-"))
+        folder, document = self.folder, self.document
+
+        def clean_up(*_args: Any) -> None:
+            if shiboken6.isValid(document):
+                document.close()  # Windows keeps a file open in a viewer from being deleted
+            shutil.rmtree(folder, ignore_errors=True)
+
+        self.destroyed.connect(clean_up)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(clean_up)
         self.preview_path: Path | None = None
         self.previewed: tuple[Any, ...] | None = None
         self.counter = 0
@@ -163,8 +179,10 @@ class CertificatesArea(Area):
             return draw(), len(services.certificates.for_decision(decision.id))
 
         def shown(found: tuple[Any, int]) -> None:
-            self.preview_path = path
+            before, self.preview_path = self.preview_path, path
             self.document.load(str(path))
+            if before is not None and before != path:
+                before.unlink(missing_ok=True)
             self.message.setText(self.preview_words(self.document.pageCount(), found[1]))
             self.save_button.setEnabled(self.can_write)
             self.print_button.setEnabled(self.can_write)
@@ -221,8 +239,10 @@ class CertificatesArea(Area):
         self.tasks.run(self._draw(target, record=True, reason=reason), saved, _("Đang lưu PDF..."))
 
     def print_(self) -> None:
-        """The PDF "Lưu PDF" would write, printed page by page off the GUI thread (progress, cancel),
-        landscape pages landscape (ui/shared/printing.py)."""
+        """Printed page by page off the GUI thread (progress, cancel), each page in its paper and
+        orientation (ui/shared/printing.py). Certificates: the pages "Lưu PDF" saves, painted straight
+        onto the printer from the same layout, recording exactly what "Lưu PDF" records (nothing when
+        cancelled or when the printer fails). The annex: the PDF "Lưu PDF" writes, page by page."""
         reason = self._reason()
         decision = self.selected()
         if reason is None or decision is None:
@@ -233,17 +253,33 @@ class CertificatesArea(Area):
         prepare(printer, QSizeF(width * 72 / 25.4, height * 72 / 25.4))
         if run_modal(QPrintDialog(printer, self)) != QPrintDialog.DialogCode.Accepted:
             return
-        self.counter += 1
-        path = self.folder / f"in-{self.counter}.pdf"
-        draw = self._draw(path, record=True, reason=reason)
+        if self.what.currentData() == "annex":
+            self.counter += 1
+            path = self.folder / f"in-{self.counter}.pdf"
+            draw = self._draw(path, record=True, reason=reason)
 
-        def work(token: CancelToken) -> tuple[int, Any]:
-            result = draw(token)  # cancelled while drawing: nothing recorded
-            return print_pdf(path, printer, lambda: token.cancelled, token.report), result
+            def work(token: CancelToken) -> tuple[int, Any]:
+                result = draw(token)
+                try:
+                    return print_pdf(path, printer, lambda: token.cancelled, token.report), result
+                finally:
+                    path.unlink(missing_ok=True)
+        else:
+            services, template = self.services, self.template.currentData() or "a4-landscape"
+
+            def work(token: CancelToken) -> tuple[int, Any]:
+                from kbang_desktop.documents.certificates import issue_decision, layout_certificate
+
+                def output(paper: Any, sheets: list[Any]) -> int:  # one page laid out at a time
+                    return print_pages(printer, (layout_certificate(paper, sheet) for sheet in sheets), len(sheets),
+                                       lambda: token.cancelled, token.report)
+
+                result = issue_decision(services.certificates, decision.id, output, template, reason, record=True,
+                                        check=token.check)  # cancelled or failed: nothing recorded
+                return result.pages, result
 
         def sent(found: tuple[int, Any]) -> None:
             pages, result = found
-            path.unlink(missing_ok=True)
             text = _("Đã gửi {pages} trang tới máy in.").format(pages=pages)
             self.window_.statusBar().showMessage(text, 8000)
             self.message.setText(" ".join(filter(None, (text, self.recorded_words(result)))))

@@ -75,6 +75,7 @@ class ReportsArea(Area):
         folder = self.folder
         self.destroyed.connect(lambda *_a: shutil.rmtree(folder, ignore_errors=True))
         self.counter = 0
+        self.filled = False  # the lists filled once (then the user's choice is kept across a refresh)
         self.previewed: tuple[Any, ...] | None = None
         self.open_after = True
         for box in (self.report, self.commune):
@@ -101,6 +102,9 @@ class ReportsArea(Area):
             self.commune.addItem(_("Tất cả các xã"), None)
             for unit in units:
                 self.commune.addItem(unit.name, unit.name)
+            if not self.filled and office.kind == "commune":  # at a commune PC: its own commune first
+                commune = next((u.name for u in units if u.id == office.unit_id), commune)
+            self.filled = True
             self.report.setCurrentIndex(max(0, self.report.findData(report)))
             self.commune.setCurrentIndex(max(0, self.commune.findData(commune)))
 

@@ -1,0 +1,32 @@
+"""The Báo cáo area: at a commune PC the "Xã" list starts on the office's own commune."""
+
+from __future__ import annotations
+
+import pytest
+
+from kbang_desktop.ui.main_window import MainWindow
+from tests.ui.helpers import TIMEOUT, choose
+
+
+@pytest.fixture
+def window(qtbot, services):
+    win = MainWindow(services)
+    win.tasks.quiet = True
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.tasks.wait()
+
+
+def test_the_commune_list_starts_on_the_office_s_commune_and_keeps_a_choice(qtbot, window, services):
+    office = services.offices.this_office()
+    assert office.kind == "commune" and office.unit_id
+    reports = window.areas[7]
+    window.show_area(7)
+    qtbot.waitUntil(lambda: reports.commune.count() > 1, timeout=TIMEOUT)
+    assert reports.commune.currentText() == "Kông Bơ La"
+    assert reports.commune.itemText(0) == "Tất cả các xã"  # still there to choose
+    choose(reports.commune, "Tất cả các xã")
+    reports.refresh()  # the list reloaded (a change elsewhere): the user's choice stays
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=TIMEOUT)
+    assert reports.commune.currentText() == "Tất cả các xã"
