@@ -118,6 +118,10 @@ def register(services: Services, request_file: Path, out_dir: Path) -> JoinResul
             existing = repo.get(E.Site, site["id"], include_deleted=True)
             if existing and existing.signing_key and existing.signing_key != site["signing_key"]:
                 raise KbangError(N_("Máy này đã đăng ký với một khóa khác. Thu hồi khóa cũ trước khi đăng ký lại."))
+            unit_id = office.get("unit_id")
+            if unit_id and repo.get(E.AdminUnit, str(unit_id), include_deleted=True) is None:
+                raise KbangError(N_("Xã này được thiết lập với một đơn vị hành chính mà đơn vị đầu mối không có: hãy "
+                                    "gửi cho xã tệp danh mục đơn vị (kbang units export) để thiết lập lại máy."))
             _apply_if_newer(repo, office)
             _apply_if_newer(repo, site)
             body = {"format": WELCOME_FORMAT, "version": FORMAT_VERSION, "recipient_office_id": office["id"],
