@@ -15,6 +15,7 @@ from kbang_desktop.core.write_policy import REFERENCE_OFFICE_ID
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.reference import REFERENCE_REV
+from kbang_desktop.storage import queries
 from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.states import apply_state, record_state
 from kbang_desktop.storage.writes import new_id
@@ -29,10 +30,16 @@ def _fmt(when: date) -> str:
 
 
 def unit_graph(repo: Repository) -> UnitGraph:
-    units = [UnitInfo(u.id, u.kind, u.name, u.parent_id, u.valid_from, u.valid_to) for u in repo.list(E.AdminUnit)]
-    successions = [SuccessionInfo(s.predecessor_id, s.successor_id, s.effective, s.share)
-                   for s in repo.list(E.AdminSuccession)]
-    return UnitGraph(units, successions)
+    """The units and successions (not deleted), read as plain columns: a hub holds thousands of villages
+    and every search with a commune asks for this."""
+    units, successions = queries.unit_graph_rows(repo.session)
+    return UnitGraph([UnitInfo(*row) for row in units], [SuccessionInfo(*row) for row in successions])
+
+
+def predecessors_of(repo: Repository, commune_id: str) -> set[str]:
+    """Every unit that ever flowed into `commune_id` (itself included), from the successions alone."""
+    _units, successions = queries.unit_graph_rows(repo.session, units=False)
+    return UnitGraph([], [SuccessionInfo(*row) for row in successions]).predecessors_of(commune_id)
 
 
 def find_commune(repo: Repository, name: str, when: date) -> E.AdminUnit:
