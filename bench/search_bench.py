@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -177,9 +178,29 @@ def _stats(timings: list[float]) -> dict:
             "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95 + 0.5) - 1)], 2)}
 
 
-def measure(path: Path, repeats: int) -> dict:
-    services = open_services(path, Actor("os:bench", "viewer"))
-    bare = sqlite3.connect(path)
+def encrypted_copy(path: Path) -> tuple[Path, bytes]:
+    """The same hub encrypted at rest (SQLCipher, as `kbang init` makes it), made once beside the plain
+    file by the program's own `encrypt_database`; its recovery key is kept beside it."""
+    from kbang_desktop.storage import vault
+    from kbang_desktop.storage.backup import encrypt_database
+
+    target = path.with_name(path.stem + "-encrypted.db")
+    recovery = target.with_suffix(".recovery")
+    if not target.exists() or not recovery.exists():
+        for leftover in target.parent.glob(target.name + "*"):
+            leftover.unlink()
+        text = vault.new_recovery_key()
+        recovery.write_text(text)
+        shutil.copy(path, target)
+        encrypt_database(target, vault.key_from_recovery(text), path.parent / "encryption-backups")
+    return target, vault.key_from_recovery(recovery.read_text())
+
+
+def measure(path: Path, repeats: int, key: bytes | None = None) -> dict:
+    from kbang_desktop.storage import vault
+
+    services = open_services(path, Actor("os:bench", "viewer"), key=key)
+    bare = vault.connect(path, key) if key else sqlite3.connect(path)
     commune_id = bare.execute("SELECT commune_id FROM person WHERE rowid = 1").fetchone()[0]
     results = []
     all_ours, all_bare = [], []
@@ -221,6 +242,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--encrypted", action="store_true", help="measure the same hub encrypted (SQLCipher)")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     args = parser.parse_args()
     i18n.setup("en")
@@ -233,7 +255,13 @@ def main() -> int:
             leftover.unlink(missing_ok=True)
         results["build"] = build(path, args.people, args.communes, args.seed)
         print(json.dumps(results["build"]), flush=True)
-    results["search"] = measure(path, args.repeats)
+    if args.encrypted:
+        t0 = time.perf_counter()
+        path, key = encrypted_copy(path)
+        results["encrypt_s"] = round(time.perf_counter() - t0, 1)
+        results["search"] = measure(path, args.repeats, key)
+    else:
+        results["search"] = measure(path, args.repeats)
     print(json.dumps(results["search"]["all"]), flush=True)  # type: ignore[index]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"search-{results['when']}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
