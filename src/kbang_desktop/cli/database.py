@@ -18,7 +18,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
                 login=False)  # the one command without a log-in: it makes the first account
     p.add_argument("--office-kind", choices=("commune", "hub"), required=True)
     p.add_argument("--office-name", required=True)
-    p.add_argument("--unit")
+    p.add_argument("--unit", help=_("xã, phường của đơn vị (trong danh mục có sẵn hoặc trong tệp --units)"))
+    p.add_argument("--units", metavar=_("TỆP.kbu"),
+                   help=_("tệp danh mục đơn vị hành chính do đơn vị đầu mối ghi (kbang units export), cho xã không "
+                          "có trong danh mục có sẵn"))
     p.add_argument("--admin", help=_("tên đăng nhập của quản trị viên đầu tiên (mặc định: biến môi trường KBANG_USER)"))
     p.add_argument("--password", help=_("mật khẩu của quản trị viên đó (mặc định: biến môi trường KBANG_PASSWORD)"))
     p.add_argument("--recovery-sheet", metavar=_("TỆP.pdf"),
@@ -51,6 +54,10 @@ def init(args: argparse.Namespace, _services: None) -> int:
     from kbang_desktop.cli.main import database_file, open_services
     from kbang_desktop.storage import vault
 
+    if args.units:  # read and checked before any file is made: a bad one leaves nothing behind
+        from kbang_desktop.sync.join import read_units_file
+
+        args.hub_units = read_units_file(Path(args.units))
     path = database_file(args)
     if path is not None and vault.is_encrypted(path):
         raise KbangError(i18n.N_("Cơ sở dữ liệu này đã được khởi tạo."))
@@ -64,11 +71,19 @@ def init(args: argparse.Namespace, _services: None) -> int:
             finally:
                 services.ctx.db.close()
         recovery = vault.new_recovery_key()
+    fresh = path is not None and not (path.exists() and path.stat().st_size > 0)
     services = open_services(args, create=True, key=vault.key_from_recovery(recovery) if recovery else None)
+    done = False
     try:
-        return _init(args, services, recovery)
+        code = _init(args, services, recovery)
+        done = True
+        return code
     finally:
         services.ctx.db.close()
+        if not done and fresh and path is not None:  # a refused set-up (a unit not found) leaves no file behind
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                             path.with_name(path.name + vault.KEYRING_SUFFIX)):
+                leftover.unlink(missing_ok=True)
 
 
 def _init(args: argparse.Namespace, services: Any, recovery: str | None) -> int:
@@ -78,7 +93,8 @@ def _init(args: argparse.Namespace, services: Any, recovery: str | None) -> int:
     admin = args.admin or os.environ.get("KBANG_USER") or _ask(_("Tên đăng nhập của quản trị viên đầu tiên: "), echo=True)
     password = args.password or os.environ.get("KBANG_PASSWORD") or _ask(
         _("Mật khẩu của {user}: ").format(user=admin), echo=False)
-    result = services.offices.initialise(args.office_kind, args.office_name, args.unit, admin, password)
+    result = services.offices.initialise(args.office_kind, args.office_name, args.unit, admin, password,
+                                         getattr(args, "hub_units", None))
     site_keys(services)  # this site's signing and encryption keys, made once at set-up
     text = _("Đã khởi tạo {name}.").format(name=result.office.name)
     sheet = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from kbang_desktop.cli.common import EXIT_OK, command, date_arg, emit, group
@@ -21,6 +22,19 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = command(units, common, "add-village", _("thêm thôn, làng"), add_village)
     p.add_argument("--commune", required=True)
     p.add_argument("--name", required=True)
+    p.add_argument("--from", dest="valid_from", type=date_arg, help=_("ngày bắt đầu (mặc định: như xã)"))
+    p = command(units, common, "add-commune", _("thêm xã, phường của tỉnh (tại đơn vị đầu mối)"), add_commune)
+    p.add_argument("--name", required=True)
+    p.add_argument("--from", dest="valid_from", type=date_arg, required=True, help=_("ngày có hiệu lực"))
+    p.add_argument("--predecessor", action="append", default=[], metavar=_("TÊN"),
+                   help=_("đơn vị cũ nhập toàn bộ vào đơn vị này (ghi nhiều lần nếu nhiều đơn vị)"))
+    p.add_argument("--part-of", action="append", default=[], metavar=_("TÊN"),
+                   help=_("đơn vị cũ chỉ nhập một phần vào đơn vị này"))
+    p.add_argument("--parent", metavar=_("TÊN"), help=_("tỉnh hoặc huyện (mặc định: tỉnh có hiệu lực vào ngày đó)"))
+    p.add_argument("--kind", choices=("commune", "ward", "town"), default="commune")
+    p = command(units, common, "export", _("ghi tệp danh mục đơn vị cho máy xã mới thiết lập (tại đơn vị đầu mối)"),
+                export)
+    p.add_argument("--out", required=True)
 
 
 def designate(args: argparse.Namespace, services: Any) -> int:
@@ -32,8 +46,32 @@ def designate(args: argparse.Namespace, services: Any) -> int:
 
 
 def add_village(args: argparse.Namespace, services: Any) -> int:
-    village = services.units.add_village(args.commune, args.name)
-    emit(args, {"id": village.id, "name": village.name}, _("Đã thêm thôn, làng {name}.").format(name=village.name))
+    village = services.units.add_village(args.commune, args.name, valid_from=args.valid_from)
+    emit(args, {"id": village.id, "name": village.name, "parent_id": village.parent_id,
+                "valid_from": village.valid_from.isoformat()},
+         _("Đã thêm thôn, làng {name}.").format(name=village.name))
+    return EXIT_OK
+
+
+def add_commune(args: argparse.Namespace, services: Any) -> int:
+    unit = services.units.add_commune(args.name, args.valid_from, args.predecessor, args.parent, args.kind,
+                                      args.part_of)
+    successions = [s for s in services.units.successions() if s.successor_id == unit.id]
+    emit(args, {"id": unit.id, "kind": unit.kind, "name": unit.name, "parent_id": unit.parent_id,
+                "valid_from": unit.valid_from.isoformat(),
+                "predecessors": [{"id": s.predecessor_id, "share": s.share} for s in successions]},
+         _("Đã thêm {name}, có hiệu lực từ ngày {date}. Các xã nhận đơn vị này qua gói dữ liệu lần tới.").format(
+             name=unit.name, date=unit.valid_from.strftime("%d/%m/%Y")))
+    return EXIT_OK
+
+
+def export(args: argparse.Namespace, services: Any) -> int:
+    from kbang_desktop.sync import join
+
+    path, count = join.units_file(services, Path(args.out))
+    emit(args, {"file": str(path), "records": count},
+         _("Đã ghi danh mục đơn vị hành chính ({n} bản ghi) vào {path}. Máy xã mới thiết lập dùng tệp này: "
+           "kbang init --units TỆP.").format(n=count, path=path))
     return EXIT_OK
 
 

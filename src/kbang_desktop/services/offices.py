@@ -6,12 +6,12 @@ import platform
 from dataclasses import dataclass
 
 from kbang_desktop.core import entities as E
-from kbang_desktop.core.errors import KbangError
+from kbang_desktop.core.errors import KbangError, NotFound
 from kbang_desktop.core.text import nfc
 from kbang_desktop.i18n import N_
 from kbang_desktop.services import reference
 from kbang_desktop.services.context import ServiceContext
-from kbang_desktop.services.units import find_commune
+from kbang_desktop.services.units import HubUnits, find_commune, load_hub_units
 from kbang_desktop.services.users import UserService
 from kbang_desktop.storage.writes import new_id
 
@@ -42,9 +42,11 @@ class OfficeService:
         self.ctx = ctx
 
     def initialise(self, kind: str, name: str, unit_name: str | None = None, admin: str | None = None,
-                   password: str | None = None) -> InitResult:
+                   password: str | None = None, hub_units: HubUnits | None = None) -> InitResult:
         """Create this installation's office and site, load the reference data, create the first admin.
 
+        `hub_units`: the units the hub added (its units file, `sync.join.read_units_file`), so that a
+        commune PC can be set up for a commune that is not in the shipped data before it has joined.
         Refused when the database is already initialised. One transaction.
         """
         if kind not in OFFICE_KINDS:
@@ -61,8 +63,17 @@ class OfficeService:
         try:
             with self.ctx.write("load_reference", minimum_role="admin", sync_apply=True) as repo:
                 counts = reference.load_shipped(repo)
+                if hub_units is not None:
+                    counts["hub_units"] = load_hub_units(repo, hub_units)
             with self.ctx.write("init", minimum_role="admin") as repo:
-                unit = find_commune(repo, unit_name, self.ctx.today()) if unit_name else None
+                try:
+                    unit = find_commune(repo, unit_name, self.ctx.today()) if unit_name else None
+                except NotFound:
+                    if hub_units is not None:
+                        raise
+                    raise NotFound(N_("Không có xã, phường hay thị trấn nào tên \"{name}\" trong danh mục có sẵn; "
+                                      "với xã khác của tỉnh, hãy xin đơn vị đầu mối tệp danh mục đơn vị hành chính "
+                                      "(kbang units export) và thiết lập kèm tệp đó (--units)."), name=unit_name) from None
                 office = repo.add(E.Office, id=office_id, kind=kind, name=name, unit_id=unit.id if unit else None,
                                   hub_office_id=None, owner_office_id=office_id)
                 site = repo.add(E.Site, id=site_id, office_id=office_id, name=platform.node() or "PC",

@@ -21,7 +21,7 @@ from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.services.offices import SETTING_DEFAULTS
 from kbang_desktop.services.reference import EthnicIndex
-from kbang_desktop.services.units import find_commune, find_village, unit_graph, village_named
+from kbang_desktop.services.units import find_commune, find_village, predecessors_of, unit_graph, village_named
 from kbang_desktop.storage import queries
 from kbang_desktop.storage.repo import Repository
 from kbang_desktop.storage.writes import change_refusal, jsonable, new_id
@@ -146,7 +146,7 @@ class PersonService:
         with self.ctx.read() as repo:
             if commune_id is None and village_id is None and status is None and terms is None and age is None:
                 return repo.count(E.Person)
-            communes = unit_graph(repo).predecessors_of(commune_id) if commune_id else None
+            communes = predecessors_of(repo, commune_id) if commune_id else None
             return queries.persons_count(repo.session, communes, village_id, status, terms, self._born(repo, age))
 
     def _born(self, repo: Repository, age: tuple[int, int] | None) -> BornBetween | None:
@@ -350,10 +350,10 @@ class PersonService:
             if commune:
                 commune_id = find_commune(repo, commune, self.ctx.today()).id
             if commune_id:
-                communes = unit_graph(repo).predecessors_of(commune_id)
+                communes = predecessors_of(repo, commune_id)
             people = queries.persons_page(repo.session, after, limit, communes, village_id, status, terms,
                                           self._born(repo, age))
-            return _rows(queries.unit_names(repo.session), people)
+            return _rows(queries.unit_names(repo.session, people), people)
 
     def page(self, after: tuple[str, str] | None = None, limit: int = 500,
              commune_id: str | None = None, village_id: str | None = None, status: str | None = None,
@@ -363,7 +363,7 @@ class PersonService:
         the index keeps it. `status`: "present", "moved", "deceased" or None for everyone; `age`: an
         age band in whole years today. Reads only."""
         with self.ctx.read() as repo:
-            communes = unit_graph(repo).predecessors_of(commune_id) if commune_id else None
+            communes = predecessors_of(repo, commune_id) if commune_id else None
             people = queries.persons_page(repo.session, after, limit, communes, village_id, status,
                                           born=self._born(repo, age))
             return _rows(queries.unit_names(repo.session), people)

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from kbang_desktop.storage.models import SYNCABLE, ChangeLog, derive
+from kbang_desktop.storage.queries import spread_ranks
 from kbang_desktop.storage.writes import AuditChain, Writer, save_clock, utcnow
 
 
@@ -60,3 +61,4 @@ class BulkLoader:
         chain.append(self.writer, action, "bulk", "-", None, {"counts": self.counts, **details}, utcnow())
         chain.close()
         save_clock(self.session, self.writer)
+        spread_ranks(self.session)  # a large load leaves people with no rank between their neighbours

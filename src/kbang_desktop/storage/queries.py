@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, column, func, literal_column, or_, select, text
+from sqlalchemy import and_, column, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from kbang_desktop.core import entities as E
@@ -87,15 +87,118 @@ def persons_page(session: Session, after: tuple[str, str] | None, limit: int,
     at the millionth row as at the first (ix_person_sort, ix_person_commune_sort).
 
     `status`: "present" (neither moved away nor deceased), "moved" or "deceased"; None for all.
-    `terms` (core.text.search_terms): only the people whose name matches, found through the
-    full-text index and then put in order by their stored sort key, so a search gives the first
-    matches in Vietnamese order, not the first the index holds. `born`: an age band."""
-    statement = _person_filters(select(M.Person), session, commune_ids, village_id, status, terms, born)
-    if after is not None:
-        statement = statement.where(or_(M.Person.sort_key > after[0],
-                                        and_(M.Person.sort_key == after[0], M.Person.id > after[1])))
+    `terms` (core.text.search_terms): only the people whose name matches, in Vietnamese order (the
+    first matches in that order, not the first the index holds): on SQLite through the index kept in
+    that order (`_ranked_page`), elsewhere by the name and the sort-key index. `born`: an age band."""
+    if terms is not None and _has_ranked_index(session):
+        found = _ranked_page(session, after, limit, commune_ids, village_id, status, terms, born)
+        if found is not None:
+            return found
+        if commune_ids is not None or village_id is not None:  # few matches there: its people, by name
+            statement = _after(_person_filters(select(M.Person), session, commune_ids, village_id, status, None, born)
+                               .where(_like_terms(terms)), after)
+            return _keyed(session.execute(statement.order_by(M.Person.sort_key, M.Person.id).limit(limit)).scalars())
+    return _sorted_page(session, after, limit, commune_ids, village_id, status, terms, born)
+
+
+def _after(statement: Any, after: tuple[str, str] | None) -> Any:
+    if after is None:
+        return statement
+    return statement.where(or_(M.Person.sort_key > after[0], and_(M.Person.sort_key == after[0], M.Person.id > after[1])))
+
+
+def _sorted_page(session: Session, after: tuple[str, str] | None, limit: int, commune_ids: set[str] | None,
+                 village_id: str | None, status: str | None, terms: list[tuple[str, ...]] | None,
+                 born: BornBetween | None) -> Keyed:
+    """Every match put in order by its stored sort key (cost grows with the matches)."""
+    statement = _after(_person_filters(select(M.Person), session, commune_ids, village_id, status, terms, born), after)
     statement = statement.order_by(M.Person.sort_key, M.Person.id).limit(limit)
     return _keyed(session.execute(statement).scalars())
+
+
+# The full-text index kept in Vietnamese order (migration 0006): rowid = the person's rank in order.
+_RANKED = table("person_fts_ranked", column("rowid"))
+_ORDER = table("person_fts_order", column("rank"), column("person_rowid"))
+_UNRANKED = table("person_fts_unranked", column("person_rowid"))
+RANKED_CAP = 1_000  # with filters: matches looked through in order before another way is taken
+SPREAD_WHEN_UNRANKED = 2_000  # people waiting for a rank: spread the ranks again past this many
+
+
+def _has_ranked_index(session: Session) -> bool:
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    known = session.info.get("ranked_index")
+    if known is None:
+        known = session.info["ranked_index"] = session.connection().exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'person_fts_ranked'").first() is not None
+    return bool(known)
+
+
+def _ranked_page(session: Session, after: tuple[str, str] | None, limit: int, commune_ids: set[str] | None,
+                 village_id: str | None, status: str | None, terms: list[tuple[str, ...]],
+                 born: BornBetween | None) -> Keyed | None:
+    """The first `limit` matches in Vietnamese order from the index that holds them in that order: the
+    index hands its matches by rank, the filters are checked on each, and the query stops at `limit`,
+    so the cost is that of the index's first matches, not of every match. People not ranked yet (no
+    gap was left between their neighbours) are searched by name and merged in. With filters, after
+    RANKED_CAP matches without `limit` rows passing them: None (the caller goes through the people of
+    the commune or village by name, or sorts every match)."""
+    match = fts_query(terms) or '""'
+    connection = session.connection()
+    start = 0
+    if after is not None:
+        start = connection.exec_driver_sql(
+            "SELECT o.rank FROM person p CROSS JOIN person_fts_order o ON o.person_rowid = p.rowid "
+            "WHERE (p.sort_key, p.id) <= (?, ?) ORDER BY p.sort_key DESC, p.id DESC LIMIT 1", after).scalar() or 0
+    filtered = any(v is not None for v in (commune_ids, village_id, status, born))
+    bound = None
+    if filtered:  # the rank of the RANKED_CAP-th match: further matches are left to the sorting query
+        bound = connection.exec_driver_sql(
+            "SELECT rowid FROM person_fts_ranked WHERE person_fts_ranked MATCH ? AND rowid > ? "
+            "ORDER BY rowid LIMIT 1 OFFSET ?", (match, start, RANKED_CAP)).scalar()
+    statement = (select(M.Person).select_from(_RANKED)
+                 .join(_ORDER, _ORDER.c.rank == _RANKED.c.rowid)
+                 .join(M.Person, literal_column("person.rowid") == _ORDER.c.person_rowid)
+                 .where(text("person_fts_ranked MATCH :ranked_query").bindparams(ranked_query=match),
+                        _RANKED.c.rowid > start))
+    if bound is not None:
+        statement = statement.where(_RANKED.c.rowid <= bound)
+    statement = _person_filters(statement, session, commune_ids, village_id, status, None, born)
+    ranked = _keyed(session.execute(statement.order_by(_RANKED.c.rowid).limit(limit)).scalars())
+    if bound is not None and len(ranked) < limit:
+        return None
+    waiting = select(M.Person).where(literal_column("person.rowid").in_(select(_UNRANKED.c.person_rowid)),
+                                     _like_terms(terms))  # the few waiting, never a scan of everyone
+    waiting = _after(_person_filters(waiting, session, commune_ids, village_id, status, None, born), after)
+    unranked = _keyed(session.execute(waiting.order_by(M.Person.sort_key, M.Person.id).limit(limit)).scalars())
+    if not unranked:
+        return ranked
+    return sorted(ranked + unranked, key=lambda pair: (pair[1], pair[0].id))[:limit]
+
+
+def spread_ranks(session: Session, force: bool = False) -> bool:
+    """Rank every person afresh, evenly spread, when many wait for a rank (or `force`); True if done.
+    Inside the caller's transaction; a few seconds per 100,000 people."""
+    if not _has_ranked_index(session):
+        return False
+    connection = session.connection()
+    if not force and (connection.exec_driver_sql("SELECT count(*) FROM person_fts_unranked").scalar() or 0) \
+            <= SPREAD_WHEN_UNRANKED:
+        return False
+    for statement in SPREAD:
+        connection.exec_driver_sql(statement)
+    return True
+
+
+SPREAD = [  # as migration 0006 does
+    "DELETE FROM person_fts_order",
+    "DELETE FROM person_fts_unranked",
+    "INSERT INTO person_fts_ranked(person_fts_ranked) VALUES ('delete-all')",
+    "INSERT INTO person_fts_order(rank, person_rowid) SELECT row_number() OVER (ORDER BY sort_key, id) * "
+    "(4611686018427387904 / ((SELECT count(*) FROM person) + 1)), rowid FROM person",
+    "INSERT INTO person_fts_ranked(rowid, name_folded) SELECT o.rank, p.name_folded FROM person_fts_order o "
+    "JOIN person p ON p.rowid = o.person_rowid ORDER BY o.rank",
+]
 
 
 def persons_count(session: Session, commune_ids: set[str] | None = None, village_id: str | None = None,
@@ -135,8 +238,26 @@ def _person_filters(statement: Any, session: Session, commune_ids: set[str] | No
     return statement
 
 
-def unit_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(M.AdminUnit.id, M.AdminUnit.name)).all())
+def unit_graph_rows(session: Session, units: bool = True) -> tuple[list[tuple], list[tuple]]:
+    """(id, kind, name, parent_id, valid_from, valid_to) of every unit and (predecessor_id, successor_id,
+    effective, share) of every succession, not deleted, as plain rows (no entity per village)."""
+    unit, succession = M.AdminUnit, M.AdminSuccession
+    found = session.execute(select(unit.id, unit.kind, unit.name, unit.parent_id, unit.valid_from, unit.valid_to)
+                            .where(unit.deleted.is_(False))).all() if units else []
+    successions = session.execute(select(succession.predecessor_id, succession.successor_id, succession.effective,
+                                         succession.share).where(succession.deleted.is_(False))).all()
+    return [tuple(r) for r in found], [tuple(r) for r in successions]
+
+
+def unit_names(session: Session, people: Keyed | None = None) -> dict[str, str]:
+    """The names of the units (of the communes and villages of `people`, when given)."""
+    statement = select(M.AdminUnit.id, M.AdminUnit.name)
+    if people is not None and not people:
+        return {}
+    if people is not None:
+        ids = {p.commune_id for p, _key in people} | {p.village_id for p, _key in people if p.village_id}
+        statement = statement.where(M.AdminUnit.id.in_(ids))
+    return dict(session.execute(statement).all())
 
 
 _NAMED = re.compile(r":(\w+)")

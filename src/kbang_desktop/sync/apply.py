@@ -18,6 +18,7 @@ from kbang_desktop.core.hlc import author_site
 from kbang_desktop.services.registry import Services
 from kbang_desktop.storage.fastwrite import RowWriter
 from kbang_desktop.storage.models import SYNCABLE, BundleLedger, ChangeLog, Conflict
+from kbang_desktop.storage.queries import spread_ranks
 from kbang_desktop.storage.states import TYPE_KEY
 from kbang_desktop.storage.writes import AuditChain, jsonable, new_id, save_clock, utcnow
 from kbang_desktop.sync import bundle as B
@@ -51,6 +52,7 @@ def apply(services: Services, verified: Verified, result: ImportResult) -> None:
         chain.close()
         save_clock(session, writer)
         record_receipts(session, verified, planner.new_max_rev, now)
+        spread_ranks(session)  # many new people with no rank left between their neighbours: spread them again
         session.add(BundleLedger(bundle_id=result.bundle_id, direction="in", peer_office_id=result.from_office,
                                  sender_site_id=manifest["sender_site_id"], seq_from=manifest["seq_from"],
                                  seq_to=manifest["seq_to"], sha256=manifest["payload"]["sha256"],

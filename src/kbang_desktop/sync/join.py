@@ -22,14 +22,17 @@ from kbang_desktop.core.hlc import rev_problem, wall_millis
 from kbang_desktop.i18n import N_
 from kbang_desktop.services import signing
 from kbang_desktop.services.registry import Services
+from kbang_desktop.services.units import HUB_UNITS_SIGNER, HubUnits
 from kbang_desktop.storage import keys as K
 from kbang_desktop.storage.files import unused_path, write_atomic
 from kbang_desktop.storage.models import PeerSite
-from kbang_desktop.storage.states import apply_state, record_state
+from kbang_desktop.storage.states import apply_state, decode_state, record_state
 from kbang_desktop.storage.writes import new_id, utcnow
 
 JOIN_FORMAT, WELCOME_FORMAT, FORMAT_VERSION = "kbang-join-request", "kbang-welcome", 1
+UNITS_FORMAT = "kbang-units"
 MAX_FILE_BYTES = 1_000_000
+MAX_UNITS_FILE_BYTES = 20_000_000  # a province's communes and villages
 
 
 def site_keys(services: Services) -> K.SiteKeys:
@@ -53,9 +56,9 @@ def _signed(body: dict[str, Any], keys: K.SiteKeys) -> bytes:
     return json.dumps({**body, "signature": keys.sign(K.canonical(body))}, ensure_ascii=False, indent=1).encode()
 
 
-def _read_signed(path: Path, expected_format: str) -> tuple[dict[str, Any], str]:
+def _read_signed(path: Path, expected_format: str, limit: int = MAX_FILE_BYTES) -> tuple[dict[str, Any], str]:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if path.stat().st_size > limit:
             raise ValueError("too large")
         data = json.loads(path.read_text(encoding="utf-8"))
         signature = data.pop("signature")
@@ -115,6 +118,10 @@ def register(services: Services, request_file: Path, out_dir: Path) -> JoinResul
             existing = repo.get(E.Site, site["id"], include_deleted=True)
             if existing and existing.signing_key and existing.signing_key != site["signing_key"]:
                 raise KbangError(N_("Máy này đã đăng ký với một khóa khác. Thu hồi khóa cũ trước khi đăng ký lại."))
+            unit_id = office.get("unit_id")
+            if unit_id and repo.get(E.AdminUnit, str(unit_id), include_deleted=True) is None:
+                raise KbangError(N_("Xã này được thiết lập với một đơn vị hành chính mà đơn vị đầu mối không có: hãy "
+                                    "gửi cho xã tệp danh mục đơn vị (kbang units export) để thiết lập lại máy."))
             _apply_if_newer(repo, office)
             _apply_if_newer(repo, site)
             body = {"format": WELCOME_FORMAT, "version": FORMAT_VERSION, "recipient_office_id": office["id"],
@@ -149,6 +156,59 @@ def _read_welcome(services: Services, welcome_file: Path) -> tuple[dict[str, Any
     return data, signer, K.fingerprint(keys.signing_public, signer["signing_key"])
 
 
+def units_file(services: Services, out: Path) -> tuple[Path, int]:
+    """At the hub: write the file a new commune PC is set up with (`kbang init --units FILE`, the set-up
+    assistant): the units and successions the hub added or corrected, its office and its PCs' public
+    keys, signed by this PC. Returns the file and how many records it holds."""
+    services.ctx.require_role("admin")
+    keys = site_keys(services)
+    _site_id, office_id = services.ctx.require_identity()
+    with services.ctx.read() as repo:
+        if repo.require(E.Office, office_id).kind != "hub":
+            raise KbangError(N_("Chỉ đơn vị đầu mối mới ghi tệp danh mục đơn vị hành chính cho các xã."))
+        body = {"format": UNITS_FORMAT, "version": FORMAT_VERSION,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "hub_office": record_state(repo.session, "office", office_id),
+                "hub_sites": [record_state(repo.session, "site", s.id) for s in repo.list(E.Site, office_id=office_id)]}
+    body["records"] = services.units.hub_units()
+    target = out if out.suffix else unused_path(out / "danh-muc-don-vi.kbu")
+    write_atomic(target, _signed(body, keys))
+    return target, len(body["records"])
+
+
+def read_units_file(path: Path) -> HubUnits:
+    """The hub's units file, checked (no database needed: the set-up assistant reads it before one exists):
+    signed by one of the hub PCs it names, only units and successions of that hub or of the shipped data,
+    each a well-formed record. Which hub it really is, is proved later by the welcome file's fingerprint
+    (`trust` refuses a welcome file from a hub other than the one that signed this)."""
+    from kbang_desktop.services.reference import REFERENCE_OFFICE_ID
+
+    data, signature = _read_signed(path, UNITS_FORMAT, MAX_UNITS_FILE_BYTES)
+    bad = KbangError(N_("Tệp {path} không phải là tệp danh mục đơn vị hành chính của Kbang Desktop."), path=str(path))
+    hub_office, hub_sites = data.get("hub_office"), data.get("hub_sites")
+    if not isinstance(hub_office, dict) or not isinstance(hub_sites, list) or hub_office.get("kind") != "hub":
+        raise bad
+    signer = next((s for s in hub_sites if isinstance(s, dict) and s.get("signing_key")
+                   and s.get("office_id") == hub_office.get("id")
+                   and K.verify(s["signing_key"], K.canonical(data), signature)), None)
+    if signer is None:
+        raise KbangError(N_("Chữ ký của tệp đơn vị đầu mối không đúng: tệp đã bị sửa hoặc bị hỏng."))
+    states = data.get("records")
+    if not isinstance(states, list):
+        raise bad
+    now = wall_millis()
+    for state in states:
+        try:
+            table, _values = decode_state(state)
+        except (ValueError, TypeError, AttributeError):
+            raise bad from None
+        if table not in ("admin_unit", "admin_succession") or rev_problem(state.get("rev"), now) \
+                or state.get("owner_office_id") not in (hub_office["id"], REFERENCE_OFFICE_ID):
+            raise bad
+    return HubUnits(str(hub_office["id"]), str(hub_office.get("name") or ""), str(signer["signing_key"]),
+                    tuple(states))
+
+
 def welcome_fingerprint(services: Services, welcome_file: Path) -> JoinResult:
     """The fingerprint to compare by phone before trusting a welcome file. Reads only."""
     services.ctx.require_role("admin")
@@ -170,6 +230,12 @@ def trust(services: Services, welcome_file: Path, fingerprint: str | None = None
                             "đơn vị đầu mối: hãy gọi lại cho đơn vị đầu mối để đối chiếu; nếu vẫn khác, tệp đã bị đổi "
                             "trên đường mang về, hãy xin tệp mới."), given=fingerprint.strip(), found=found)
     hub_office, hub_sites = data.get("hub_office", {}), data.get("hub_sites", [])
+    with services.ctx.read() as repo:
+        units_signer = repo.local(HUB_UNITS_SIGNER)
+    if units_signer and units_signer not in {s.get("signing_key") for s in hub_sites}:
+        raise KbangError(N_("Danh mục đơn vị hành chính dùng khi thiết lập máy này không do đơn vị đầu mối này ký. "
+                            "Chưa tin cậy đơn vị đầu mối: hãy thiết lập lại bằng tệp danh mục của chính đơn vị "
+                            "đầu mối mà xã tham gia."))
     try:
         with services.ctx.write("trust_hub", minimum_role="admin", sync_apply=True) as repo:
             _apply_if_newer(repo, hub_office)

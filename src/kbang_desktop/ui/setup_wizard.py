@@ -49,6 +49,7 @@ class SetupChoice:
     database: Path = Path()
     backups: Path = Path()
     join_folder: Path | None = None
+    hub_units: Any = None  # services.units.HubUnits: the hub's units file, for a commune not shipped
 
 
 def _folder_row(edit: QLineEdit, parent: QWidget, title: str) -> QHBoxLayout:
@@ -125,9 +126,19 @@ class OfficePage(QWizardPage):
         self.name = QLineEdit()
         self.name.setObjectName("office_name")
         self.problem = _Problem()
+        self.hub_units: Any = None
+        self.units_button = QPushButton(_("Lấy danh mục xã từ tệp của đơn vị đầu mối..."))
+        self.units_button.setObjectName("hub_units")
+        self.units_button.clicked.connect(self._read_units)
+        self.units_note = QLabel(_("Xã không có trong danh sách (ngoài huyện Kbang cũ): xin đơn vị đầu mối tệp danh mục "
+                                   "đơn vị hành chính (.kbu) rồi chọn tệp đó."))
+        self.units_note.setObjectName("hub_units_note")
+        self.units_note.setWordWrap(True)
         form.addRow(self.commune_kind)
         form.addRow(self.hub_kind)
         form.addRow(_("Xã, phường"), self.unit)
+        form.addRow("", self.units_button)
+        form.addRow("", self.units_note)
         form.addRow(_("Tên đơn vị (in trên giấy tờ)"), self.name)
         form.addRow(self.problem)
         self.communes = communes
@@ -135,6 +146,33 @@ class OfficePage(QWizardPage):
         self.unit.currentTextChanged.connect(self._suggest_name)
         self.hub_kind.toggled.connect(self._kind_changed)
         self.name.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def _read_units(self) -> None:
+        """The hub's units file (kbang units export): its communes join the list, searched the same way."""
+        from kbang_desktop.core.errors import KbangError
+        from kbang_desktop.core.text import collation_key
+        from kbang_desktop.sync.join import read_units_file
+
+        chosen, _filter = QFileDialog.getOpenFileName(self, _("Tệp danh mục đơn vị hành chính"), "",
+                                                      _("Danh mục đơn vị (*.kbu);;Mọi tệp (*)"))
+        if not chosen:
+            return
+        try:
+            units = read_units_file(Path(chosen))
+        except KbangError as error:
+            self.units_note.setText(error.translated())
+            return
+        added = units.communes(date.today())
+        self.hub_units = units
+        self.communes = sorted(set(self.communes) | set(added), key=collation_key)
+        typed = self.unit.currentText()
+        self.unit.clear()
+        self.unit.addItems(self.communes)
+        self.unit.setCurrentIndex(-1)
+        self.unit.setEditText(typed)
+        self.matches.setStringList(self.communes)
+        self.units_note.setText(_("Đã thêm {n} xã, phường từ tệp của {hub}.").format(n=len(added), hub=units.hub_name))
+        self.completeChanged.emit()
 
     def _offer(self, typed: str) -> None:
         words = fold(typed).split()
@@ -159,6 +197,7 @@ class OfficePage(QWizardPage):
 
     def _kind_changed(self, hub: bool) -> None:
         self.unit.setEnabled(not hub)
+        self.units_button.setEnabled(not hub)
         if hub and self.name.text() == self._named:
             self.name.setText("")
         self.completeChanged.emit()
@@ -329,7 +368,8 @@ class SetupWizard(QWizard):
         return SetupChoice(demo=False, kind="hub" if hub else "commune", office_name=self.office.name.text().strip(),
                            unit=None if hub else self.office.unit.currentText(), admin=self.admin.username.text().strip(),
                            password=self.admin.password.text(), database=database / "kbang.db",
-                           backups=Path(self.places.backups.text().strip()), join_folder=Path(join) if join else None)
+                           backups=Path(self.places.backups.text().strip()), join_folder=Path(join) if join else None,
+                           hub_units=None if hub else self.office.hub_units)
 
     def accept(self) -> None:
         """Finish: create everything in the background; the wizard closes when it is done."""
@@ -375,7 +415,8 @@ def create(choice: SetupChoice) -> Any:
     services = open_services(choice.database, backup_dir=choice.backups, key=vault.key_from_recovery(recovery))
     services.recovery_key = recovery  # shown once when the assistant closes
     try:
-        services.offices.initialise(choice.kind, choice.office_name, choice.unit, choice.admin, choice.password)
+        services.offices.initialise(choice.kind, choice.office_name, choice.unit, choice.admin, choice.password,
+                                    choice.hub_units)
         if choice.join_folder is not None:
             from kbang_desktop.sync.join import join_request
 
