@@ -38,7 +38,7 @@ def _office(path: Path, kind: str, name: str, key: bytes | None):
 
 
 def one_round(root: Path, people: int, searches: int, encrypted: bool, seed: int) -> dict[str, float]:
-    key = vault.key_from_recovery(vault.new_recovery_key()) if encrypted else None
+    key = vault.new_key() if encrypted else None
     folder = root / ("encrypted" if encrypted else "plain")
     shutil.rmtree(folder, ignore_errors=True)
     hub = _office(folder / "hub" / "kbang.db", "hub", "Hub", key)

@@ -55,8 +55,8 @@ def test_the_first_administrator_log_in_encrypts_a_plain_database(qtbot, service
     assert vault.is_encrypted(db_path) and dialog.services.ctx.db.encrypted
     assert dialog.services.persons.count() == 1
     dialog.services.ctx.db.close()
-    key = vault.key_from_recovery(dialog.recovery_key)
-    assert vault.unlock(db_path, TEST_USER, TEST_PASSWORD) == key
+    ring = vault.read_keyring(vault.keyring_path(db_path))
+    assert vault.unseal_recovery(ring, dialog.recovery_key) == [vault.unlock(db_path, TEST_USER, TEST_PASSWORD)]
     code, out, _ = cli("persons", "list", "--json", "--db", db_path)
     assert code == 0 and [p["full_name"] for p in json.loads(out)] == ["Đinh Văn Hmưk"]
 

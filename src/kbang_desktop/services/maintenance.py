@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -89,7 +90,8 @@ class MaintenanceService:
         if self.ctx.db.path is None:
             return None
         second = self.second_backup_folder() if self.ctx.identity() is not None else ""
-        return BackgroundBackup(self.ctx.db.path, self.backup_dir, self.ctx.today(), self.ctx.db.key,
+        db = self.ctx.db
+        return BackgroundBackup(db.path, self.backup_dir, self.ctx.today(), lambda: db.key,
                                 Path(second) if second else None)
 
     def second_backup_folder(self) -> str:
@@ -133,22 +135,24 @@ class BackgroundBackup(threading.Thread):
     """The daily backup (and its copy into the second folder when that is there), run now (`run()`) or
     beside the program (`start()`); `made` lists the copies made, `problem` holds an error (a full disk...)."""
 
-    def __init__(self, db_path: Path, backup_dir: Path, today: date, key: bytes | None,
-                 second: Path | None = None) -> None:
+    def __init__(self, db_path: Path, backup_dir: Path, today: date,
+                 key: "bytes | None | Callable[[], bytes | None]", second: Path | None = None) -> None:
         super().__init__(name="kbang-daily-backup", daemon=False)
         self.job = (db_path, backup_dir, today, key, second)
         self.made: list[Path] = []
         self.problem: BaseException | None = None
 
     def run(self) -> None:
-        db_path, backup_dir, today, key, second = self.job
+        db_path, backup_dir, today, key_of, second = self.job
         try:
-            made = backups.daily_backup(db_path, backup_dir, today, key=key)
-            if made is not None:
-                self.made.append(made)
-            if second is not None and second.expanduser().is_dir():  # the stick is plugged in
-                copied = backups.daily_backup(db_path, second.expanduser(), today, key=key, own_folder=False)
-                if copied is not None:
-                    self.made.append(copied)
+            with backups.DATABASE_LOCK:  # the key as it is when the copy starts (a rekey waits for the copy)
+                key = key_of() if callable(key_of) else key_of
+                made = backups.daily_backup(db_path, backup_dir, today, key=key)
+                if made is not None:
+                    self.made.append(made)
+                if second is not None and second.expanduser().is_dir():  # the stick is plugged in
+                    copied = backups.daily_backup(db_path, second.expanduser(), today, key=key, own_folder=False)
+                    if copied is not None:
+                        self.made.append(copied)
         except Exception as error:  # kept for whoever shows it; never a traceback on a thread
             self.problem = error
