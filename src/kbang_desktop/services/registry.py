@@ -146,7 +146,8 @@ def encrypt_in_place(services: Services, actor: Actor, progress: Callable[[float
     db.close()
     try:
         opened = open_services(path, services.ctx.actor, create=False, backup_dir=backup_dir, key=vault.new_key(),
-                               recovery=vault.recovery_public(recovery) if recovery else None, progress=progress)
+                               recovery=vault.recovery_public(recovery) if recovery else None, progress=progress,
+                               check=False)  # the encrypted copy was checked whole before it took the plain one's place
     except BaseException:
         if not vault.is_encrypted(path):
             services.ctx.db = Database.open(path, backup_dir=backup_dir, create=False)
