@@ -93,3 +93,64 @@ def test_the_log_in_does_not_wait_for_the_daily_backup(qtbot, cli, monkeypatch):
     assert job.problem is None and len(job.made) == 1 and job.made[0].exists()
     assert [kind for _w, kind, _p in backup.list_backups(data_dir() / "backups")] == ["weekly"]
     dialog.services.ctx.db.close()
+
+
+def test_a_daily_backup_that_fails_beside_the_window_is_shown_in_it(qtbot, cli, monkeypatch):
+    """The day's backup runs beside the window; when it fails (a full disk), the window says so and what
+    to do, above the areas and in the status bar, not only in a log."""
+    from kbang_desktop.core.errors import StorageError
+    from kbang_desktop.storage import backup
+    from kbang_desktop.ui.main_window import MainWindow
+
+    db = data_dir() / "kbang.db"
+    assert cli("init", "--db", db, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La", "--unit",
+               "kong bo la")[0] == 0
+
+    def full(*_args, **_kwargs):
+        raise StorageError("Ổ đĩa chứa thư mục {dir} đã đầy: còn trống {free}, cần khoảng {needed}. Hãy xóa bớt tệp "
+                           "hoặc dùng ổ khác rồi thử lại; không có gì được ghi dở.", dir="/sao-luu", free="1 KB",
+                           needed="5 MB")
+
+    monkeypatch.setattr(backup, "daily_backup", full)
+    dialog = LoginDialog(lambda: Door(db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=TIMEOUT)
+    log_in(qtbot, dialog, TEST_PASSWORD)
+    assert dialog.actor is not None
+    window = MainWindow(dialog.services.as_actor(dialog.actor))  # as ui.startup does after the log-in
+    qtbot.addWidget(window)
+    window.show()
+    window.watch_background(dialog.door.backup)
+    qtbot.waitUntil(lambda: window.backup_warning.isVisible(), timeout=TIMEOUT)
+    text = window.backup_warning.text()
+    assert "Sao lưu hằng ngày chưa làm được" in text and "đã đầy" in text and "mở lại chương trình" in text
+    assert window.statusBar().currentMessage() == "Chưa sao lưu được hôm nay."
+    window.tasks.wait()
+    dialog.services.ctx.db.close()
+
+
+def test_damage_found_by_the_check_beside_the_window_is_shown_in_it(qtbot, cli, monkeypatch):
+    """An encrypted database opens after the password with its header and schema read; every page is checked
+    beside the window, and damage found there is shown in it with the backup to restore."""
+    from kbang_desktop.services import maintenance
+    from kbang_desktop.ui.main_window import MainWindow
+
+    db = data_dir() / "kbang.db"
+    assert cli("init", "--db", db, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La", "--unit",
+               "kong bo la")[0] == 0
+    assert cli("backup", "--db", db)[0] == 0
+    monkeypatch.setattr(maintenance, "quick_check", lambda *_a, **_k: "row 7 missing from index")
+    dialog = LoginDialog(lambda: Door(db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=TIMEOUT)
+    log_in(qtbot, dialog, TEST_PASSWORD)
+    window = MainWindow(dialog.services.as_actor(dialog.actor))
+    qtbot.addWidget(window)
+    window.show()
+    window.watch_background(dialog.door.backup)
+    qtbot.waitUntil(lambda: window.backup_warning.isVisible(), timeout=TIMEOUT)
+    assert "bị hỏng" in window.backup_warning.text() and "kbang restore" in window.backup_warning.text()
+    window.tasks.wait()
+    dialog.services.ctx.db.close()

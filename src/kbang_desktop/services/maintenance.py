@@ -13,7 +13,7 @@ from kbang_desktop.i18n import N_
 from kbang_desktop.services.audit import AuditService
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.storage import backup as backups
-from kbang_desktop.storage.db import current_revision, head_revision, machine_trouble, quick_check
+from kbang_desktop.storage.db import current_revision, damaged, head_revision, machine_trouble, quick_check
 
 __all__ = ["BackgroundBackup", "CheckReport", "MaintenanceService", "machine_trouble"]  # the window's sentence too
 
@@ -77,11 +77,15 @@ class MaintenanceService:
             raise job.problem
         return job.made
 
-    def start_daily_backup(self) -> "BackgroundBackup | None":
+    def start_daily_backup(self, check_first: bool = False) -> "BackgroundBackup | None":
         """The day's backup on a thread of its own (the window's start does not wait for it; the process
         waits for it at exit: the thread is not a daemon). Its own connections: the database may be
-        used, or this context closed, meanwhile."""
+        used, or this context closed, meanwhile. `check_first`: the full integrity check of the file
+        runs there first (an encrypted database opened after the log-in: the window does not wait for it
+        either); damage found is the job's `problem`, and no copy is made of a damaged file."""
         job = self._daily_job()
+        if job is not None:
+            job.check_first = check_first
         if job is not None:
             job.start()
         return job
@@ -141,12 +145,18 @@ class BackgroundBackup(threading.Thread):
         self.job = (db_path, backup_dir, today, key, second)
         self.made: list[Path] = []
         self.problem: BaseException | None = None
+        self.check_first = False
 
     def run(self) -> None:
         db_path, backup_dir, today, key_of, second = self.job
         try:
             with backups.DATABASE_LOCK:  # the key as it is when the copy starts (a rekey waits for the copy)
                 key = key_of() if callable(key_of) else key_of
+                if self.check_first:
+                    problem = quick_check(db_path, key=key)
+                    if problem:
+                        self.problem = damaged(db_path, backup_dir, problem)
+                        return
                 made = backups.daily_backup(db_path, backup_dir, today, key=key)
                 if made is not None:
                     self.made.append(made)

@@ -116,8 +116,10 @@ class Door:
         if self.services is None:
             assert self.path is not None
             key = vault.unlock(self.path, username, password)
-            self.services = open_services(self.path, create=False, backup_dir=self.backup_dir, key=key)
-            self.backup = self.services.maintenance.start_daily_backup()  # the window does not wait for it
+            # the header and schema now (a damaged page is refused when read: each page is authenticated);
+            # the full check of every page beside the window, before the day's backup
+            self.services = open_services(self.path, create=False, backup_dir=self.backup_dir, key=key, check=False)
+            self.backup = self.services.maintenance.start_daily_backup(check_first=True)
         actor = self.services.users.authenticate(username, password)
         recovery = None
         if self.path is not None and not self.services.ctx.db.encrypted:
