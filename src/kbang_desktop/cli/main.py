@@ -126,15 +126,16 @@ def run(args: argparse.Namespace) -> int:
 
     login = getattr(args, "login", True)
     path, key, given = database_file(args), None, None
+    digests: dict[tuple, bytes] = {}  # the password's scrypt, worked out once for the key and the account
     if login and path is not None and vault.is_encrypted(path):
         given = credentials(args)  # the password unlocks the database: nothing is read before it is right
-        key = vault.unlock(path, *given)
+        key = vault.unlock(path, *given, digests)
     services = open_services(args, create=getattr(args, "create_db", False), key=key)
     try:
         if login and services.ctx.identity() is not None:
             # a database set up has accounts: the command acts as the user who logs in, with that role
             username, password = given or credentials(args)
-            actor = services.users.authenticate(username, password)
+            actor = services.users.authenticate(username, password, digests)
             services = services.as_actor(actor)
             services, recovery = _encrypt_at_first_start(services, actor)
             recovery = recovery or recovery_key_if_missing(services, actor)

@@ -113,14 +113,15 @@ class Door:
         recovery key yet makes one: it is returned, to be shown once."""
         from kbang_desktop.storage import vault
 
+        digests: dict[tuple, bytes] = {}  # the password's scrypt, worked out once for the key and the account
         if self.services is None:
             assert self.path is not None
-            key = vault.unlock(self.path, username, password)
+            key = vault.unlock(self.path, username, password, digests)
             # the header and schema now (a damaged page is refused when read: each page is authenticated);
             # the full check of every page beside the window, before the day's backup
             self.services = open_services(self.path, create=False, backup_dir=self.backup_dir, key=key, check=False)
             self.backup = self.services.maintenance.start_daily_backup(check_first=True)
-        actor = self.services.users.authenticate(username, password)
+        actor = self.services.users.authenticate(username, password, digests)
         recovery = None
         if self.path is not None and not self.services.ctx.db.encrypted:
             if self.backup is not None:  # the plain file's backup first: encrypting it then covers that copy too

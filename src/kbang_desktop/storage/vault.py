@@ -255,10 +255,12 @@ def _unseal_one(ring: dict[str, Any], username: str, password: str, digests: dic
     return None
 
 
-def unseal_all(keyring: dict[str, Any] | None, username: str, password: str) -> list[bytes]:
+def unseal_all(keyring: dict[str, Any] | None, username: str, password: str,
+               digests: dict[tuple, bytes] | None = None) -> list[bytes]:
     """Every key the user's slots give with this password: the keyring's key, and the previous one while a
-    rekey runs (the database is encrypted with one of them). Empty for a wrong password."""
-    digests: dict[tuple, bytes] = {}
+    rekey runs (the database is encrypted with one of them). Empty for a wrong password. `digests` keeps
+    the scrypt digests worked out, by (salt, n, r, p): the log-in's check of the same password reuses them."""
+    digests = {} if digests is None else digests
     found = []
     for ring in (keyring or {}, (keyring or {}).get("previous") or {}):
         if isinstance(ring, dict):
@@ -304,14 +306,15 @@ def missing_keyring(ring_file: Path) -> KbangError:
                          "bản sao lưu, tên kết thúc bằng .keyring, nằm cạnh tệp .db) rồi thử lại."), path=str(ring_file))
 
 
-def unlock(db_path: Path, username: str, password: str) -> bytes:
+def unlock(db_path: Path, username: str, password: str, digests: dict[tuple, bytes] | None = None) -> bytes:
     """The key of the encrypted database at `db_path` for this user and password; one sentence when
-    the name or the password is wrong (the same one: who has an account is not told)."""
+    the name or the password is wrong (the same one: who has an account is not told). `digests`: see
+    `unseal_all` (the password's scrypt is worked out once for the key and the account)."""
     ring_file = keyring_path(db_path)
     keyring = read_keyring(ring_file)
     if keyring is None:
         raise missing_keyring(ring_file)
-    keys = unseal_all(keyring, username, password)
+    keys = unseal_all(keyring, username, password, digests)
     if not keys:
         raise KbangError(WRONG_LOGIN)
     key = pick(db_path, keys)
