@@ -29,13 +29,12 @@ import time
 from pathlib import Path
 
 from kbang_desktop import i18n
+from kbang_desktop.services import registry
 from kbang_desktop.services.context import Actor
 from kbang_desktop.services.demo import DemoService
-from kbang_desktop.services import registry
 from kbang_desktop.services.registry import Door, open_services
 from kbang_desktop.storage import vault
 from kbang_desktop.sync import exchange, join
-
 
 ENCRYPT_IN_PLACE = registry.encrypt_in_place
 

@@ -41,7 +41,7 @@ def test_an_encrypted_database_opens_with_the_password(qtbot, cli):
     dialog.services.ctx.db.close()
 
 
-def test_the_first_administrator_log_in_encrypts_a_plain_database(qtbot, services, db_path, cli):
+def test_the_first_log_in_encrypts_a_plain_database(qtbot, services, db_path, cli):
     services.persons.add("Đinh Văn Hmưk", "M", "1990", "Ba Na", "Kông Bơ La", "Làng A")
     services.ctx.db.close()
     assert not vault.is_encrypted(db_path)
@@ -50,9 +50,12 @@ def test_the_first_administrator_log_in_encrypts_a_plain_database(qtbot, service
     dialog.show()
     qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=TIMEOUT)
     assert "UBND xã Kông Bơ La" in dialog.title.text()  # plain: opened while the user types
+    assert dialog.door.encrypts_at_log_in
     log_in(qtbot, dialog, TEST_PASSWORD)
     assert dialog.actor is not None and dialog.recovery_key
     assert vault.is_encrypted(db_path) and dialog.services.ctx.db.encrypted
+    assert (dialog.progress.done, dialog.progress.total) == (100, 100)  # how far it was, for the progress dialog
+    assert not list((db_path.parent / "backups").glob("*pre-encryption*"))  # the plain copy gone once checked
     assert dialog.services.persons.count() == 1
     dialog.services.ctx.db.close()
     ring = vault.read_keyring(vault.keyring_path(db_path))

@@ -105,6 +105,11 @@ class Door:
     def locked(self) -> bool:
         return self.services is None
 
+    @property
+    def encrypts_at_log_in(self) -> bool:
+        """True for a plain SQLite file of an older version: the log-in encrypts it (encrypt_in_place)."""
+        return self.services is not None and self.path is not None and not self.services.ctx.db.encrypted
+
     def enter(self, username: str, password: str, progress: Callable[[float], None] | None = None,
               ) -> tuple[Services, Actor, str | None]:
         """(services, actor, recovery key or None). A wrong password is the one sentence of the log-in and
