@@ -3,7 +3,8 @@ Not part of the test run; see bench/README.md.
 
   python bench/encryption_bench.py [--people 5000] [--searches 300] [--rounds 3] [--dir DIR]
 
-For each of plain and encrypted (SQLCipher 4, raw key), alternating, --rounds times (medians):
+After a warm-up round of each (not counted), for each of plain and encrypted (SQLCipher 4, raw key),
+alternating, --rounds times (medians):
   load      demo data for --people people into a new office (the bulk loader): rows per second;
   search    --searches searches of the people list by a fragment of a name: p95 in ms;
   import    the hub importing one commune's bundle of --people people (verify, decrypt, plan, apply):
@@ -120,6 +121,8 @@ def main() -> None:
     i18n.setup("vi")
     root = Path(args.dir or tempfile.mkdtemp(prefix="kbang-encryption-bench-"))
     runs: dict[str, list[dict[str, float]]] = {"plain": [], "encrypted": []}
+    for encrypted in (False, True):  # a warm-up round of each, not counted (imports, SQLAlchemy's caches)
+        one_round(root, min(300, args.people), 20, encrypted, seed=99)
     for index in range(args.rounds):
         for encrypted in ((False, True) if index % 2 == 0 else (True, False)):
             runs["encrypted" if encrypted else "plain"].append(

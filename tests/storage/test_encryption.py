@@ -410,3 +410,35 @@ def test_encryption_at_the_first_start_killed_at_any_moment_leaves_the_old_or_th
         assert vault.is_encrypted(path) and clear_text(folder) == {}
         assert not [p for _w, kind, p in backup.list_backups(folder / "backups") if not vault.is_encrypted(p)]
     assert outcomes == {"old", "new"}
+
+
+def test_a_rekey_while_another_program_reads_waits_for_the_next_open(office):
+    """A reader holding the file (another window, a copy program): the user is removed all the same, their
+    slot is gone at once, the message says the key changes at the next open, and it does."""
+    from kbang_desktop.core.errors import KbangError
+
+    db, recovery, _saved = office
+    services = unlocked(db)
+    old_key = services.ctx.db.key
+    reader = vault.connect(db, old_key)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM app_user").fetchone()
+        with pytest.raises(KbangError) as refused:
+            services.users.set_active("canbo", False)
+        assert "khóa được đổi ở lần mở sau" in refused.value.translated()
+        assert services.persons.count() == 1  # the open database still works, with the key it has
+    finally:
+        reader.rollback()
+        reader.close()
+        services.ctx.db.close()
+    ring = vault.read_keyring(vault.keyring_path(db))
+    assert [s["user"] for s in ring["slots"]] == [TEST_USER]  # no slot for the removed user in either half
+    assert vault.unseal_all(ring, "canbo", "canbo1234") == []
+    services = unlocked(db)  # the next open finishes the rekey
+    try:
+        assert services.ctx.db.key != old_key and services.persons.count() == 1
+    finally:
+        services.ctx.db.close()
+    assert not vault.opens(db, old_key) and recovery_opens(db, recovery)
+    assert "previous" not in vault.read_keyring(vault.keyring_path(db))

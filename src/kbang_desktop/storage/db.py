@@ -228,16 +228,18 @@ class Database:
         with backups.DATABASE_LOCK:  # not while this process copies the file (the daily backup)
             vault.write_keyring(ring_file, new, accounts, recovery, previous=old)
             self.engine.dispose()
+            busy = StorageError(N_("Chưa đổi được khóa của cơ sở dữ liệu {path} vì một chương trình khác đang dùng "
+                                   "nó: hãy đóng chương trình đó; khóa được đổi ở lần mở sau."), path=str(self.path))
             connection = vault.connect(self.path, old)
             try:
                 mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
                 if str(mode).lower() != "delete":
-                    raise StorageError(N_("Chưa đổi được khóa của cơ sở dữ liệu {path} vì một chương trình khác "
-                                          "đang dùng nó: hãy đóng chương trình đó; khóa được đổi ở lần mở sau."),
-                                       path=str(self.path))
-                connection.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
+                    raise busy
+                connection.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")  # one transaction: all pages or none
                 connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 connection.execute("PRAGMA journal_mode=WAL").fetchone()
+            except vault.dbapi(True).OperationalError as error:  # a reader holding the file: the old key stays
+                raise (disk_full(self.path) if "full" in str(error).lower() else busy) from error
             finally:
                 connection.close()
             self.key = new
