@@ -29,7 +29,8 @@ def test_a_crash_in_a_statement_holding_a_name_leaves_no_personal_data(services,
     assert len(reports) == 1 and str(reports[0]) in result.err
     report = reports[0].read_text(encoding="utf-8")
     assert "operation: kbang persons add" in report
-    assert "error: sqlalchemy.exc.OperationalError" in report and "driver error: sqlite3.OperationalError" in report
+    assert "error: sqlalchemy.exc.OperationalError" in report  # the plain file was encrypted at the first command:
+    assert "driver error: sqlcipher3.dbapi2.OperationalError" in report  # SQLCipher's driver
     assert "kbang_desktop/cli/main.py:" in report and "in failing_add" in report  # where it happened
     for secret in (NAME, "Hmưk", ID_NUMBER, ETHNIC, "no_such_table", "INSERT"):
         assert secret not in report and secret not in result.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -234,6 +235,10 @@ def test_export_and_import_a_bundle_with_the_plan_shown(qtbot, tmp_path, monkeyp
         qtbot.waitUntil(lambda: net.sites["hub"].persons.count() == 2, timeout=TIMEOUT)
         _wait_idle(qtbot, hub)
         assert asked["open"][-1][1] == str(usb)  # the next file dialog opens on the USB stick used last
+        # the message names the copy made just before the import (as the command line does)
+        qtbot.waitUntil(lambda: "Bản sao lưu trước khi nhập:" in hub_sync.message.text(), timeout=TIMEOUT)
+        saved = hub_sync.message.text().split("Bản sao lưu trước khi nhập:")[1].strip()
+        assert "pre-import" in saved and Path(saved).is_file()
         commune.tasks.wait()
     finally:
         net.close()

@@ -38,7 +38,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar=_("THƯ_MỤC"),
                    help=_("ghi bản sao lưu (mã hóa, kèm tệp khóa) vào thư mục này, ví dụ ổ USB; giữ 7 bản mới nhất ở đó"))
     command(sub, common, "encrypt", _("mã hóa cơ sở dữ liệu của phiên bản cũ (sau khi sao lưu) và in khóa khôi phục"),
-            encrypt, daily_backup=False)
+            encrypt, daily_backup=False, shows_recovery_key=True)
     p = command(sub, common, "restore", _("khôi phục từ bản sao lưu"), restore, open_db=False)
     p.add_argument("file")
     p.add_argument("--recovery-key", nargs="?", const="", default=None, metavar=_("KHÓA"),
@@ -70,9 +70,10 @@ def init(args: argparse.Namespace, _services: None) -> int:
                     raise KbangError(i18n.N_("Cơ sở dữ liệu này đã được khởi tạo."))
             finally:
                 services.ctx.db.close()
-        recovery = vault.new_recovery_key()
+        recovery = vault.new_recovery_key()  # the database key is random; the recovery key gets its own slot
     fresh = path is not None and not (path.exists() and path.stat().st_size > 0)
-    services = open_services(args, create=True, key=vault.key_from_recovery(recovery) if recovery else None)
+    services = open_services(args, create=True, key=vault.new_key() if recovery else None,
+                             recovery=vault.recovery_public(recovery) if recovery else None)
     done = False
     try:
         code = _init(args, services, recovery)
@@ -153,23 +154,18 @@ def backup(args: argparse.Namespace, services: Any) -> int:
 
 
 def encrypt(args: argparse.Namespace, services: Any) -> int:
-    """A plain database of an older version encrypted in place (what the window does when an
-    administrator logs in the first time with this version), with a new recovery key printed once."""
+    """A plain database of an older version encrypted in place: what the first command of this version
+    (and the window's first log-in) does anyway, before this handler runs; here the new recovery key is
+    printed on stdout (and in --json)."""
     from kbang_desktop.cli.main import database_file
-    from kbang_desktop.services.registry import open_services
-    from kbang_desktop.storage import vault
 
     services.ctx.require_role("admin")
-    path = database_file(args)
-    if path is None:
+    if database_file(args) is None:
         raise KbangError(i18n.N_("Cơ sở dữ liệu PostgreSQL dựa vào mã hóa ổ đĩa của máy chủ; không có gì để mã hóa ở đây."))
-    if services.ctx.db.encrypted:
+    recovery = getattr(args, "new_recovery_key", None)
+    if not recovery:
         emit(args, {"encrypted": True, "recovery_key": None}, _("Cơ sở dữ liệu đã được mã hóa."))
         return EXIT_OK
-    recovery = vault.new_recovery_key()
-    services.ctx.db.close()
-    open_services(path, services.ctx.actor, create=False, backup_dir=services.ctx.db.backup_dir,
-                  key=vault.key_from_recovery(recovery)).ctx.db.close()
     emit(args, {"encrypted": True, "recovery_key": recovery},
          _("Đã mã hóa cơ sở dữ liệu. Khóa khôi phục (chỉ hiện một lần: hãy chép hoặc in ra và cất ở tủ an toàn của "
            "cơ quan):") + "\n    " + recovery)
@@ -194,13 +190,20 @@ def restore(args: argparse.Namespace, _services: None) -> int:
     key = None
     if vault.is_encrypted(backup_file):
         recovery = args.recovery_key
-        if recovery is not None:  # the sheet from the safe opens the backup alone, on any PC
-            key = vault.key_from_recovery(recovery or os.environ.get("KBANG_RECOVERY_KEY") or _ask(
-                _("Khóa khôi phục: "), echo=False))
+        if recovery is not None:  # the sheet from the safe opens the backup with its keyring, on any PC
+            text = recovery or os.environ.get("KBANG_RECOVERY_KEY") or _ask(_("Khóa khôi phục: "), echo=False)
+            vault.recovery_secret(text)  # a mistyped key: its own sentence first
+            ring = vault.read_keyring(vault.keyring_path(backup_file))
+            if ring is None:
+                raise vault.missing_keyring(vault.keyring_path(backup_file))
+            key = vault.pick(backup_file, vault.unseal_recovery(ring, text))
+            if key is None:
+                raise KbangError(i18n.N_("Khóa khôi phục này không mở được bản sao lưu {path} (khóa của đơn vị khác, "
+                                         "hoặc chép sai); dữ liệu hiện tại được giữ nguyên."), path=str(backup_file))
         else:  # a password valid in the backup: its own keyring beside it, or this PC's for the same key
             username, password = credentials(args)
-            for ring in (vault.keyring_path(backup_file), vault.keyring_path(db_path)):
-                key = vault.unseal(vault.read_keyring(ring), username, password)
+            for ring_file in (vault.keyring_path(backup_file), vault.keyring_path(db_path)):
+                key = vault.pick(backup_file, vault.unseal_all(vault.read_keyring(ring_file), username, password))
                 if key is not None:
                     break
             if key is None:

@@ -101,10 +101,12 @@ def _name_commands(parser: argparse.ArgumentParser) -> None:
                 _name_commands(child)
 
 
-def open_services(args: argparse.Namespace, create: bool = False, key: bytes | None = None) -> Any:
+def open_services(args: argparse.Namespace, create: bool = False, key: bytes | None = None,
+                  recovery: bytes | None = None) -> Any:
     from kbang_desktop.services.registry import open_services as open_
 
-    return open_(getattr(args, "db", None), create=create, check=getattr(args, "check_at_open", True), key=key)
+    return open_(getattr(args, "db", None), create=create, check=getattr(args, "check_at_open", True), key=key,
+                 recovery=recovery)
 
 
 def database_file(args: argparse.Namespace) -> Path | None:
@@ -120,19 +122,28 @@ def run(args: argparse.Namespace) -> int:
     """Open the services the command needs, run its handler, close the database."""
     if not getattr(args, "open_db", True):
         return args.handler(args, None)
+    from kbang_desktop.services.registry import recovery_key_if_missing
     from kbang_desktop.storage import vault
 
     login = getattr(args, "login", True)
     path, key, given = database_file(args), None, None
+    digests: dict[tuple, bytes] = {}  # the password's scrypt, worked out once for the key and the account
     if login and path is not None and vault.is_encrypted(path):
         given = credentials(args)  # the password unlocks the database: nothing is read before it is right
-        key = vault.unlock(path, *given)
+        key = vault.unlock(path, *given, digests)
     services = open_services(args, create=getattr(args, "create_db", False), key=key)
     try:
         if login and services.ctx.identity() is not None:
             # a database set up has accounts: the command acts as the user who logs in, with that role
             username, password = given or credentials(args)
-            services = services.as_actor(services.users.authenticate(username, password))
+            actor = services.users.authenticate(username, password, digests)
+            services = services.as_actor(actor)
+            services, recovery = _encrypt_at_first_start(services, actor)
+            recovery = recovery or recovery_key_if_missing(services, actor)
+            if recovery:
+                args.new_recovery_key = recovery
+                if not getattr(args, "shows_recovery_key", False):  # `kbang encrypt` prints it on stdout
+                    print(recovery_text(recovery), file=sys.stderr)
         # once a day, whichever command comes first: after the command's work, so its output comes first
         backup_due = getattr(args, "daily_backup", True) and services.ctx.identity() is not None
         from kbang_desktop.services.clock import clock_warning
@@ -146,6 +157,27 @@ def run(args: argparse.Namespace) -> int:
         return code
     finally:
         services.ctx.db.close()
+
+
+def recovery_text(recovery: str) -> str:
+    return _("Cơ sở dữ liệu được mã hóa. Khóa khôi phục (chỉ hiện một lần: hãy chép hoặc in ra và cất ở tủ an toàn "
+             "của cơ quan; nó mở được dữ liệu và mọi bản sao lưu khi quên hết mật khẩu):") + "\n    " + recovery
+
+
+def _encrypt_at_first_start(services: Any, actor: Any) -> tuple[Any, str | None]:
+    """A plain database of an older version, at the first command of this version: encrypted in place
+    after the log-in (after a backup), with a line on stderr before and after (registry.encrypt_in_place)."""
+    from kbang_desktop.services.registry import encrypt_in_place
+
+    db = services.ctx.db
+    if db.path is None or db.encrypted:
+        return services, None
+    print(_("Đang mã hóa cơ sở dữ liệu {path} (lần đầu dùng phiên bản này; đã sao lưu trước), xin chờ...").format(
+        path=db.path), file=sys.stderr, flush=True)
+    services, recovery = encrypt_in_place(services, actor)
+    print(_("Đã mã hóa cơ sở dữ liệu; bản sao lưu chưa mã hóa đã được xóa sau khi kiểm tra bản mã hóa."),
+          file=sys.stderr)
+    return services, recovery
 
 
 def _daily_backup_after(services: Any) -> None:

@@ -38,7 +38,7 @@ def core_steps(folder: Path, state: dict[str, Any]) -> list[tuple[str, Callable[
 
         path = folder / "kbang-selftest.db"  # encrypted, as every office's database (SQLCipher in the build)
         services = open_services(path, Actor("os:self-test", "admin"), backup_dir=folder / "backups",
-                                 key=vault.key_from_recovery(vault.new_recovery_key()))
+                                 key=vault.new_key(), recovery=vault.recovery_public(vault.new_recovery_key()))
         state["services"] = services
         revision = current_revision(services.ctx.db.engine)
         if revision != head_revision():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ from kbang_desktop.i18n import N_
 from kbang_desktop.services.audit import AuditService
 from kbang_desktop.services.context import ServiceContext
 from kbang_desktop.storage import backup as backups
-from kbang_desktop.storage.db import current_revision, head_revision, machine_trouble, quick_check
+from kbang_desktop.storage.db import current_revision, damaged, head_revision, machine_trouble, quick_check
 
 __all__ = ["BackgroundBackup", "CheckReport", "MaintenanceService", "machine_trouble"]  # the window's sentence too
 
@@ -76,11 +77,15 @@ class MaintenanceService:
             raise job.problem
         return job.made
 
-    def start_daily_backup(self) -> "BackgroundBackup | None":
+    def start_daily_backup(self, check_first: bool = False) -> "BackgroundBackup | None":
         """The day's backup on a thread of its own (the window's start does not wait for it; the process
         waits for it at exit: the thread is not a daemon). Its own connections: the database may be
-        used, or this context closed, meanwhile."""
+        used, or this context closed, meanwhile. `check_first`: the full integrity check of the file
+        runs there first (an encrypted database opened after the log-in: the window does not wait for it
+        either); damage found is the job's `problem`, and no copy is made of a damaged file."""
         job = self._daily_job()
+        if job is not None:
+            job.check_first = check_first
         if job is not None:
             job.start()
         return job
@@ -89,7 +94,8 @@ class MaintenanceService:
         if self.ctx.db.path is None:
             return None
         second = self.second_backup_folder() if self.ctx.identity() is not None else ""
-        return BackgroundBackup(self.ctx.db.path, self.backup_dir, self.ctx.today(), self.ctx.db.key,
+        db = self.ctx.db
+        return BackgroundBackup(db.path, self.backup_dir, self.ctx.today(), lambda: db.key,
                                 Path(second) if second else None)
 
     def second_backup_folder(self) -> str:
@@ -133,22 +139,30 @@ class BackgroundBackup(threading.Thread):
     """The daily backup (and its copy into the second folder when that is there), run now (`run()`) or
     beside the program (`start()`); `made` lists the copies made, `problem` holds an error (a full disk...)."""
 
-    def __init__(self, db_path: Path, backup_dir: Path, today: date, key: bytes | None,
-                 second: Path | None = None) -> None:
+    def __init__(self, db_path: Path, backup_dir: Path, today: date,
+                 key: "bytes | None | Callable[[], bytes | None]", second: Path | None = None) -> None:
         super().__init__(name="kbang-daily-backup", daemon=False)
         self.job = (db_path, backup_dir, today, key, second)
         self.made: list[Path] = []
         self.problem: BaseException | None = None
+        self.check_first = False
 
     def run(self) -> None:
-        db_path, backup_dir, today, key, second = self.job
+        db_path, backup_dir, today, key_of, second = self.job
         try:
-            made = backups.daily_backup(db_path, backup_dir, today, key=key)
-            if made is not None:
-                self.made.append(made)
-            if second is not None and second.expanduser().is_dir():  # the stick is plugged in
-                copied = backups.daily_backup(db_path, second.expanduser(), today, key=key, own_folder=False)
-                if copied is not None:
-                    self.made.append(copied)
+            with backups.DATABASE_LOCK:  # the key as it is when the copy starts (a rekey waits for the copy)
+                key = key_of() if callable(key_of) else key_of
+                if self.check_first:
+                    problem = quick_check(db_path, key=key)
+                    if problem:
+                        self.problem = damaged(db_path, backup_dir, problem)
+                        return
+                made = backups.daily_backup(db_path, backup_dir, today, key=key)
+                if made is not None:
+                    self.made.append(made)
+                if second is not None and second.expanduser().is_dir():  # the stick is plugged in
+                    copied = backups.daily_backup(db_path, second.expanduser(), today, key=key, own_folder=False)
+                    if copied is not None:
+                        self.made.append(copied)
         except Exception as error:  # kept for whoever shows it; never a traceback on a thread
             self.problem = error

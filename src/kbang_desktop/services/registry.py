@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kbang_desktop.paths import default_backups, default_database
@@ -57,16 +58,19 @@ class Services:
 
 
 def open_services(target: str | Path | None, actor: Actor | None = None, create: bool = True,
-                  backup_dir: Path | None = None, check: bool = True, key: bytes | None = None) -> Services:
+                  backup_dir: Path | None = None, check: bool = True, key: bytes | None = None,
+                  recovery: bytes | None = None, progress: Callable[[float], None] | None = None) -> Services:
     """Open (create, migrate) the database at `target` and build every service on it (`check=False`: no
     integrity check at open, for `kbang check`, which makes the full one itself; `key`: the SQLCipher key
-    of an encrypted file, from `storage.vault`, which a plain file is encrypted with first)."""
+    of an encrypted file, from `storage.vault`, which a plain file is encrypted with first, `progress`
+    hearing how far; `recovery`: the recovery public key of a new or newly encrypted database)."""
     location: str | Path = target if target is not None else default_database()
     if not isinstance(location, Path) and not is_url(str(location)):
         location = Path(location)
     if backup_dir is None and isinstance(location, Path) and location == default_database():
         backup_dir = default_backups()  # the folder chosen at set-up, for this installation's database
-    db = Database.open(location, backup_dir=backup_dir, create=create, check=check, key=key)
+    db = Database.open(location, backup_dir=backup_dir, create=create, check=check, key=key, recovery=recovery,
+                       progress=progress)
     return Services(ServiceContext(db, actor or Actor.os_user()))
 
 
@@ -103,29 +107,73 @@ class Door:
     def locked(self) -> bool:
         return self.services is None
 
-    def enter(self, username: str, password: str) -> tuple[Services, Actor, str | None]:
+    @property
+    def encrypts_at_log_in(self) -> bool:
+        """True for a plain SQLite file of an older version: the log-in encrypts it (encrypt_in_place)."""
+        return self.services is not None and self.path is not None and not self.services.ctx.db.encrypted
+
+    def enter(self, username: str, password: str, progress: Callable[[float], None] | None = None,
+              ) -> tuple[Services, Actor, str | None]:
         """(services, actor, recovery key or None). A wrong password is the one sentence of the log-in and
-        changes nothing. The first administrator to log in on a plain database of an older version
-        encrypts it in place (after a backup): the new recovery key is returned, to be shown once."""
+        changes nothing. The first log-in on a plain database of an older version encrypts it in place
+        (after a backup; `progress` hears how far); an administrator's log-in on a database with no
+        recovery key yet makes one: it is returned, to be shown once."""
         from kbang_desktop.storage import vault
 
+        digests: dict[tuple, bytes] = {}  # the password's scrypt, worked out once for the key and the account
         if self.services is None:
             assert self.path is not None
-            key = vault.unlock(self.path, username, password)
-            self.services = open_services(self.path, create=False, backup_dir=self.backup_dir, key=key)
-            self.backup = self.services.maintenance.start_daily_backup()  # the window does not wait for it
-        actor = self.services.users.authenticate(username, password)
+            key = vault.unlock(self.path, username, password, digests)
+            # the header and schema now (a damaged page is refused when read: each page is authenticated);
+            # the full check of every page beside the window, before the day's backup
+            self.services = open_services(self.path, create=False, backup_dir=self.backup_dir, key=key, check=False)
+            self.backup = self.services.maintenance.start_daily_backup(check_first=True)
+        actor = self.services.users.authenticate(username, password, digests)
         recovery = None
-        if self.path is not None and not self.services.ctx.db.encrypted and actor.role == "admin":
+        if self.path is not None and not self.services.ctx.db.encrypted:
             if self.backup is not None:  # the plain file's backup first: encrypting it then covers that copy too
                 self.backup.join()
-            recovery = vault.new_recovery_key()
-            backup_dir = self.services.ctx.db.backup_dir
-            self.services.ctx.db.close()
-            try:
-                self.services = open_services(self.path, create=False, backup_dir=backup_dir,
-                                              key=vault.key_from_recovery(recovery))
-            except BaseException:  # not encrypted this time (another program holds the file): the old file whole
-                self.services = open_services(self.path, create=False, backup_dir=backup_dir)
-                raise
-        return self.services, actor, recovery
+            self.services, recovery = encrypt_in_place(self.services, actor, progress)
+        return self.services, actor, recovery or recovery_key_if_missing(self.services, actor)
+
+
+def encrypt_in_place(services: Services, actor: Actor, progress: Callable[[float], None] | None = None,
+                     ) -> tuple[Services, str | None]:
+    """A plain SQLite database of an older version, at the first start of this version, once someone has
+    logged in: encrypted in place under a new random key (after a plain backup, which is removed once the
+    encrypted file is read back; SIGKILL-safe: storage.backup.encrypt_database), every active user given a
+    slot from the user table. The recovery key is made now when `actor` is an administrator (returned, to
+    be shown once), else at an administrator's next log-in (`recovery_key_if_missing`). The services of
+    the encrypted file are returned; when it could not be encrypted (another program holds it), the plain
+    file is opened again whole and the error raised."""
+    from kbang_desktop.storage import vault
+
+    db = services.ctx.db
+    if db.path is None or db.encrypted:
+        return services, None
+    recovery = vault.new_recovery_key() if actor.role == "admin" else None
+    path, backup_dir = db.path, db.backup_dir
+    db.close()
+    try:
+        opened = open_services(path, services.ctx.actor, create=False, backup_dir=backup_dir, key=vault.new_key(),
+                               recovery=vault.recovery_public(recovery) if recovery else None, progress=progress,
+                               check=False)  # the encrypted copy was checked whole before it took the plain one's place
+    except BaseException:
+        if not vault.is_encrypted(path):
+            services.ctx.db = Database.open(path, backup_dir=backup_dir, create=False)
+        raise
+    return opened, recovery
+
+
+def recovery_key_if_missing(services: Services, actor: Actor) -> str | None:
+    """A new recovery key for an encrypted database that has none yet (encrypted at a log-in that was not an
+    administrator's), made when `actor` is an administrator: K sealed to it in the keyring, its public key
+    recorded in the database; returned, to be shown once. None otherwise."""
+    from kbang_desktop.storage import vault
+
+    db = services.ctx.db
+    if not db.encrypted or actor.role != "admin" or db.recovery_public() is not None:
+        return None
+    recovery = vault.new_recovery_key()
+    db.set_recovery_public(vault.recovery_public(recovery))
+    return recovery

@@ -27,13 +27,17 @@ def hash_password(password: str) -> str:
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
-def check_password(password: str, stored: str) -> bool:
+def check_password(password: str, stored: str, digests: dict[tuple, bytes] | None = None) -> bool:
+    """True when `password` is the one `stored` was made from. `digests`: scrypt digests of this same
+    password already worked out by this process, by (salt, n, r, p) (the log-in unsealing the database key
+    with it: storage.vault.unlock), so that it is not worked out twice."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                                p=int(p), dklen=32)
+        known = (digests or {}).get((salt, int(n), int(r), int(p)))
+        actual = known if known is not None else hashlib.scrypt(
+            password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32)
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, base64.b64decode(digest))
@@ -134,8 +138,9 @@ class UserService:
             raise KbangError(N_("Không có người dùng {username}."), username=username)
         return user
 
-    def authenticate(self, username: str, password: str) -> Actor:
-        """Check a password; lock the account for a while after repeated failures.
+    def authenticate(self, username: str, password: str, digests: dict[tuple, bytes] | None = None) -> Actor:
+        """Check a password; lock the account for a while after repeated failures (`digests`: see
+        `check_password`).
 
         Raises KbangError with a message that does not reveal whether the user exists.
         """
@@ -150,7 +155,7 @@ class UserService:
                 minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
                 raise KbangError(N_("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Thử lại sau {minutes} phút."),
                                  minutes=minutes)
-            if not check_password(password, user.password_hash):
+            if not check_password(password, user.password_hash, digests):
                 failed = user.failed_logins + 1
                 locked = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_LOGINS else None
                 repo.update(E.User, user.id, failed_logins=0 if locked else failed, locked_until=locked)

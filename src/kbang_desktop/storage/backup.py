@@ -13,6 +13,7 @@ import re
 import shutil
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kbang_desktop.i18n import N_
 from kbang_desktop.storage import vault
 from kbang_desktop.storage.files import create_private, fsync_dir, private_file, private_folder, write_atomic
 
+Progress = Callable[[float], None]  # how far a long piece of work is, 0.0 to 1.0
 KEEP_DAILY, KEEP_WEEKLY = 7, 4
 KEEP_COPIES = KEEP_DAILY  # `kbang backup --out FOLDER` keeps as many copies there as the daily rotation
 KEEP_PRE_IMPORT = 5  # the copies made before an import (a bundle, a spreadsheet): a rotation of their own
@@ -253,7 +255,9 @@ def newest_good_backup(backup_dir: Path, key: bytes | None = None) -> Path | Non
     return None
 
 
-_DAILY_LOCK = threading.Lock()  # one daily backup at a time in a process (a background one and a log-in's)
+# One daily backup at a time in a process (a background one and a log-in's), and no rekey meanwhile.
+DATABASE_LOCK = threading.RLock()
+_DAILY_LOCK = DATABASE_LOCK
 
 
 def daily_backup(db_path: Path, backup_dir: Path, today: date | None = None, key: bytes | None = None,
@@ -348,10 +352,30 @@ def account(path: Path, username: str, key: bytes | None = None) -> dict[str, ob
     return next((a for a in accounts(path, key) if a["username"] == username), None)
 
 
-def write_keyring_of(db_path: Path, key: bytes) -> bool:
-    """The keyring beside `db_path` made to hold a slot for each active account of that file."""
+def recovery_public_of(path: Path, key: bytes) -> bytes | None:
+    """The recovery public key recorded in the encrypted file at `path` (None when there is none)."""
+    import base64
+
+    connection = vault.connect(path, key, read_only=True)
+    try:
+        row = connection.execute("SELECT value FROM local_state WHERE key = ?", (vault.RECOVERY_PUBLIC,)).fetchone()
+    except vault.dbapi(True).DatabaseError:
+        row = None
+    finally:
+        connection.close()
+    try:
+        return base64.b64decode(row[0]) if row and row[0] else None
+    except ValueError:
+        return None
+
+
+def write_keyring_of(db_path: Path, key: bytes, recovery: bytes | None = None) -> bool:
+    """The keyring beside `db_path` made to hold a slot for each active account of that file and the
+    recovery slot (the public key recorded in the file, else `recovery`)."""
+    recorded = recovery_public_of(db_path, key) if vault.is_encrypted(db_path) else None
     return vault.write_keyring(vault.keyring_path(db_path), key, [
-        (str(a["username"]), str(a["password_hash"])) for a in accounts(db_path, key) if a["active"]])
+        (str(a["username"]), str(a["password_hash"])) for a in accounts(db_path, key) if a["active"]],
+        recorded or recovery)
 
 
 def _set_aside(db_path: Path, why: str) -> Path:
@@ -397,9 +421,11 @@ def restore(backup_file: Path, db_path: Path, backup_dir: Path, key: bytes | Non
     return safety
 
 
-def encrypt_database(path: Path, key: bytes, backup_dir: Path) -> Path:
-    """Encrypt a plain database in place under `key`, with a slot for each active account; the
-    encrypted file is returned (the same path).
+def encrypt_database(path: Path, key: bytes, backup_dir: Path, recovery: bytes | None = None,
+                     progress: Progress | None = None) -> Path:
+    """Encrypt a plain database in place under `key`, with a slot for each active account and one for the
+    recovery public key `recovery` (recorded inside the file too); the encrypted file is returned (the
+    same path). `progress` hears how far it is (0.0 to 1.0).
 
     First a plain backup; then an encrypted copy is made beside it (`NAME.encrypting`), made durable and
     checked (intact, every table with as many rows as the plain file); its keyring is written; only then
@@ -407,18 +433,29 @@ def encrypt_database(path: Path, key: bytes, backup_dir: Path) -> Path:
     whole (and encrypts again at the next start) or the encrypted one whole with its keyring. The plain
     backup is removed once the encrypted file has been read back; older plain backups are encrypted too.
     """
+    tell = progress or (lambda _done: None)
+    tell(0.0)
     plain_backup = backup_now(path, backup_dir, "pre-encryption")
-    write_keyring_of(path, key)  # before the encrypted file is in place: it never stands without its keyring
-    _encrypt_file(path, key)
-    for _when, _kind, other in list_backups(backup_dir):
-        if other != plain_backup and not vault.is_encrypted(other) and _check(other) is None:
-            write_keyring_of(other, key)
-            _encrypt_file(other, key)
-    plain_backup.unlink(missing_ok=True)
+    tell(0.15)
+    # before the encrypted file is in place: it never stands without its keyring
+    vault.write_keyring(vault.keyring_path(path), key, [
+        (str(a["username"]), str(a["password_hash"])) for a in accounts(path) if a["active"]], recovery)
+    _encrypt_file(path, key, recovery, lambda done: tell(0.15 + 0.65 * done))
+    others = [p for _w, _k, p in list_backups(backup_dir)
+              if p != plain_backup and not vault.is_encrypted(p) and _check(p) is None]
+    for index, other in enumerate(others):
+        write_keyring_of(other, key, recovery)
+        _encrypt_file(other, key, recovery)
+        tell(0.8 + 0.2 * (index + 1) / len(others))
+    if _check(path, key) is None:  # the encrypted file read back: the plain copy can go
+        plain_backup.unlink(missing_ok=True)
+    tell(1.0)
     return path
 
 
-def _encrypt_file(path: Path, key: bytes) -> None:
+def _encrypt_file(path: Path, key: bytes, recovery: bytes | None = None, progress: Progress | None = None) -> None:
+    import base64
+
     staged = path.with_name(path.name + ".encrypting")
     for leftover in (staged, Path(f"{staged}-journal"), Path(f"{staged}-wal")):
         leftover.unlink(missing_ok=True)
@@ -430,9 +467,19 @@ def _encrypt_file(path: Path, key: bytes) -> None:
         tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                                    "AND name NOT LIKE 'sqlite_%'")]
         counts = {t: connection.execute(f'SELECT count(*) FROM main."{t}"').fetchone()[0] for t in tables}
+        size = max(1, path.stat().st_size)
+        if progress is not None:  # how far the export is: the size of the copy against the plain file
+            def step() -> int:
+                try:
+                    progress(min(1.0, staged.stat().st_size / size))
+                except OSError:
+                    pass
+                return 0
+            connection.set_progress_handler(step, 20_000)
         connection.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(staged),))
         connection.execute("SELECT sqlcipher_export('encrypted')")
         connection.commit()
+        connection.set_progress_handler(None, 0)
         connection.execute("DETACH DATABASE encrypted")
     finally:
         connection.close()
@@ -453,6 +500,14 @@ def _encrypt_file(path: Path, key: bytes) -> None:
                                   "đóng chương trình đó rồi mở lại; tệp cũ được giữ nguyên."), path=str(path))
         raise StorageError(N_("Không mã hóa được cơ sở dữ liệu {path}: bản mã hóa đọc lại không khớp. Tệp cũ được "
                               "giữ nguyên."), path=str(path))
+    if recovery is not None and "local_state" in tables:  # inside the file too: a swapped keyring is noticed
+        record = vault.connect(staged, key)
+        try:
+            with record:
+                record.execute("INSERT OR REPLACE INTO local_state (key, value) VALUES (?, ?)",
+                               (vault.RECOVERY_PUBLIC, base64.b64encode(recovery).decode()))
+        finally:
+            record.close()
     with staged.open("rb+") as handle:
         os.fsync(handle.fileno())
     wal.unlink(missing_ok=True)  # empty (checked above): it must not meet the new file

@@ -92,8 +92,9 @@ def make_engine(target: str | Path, key: bytes | None = None) -> Engine:
     options: dict = {"module": vault.dbapi(True)} if key is not None else {}
     engine = create_engine(url, future=True, **options)
     if key is not None:  # before anything reads the file: every connection starts with the key
-        pragma = vault.key_pragma(key)
-        event.listen(engine, "connect", lambda conn, _rec: conn.execute(pragma), insert=True)
+        cell = vault.KeyCell(key)  # a rekey changes it (after closing the pooled connections)
+        engine.kbang_key = cell  # type: ignore[attr-defined]
+        event.listen(engine, "connect", lambda conn, _rec: conn.execute(vault.key_pragma(cell.key)), insert=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not the driver, manage transactions (BEGIN IMMEDIATE for writes).
@@ -159,26 +160,105 @@ class Database:
     def encrypted(self) -> bool:
         return self.key is not None
 
-    def sync_keyring(self) -> None:
-        """The keyring beside an encrypted file: a slot for each active account, after any change to the
-        accounts (a new user, a new password, a user removed loses their slot)."""
-        if self.key is None or self.path is None:
-            return
+    def _accounts(self) -> list[tuple[str, str]]:
         with self.engine.connect() as connection:
             rows = connection.execute(text("SELECT username, password_hash FROM app_user WHERE active")).all()
-        vault.write_keyring(vault.keyring_path(self.path), self.key, [(r[0], r[1]) for r in rows])
+        return [(r[0], r[1]) for r in rows]
+
+    def recovery_public(self) -> bytes | None:
+        """The recovery public key recorded in the database (None: no recovery key made yet)."""
+        import base64
+
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("local_state"):
+                return None
+            value = connection.execute(text("SELECT value FROM local_state WHERE key = :key"),
+                                       {"key": vault.RECOVERY_PUBLIC}).scalar()
+        try:
+            return base64.b64decode(value) if value else None
+        except ValueError:
+            return None
+
+    def set_recovery_public(self, public: bytes) -> None:
+        """Record the recovery public key in the database, then seal the key to it in the keyring."""
+        import base64
+
+        with self.engine.begin() as connection:
+            connection.execute(text("DELETE FROM local_state WHERE key = :key"), {"key": vault.RECOVERY_PUBLIC})
+            connection.execute(text("INSERT INTO local_state (key, value) VALUES (:key, :value)"),
+                               {"key": vault.RECOVERY_PUBLIC, "value": base64.b64encode(public).decode()})
+        self.sync_keyring()
+
+    def sync_keyring(self) -> bool:
+        """The keyring beside an encrypted file: a slot for each active account and the recovery slot, after
+        any change to the accounts, at every open (a keyring that a power cut left behind is mended).
+        A slot that must go (a user removed, a password changed: whoever knew it may have kept a copy of
+        the keyring) makes the database take a new key (`rekey`); a new user only gets a slot. The
+        recovery public key is always the database's own. True when the database was rekeyed."""
+        if self.key is None or self.path is None:
+            return False
+        ring_file = vault.keyring_path(self.path)
+        accounts, recovery = self._accounts(), self.recovery_public()
+        existing = vault.read_keyring(ring_file)
+        if recovery is None and existing is not None:  # not recorded (yet): the keyring's, recorded now
+            recovery = vault.ring_recovery(existing)
+            if recovery is not None:
+                self.set_recovery_public(recovery)
+                return False
+        wanted = set(vault.fingerprints(accounts))
+        same_key = existing is not None and existing.get("key_id") == vault.key_id(self.key)
+        had = {str(s.get("of", "")) for s in (existing or {}).get("slots", []) if isinstance(s, dict)}
+        if existing is not None and (not same_key or had - wanted):
+            self.rekey()  # a rekey cut short (the database still has the previous key), or a slot to drop
+            return True
+        vault.write_keyring(ring_file, self.key, accounts, recovery)
+        return False
+
+    def rekey(self) -> None:
+        """Encrypt the database with a new random key (PRAGMA rekey, one SQLite transaction in rollback
+        journal mode) and rewrite the keyring for the active accounts and the recovery public key only.
+        Crash-safe: the keyring first holds both keys (the previous for the remaining users only), then the
+        database changes key in one transaction, then the keyring drops the previous key; killed at any
+        point, the database opens with the keyring beside it, and the next open rekeys again. Another
+        program that had the file open can no longer read it (nothing is lost: it must open it again)."""
+        assert self.key is not None and self.path is not None
+        old, new = self.key, vault.new_key()
+        ring_file = vault.keyring_path(self.path)
+        accounts, recovery = self._accounts(), self.recovery_public()
+        with backups.DATABASE_LOCK:  # not while this process copies the file (the daily backup)
+            vault.write_keyring(ring_file, new, accounts, recovery, previous=old)
+            self.engine.dispose()
+            busy = StorageError(N_("Chưa đổi được khóa của cơ sở dữ liệu {path} vì một chương trình khác đang dùng "
+                                   "nó: hãy đóng chương trình đó; khóa được đổi ở lần mở sau."), path=str(self.path))
+            connection = vault.connect(self.path, old)
+            try:
+                mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+                if str(mode).lower() != "delete":
+                    raise busy
+                connection.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")  # one transaction: all pages or none
+                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                connection.execute("PRAGMA journal_mode=WAL").fetchone()
+            except vault.dbapi(True).OperationalError as error:  # a reader holding the file: the old key stays
+                raise (disk_full(self.path) if "full" in str(error).lower() else busy) from error
+            finally:
+                connection.close()
+            self.key = new
+            self.engine.kbang_key.key = new  # type: ignore[attr-defined]
+            vault.write_keyring(ring_file, new, accounts, recovery)
 
     # --- opening ---------------------------------------------------------------
 
     @classmethod
     def open(cls, target: str | Path, backup_dir: Path | None = None, migrate: bool = True,
-             create: bool = True, check: bool = True, key: bytes | None = None) -> "Database":
+             create: bool = True, check: bool = True, key: bytes | None = None, recovery: bytes | None = None,
+             progress: "backups.Progress | None" = None) -> "Database":
         """Open (and create, migrate) a database; raise StorageError with a clear message.
 
         For a SQLite file: run quick_check first and report the newest good backup
         when the file is damaged; refuse a file made by a newer version; back the
         file up before migrating it. With `key` the file is encrypted (SQLCipher): a new one is made
-        so, and a plain one of an older version is encrypted in place first (after a backup).
+        so, and a plain one of an older version is encrypted in place first (after a backup; `progress`
+        hears how far it is); `recovery`: the recovery public key to record in a new or newly encrypted one.
         """
         path: Path | None = None
         if isinstance(target, Path) or not is_url(str(target)):
@@ -189,7 +269,8 @@ class Database:
             if key is None and vault.is_encrypted(path) and vault.keyring_path(path).exists():
                 raise StorageError(N_("Cơ sở dữ liệu {path} được mã hóa: hãy đăng nhập để mở."), path=str(path))
             if key is not None and path.exists() and path.stat().st_size > 0 and not vault.is_encrypted(path):
-                backups.encrypt_database(path, key, backup_dir or backups.default_backup_dir(path))
+                backups.encrypt_database(path, key, backup_dir or backups.default_backup_dir(path), recovery,
+                                         progress)
             if check and path.exists() and path.stat().st_size > 0:
                 problem = quick_check(path, full=path.stat().st_size <= FULL_CHECK_AT_OPEN_MAX_BYTES, key=key)
                 if problem:
@@ -198,6 +279,8 @@ class Database:
         database = cls(engine, path, backup_dir, key if path else None)
         try:
             database.check_revision(migrate)
+            if database.key is not None and recovery is not None and database.recovery_public() is None:
+                database.set_recovery_public(recovery)  # a new database: its recovery key, recorded inside
             database.sync_keyring()  # heals a keyring that a power cut left behind the accounts
         except StorageError:
             engine.dispose()

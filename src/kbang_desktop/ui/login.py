@@ -126,7 +126,18 @@ class LoginDialog(QDialog):
             self.password.clear()
             self.password.setFocus()
 
-        self.tasks.run(lambda: self.door.enter(username, password), done, _("Đang mở dữ liệu..."), on_error=failed)
+        door = self.door
+        if door.encrypts_at_log_in:  # the first start of this version on a plain file: a while, with progress
+            self.progress = None
+
+            def work(token: Any) -> Any:
+                self.progress = token
+                return door.enter(username, password, lambda done: token.report(round(done * 100), 100))
+
+            self.tasks.run(work, done, _("Đang mã hóa dữ liệu (lần đầu dùng phiên bản này; đã sao lưu trước), "
+                                         "xin chờ..."), on_error=failed, can_cancel=False)
+            return
+        self.tasks.run(lambda: door.enter(username, password), done, _("Đang mở dữ liệu..."), on_error=failed)
 
 
 def _opened(made: Any) -> tuple[Any, ...]:

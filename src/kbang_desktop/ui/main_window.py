@@ -106,6 +106,12 @@ class MainWindow(QMainWindow):
         self.clock_warning.setStyleSheet("QLabel { background: #fde2e1; color: #8a1c14; padding: 6px; }")
         self.clock_warning.hide()
         outer.addWidget(self.clock_warning)
+        self.backup_warning = QLabel()  # the day's backup (or the check before it) failed beside the window
+        self.backup_warning.setObjectName("backup_warning")
+        self.backup_warning.setWordWrap(True)
+        self.backup_warning.setStyleSheet("QLabel { background: #fde2e1; color: #8a1c14; padding: 6px; }")
+        self.backup_warning.hide()
+        outer.addWidget(self.backup_warning)
         row = QHBoxLayout()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -164,6 +170,36 @@ class MainWindow(QMainWindow):
 
         ctx = self.services.ctx
         self.tasks.run(lambda: clock_warning(ctx), self._clock_told)
+
+    def watch_background(self, job: Any) -> None:
+        """Tell in the window, above the areas and in the status bar, when the day's backup running beside it
+        fails (a full disk, a folder gone, damage found by the check before it): what happened and what to do."""
+        if job is None:
+            return
+        from PySide6.QtCore import QTimer
+
+        timer = QTimer(self)
+
+        def look() -> None:
+            if job.is_alive():
+                return
+            timer.stop()
+            if job.problem is not None:
+                self.show_backup_problem(job.problem)
+
+        timer.timeout.connect(look)
+        timer.start(300)
+        look()
+
+    def show_backup_problem(self, problem: BaseException) -> None:
+        from kbang_desktop.core.errors import KbangError
+
+        what = problem.translated() if isinstance(problem, KbangError) else type(problem).__name__
+        text = _("Sao lưu hằng ngày chưa làm được: {problem} Dữ liệu đang dùng không bị thay đổi; hãy khắc phục "
+                 "điều trên rồi mở lại chương trình để sao lưu (hoặc báo cho cán bộ phụ trách máy).").format(problem=what)
+        self.backup_warning.setText(text)
+        self.backup_warning.show()
+        self.statusBar().showMessage(_("Chưa sao lưu được hôm nay."))
 
     def _clock_told(self, wrong: Any) -> None:
         if wrong is not None:

@@ -412,7 +412,8 @@ def create(choice: SetupChoice) -> Any:
     from kbang_desktop.storage import vault
 
     recovery = vault.new_recovery_key()  # the database is encrypted from its first byte
-    services = open_services(choice.database, backup_dir=choice.backups, key=vault.key_from_recovery(recovery))
+    services = open_services(choice.database, backup_dir=choice.backups, key=vault.new_key(),
+                             recovery=vault.recovery_public(recovery))
     services.recovery_key = recovery  # shown once when the assistant closes
     try:
         services.offices.initialise(choice.kind, choice.office_name, choice.unit, choice.admin, choice.password,

@@ -75,6 +75,8 @@ def run(services: "Services | Callable[[], Any]") -> int:
         window = MainWindow(dialog.services.as_actor(dialog.actor), on_logout=login)
         windows[:] = [window]
         window.show()
+        if dialog.door is not None:  # the day's backup (and check) running beside the window: its trouble shown
+            window.watch_background(dialog.door.backup)
         if dialog.recovery_key:  # this log-in encrypted the database of an older version
             from kbang_desktop.ui.login import office_name, show_recovery_key
 

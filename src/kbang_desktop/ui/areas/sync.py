@@ -237,9 +237,12 @@ class SyncArea(Area):
 
             def applied(done: Any) -> None:
                 counts = done.counts
-                self.message.setText(_("Đã nhập gói: {new} mới, {updated} cập nhật, {conflicts} xung đột, {refused} từ chối.")
-                                     .format(**{k: format_number(v) for k, v in counts.items()})
-                                     if done.status == "applied" else done.reason)
+                text = (_("Đã nhập gói: {new} mới, {updated} cập nhật, {conflicts} xung đột, {refused} từ chối.")
+                        .format(**{k: format_number(v) for k, v in counts.items()})
+                        if done.status == "applied" else done.reason or "")
+                if getattr(done, "backup", None):  # the copy made just before: where to go back to
+                    text += "\n" + _("Bản sao lưu trước khi nhập: {path}").format(path=done.backup)
+                self.message.setText(text)
                 self.refresh()
 
             self.tasks.run(apply, applied, _("Đang nhập gói dữ liệu..."))

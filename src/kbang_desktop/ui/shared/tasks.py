@@ -179,8 +179,9 @@ class Tasks(QObject):
         self.quiet = False  # tests: errors raise instead of opening dialogs
 
     def run(self, work: Callable[..., Any], done: Callable[[Any], None] | None = None, label: str = "",
-            on_error: Callable[[BaseException], None] | None = None) -> _Job:
-        """Run `work()` (or `work(token)` when it takes one, and then the dialog can cancel)."""
+            on_error: Callable[[BaseException], None] | None = None, can_cancel: bool = True) -> _Job:
+        """Run `work()` (or `work(token)` when it takes one, and then the dialog can cancel, unless
+        `can_cancel` is False: the token then only says how far the work is)."""
         cancellable = len(inspect.signature(work).parameters) == 1
         token = CancelToken() if cancellable else None
         job = _Job(work, token, self.watch)
@@ -190,10 +191,11 @@ class Tasks(QObject):
         def show_progress() -> None:
             if job not in self._jobs:
                 return
-            box = QProgressDialog(label or _("Đang làm việc..."), _("Hủy") if token else "", 0, 0, self.window)
+            box = QProgressDialog(label or _("Đang làm việc..."), _("Hủy") if token and can_cancel else "", 0, 0,
+                                  self.window)
             box.setWindowTitle("Kbang Desktop")
             box.setMinimumDuration(0)
-            if token:
+            if token and can_cancel:
                 box.canceled.connect(token.cancel)
             else:
                 box.setCancelButton(None)
