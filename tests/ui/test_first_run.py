@@ -157,3 +157,4 @@ def test_the_commune_is_found_typed_without_diacritics(qtbot, data):
     office.unit.lineEdit().clear()
     qtbot.keyClicks(office.unit.lineEdit(), "son lang")  # typed whole: the commune's own spelling
     assert office.unit.currentText() == "Sơn Lang" and office.isComplete()
+    assert office.name.text() == "UBND xã Sơn Lang"  # the name printed on documents: the commune's own spelling

@@ -189,7 +189,9 @@ class OfficePage(QWizardPage):
         self.unit.setFocus()  # type the commune's first letters straight away
 
     def _suggest_name(self, unit: str) -> None:
-        """"UBND xã Kông Bơ La" follows the commune chosen, until the user writes a name of their own."""
+        """"UBND xã Kông Bơ La" follows the commune chosen, until the user writes a name of their own; in
+        the commune's own spelling even while the box still holds what was typed ("kong bo la")."""
+        unit = next((name for name in self.communes if fold(name) == fold(unit)), unit)
         if self.name.text() in ("", self._named):
             self._named = _("UBND xã {name}").format(name=unit) if unit else ""
             self.name.setText(self._named)
