@@ -61,6 +61,29 @@ def cli(capsys: pytest.CaptureFixture[str]):
     return run
 
 
+@pytest.fixture
+def js(cli):
+    """`js("persons", "list", "--db", path)`: `kbang ... --json` expected to exit `expect` (0 unless told),
+    its output read as JSON (None when it printed nothing)."""
+
+    def run(*args: Any, expect: int = 0) -> Any:
+        result = cli(*args, "--json")
+        assert result.code == expect, (result.out, result.err)
+        return json.loads(result.out) if result.out.strip() else None
+
+    return run
+
+
+@pytest.fixture
+def db(tmp_path: Path, cli) -> Path:
+    """A commune office (UBND xã Kông Bơ La) set up a minute ago by `kbang init`: its database's path."""
+    path = tmp_path / "office" / "kbang.db"
+    result = cli("init", "--db", path, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
+                 "--unit", "kong bo la")
+    assert result.code == 0, result.err
+    return path
+
+
 def open_test_services(path: str | Path) -> Services:
     """The services of a database that a test made (with `cli("init", ...)`), as the standard test user (an
     encrypted file unlocked with that user's password)."""

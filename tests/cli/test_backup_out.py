@@ -13,15 +13,12 @@ from kbang_desktop.storage import backup, vault
 
 
 @pytest.fixture
-def db(tmp_path, cli):
-    path = str(tmp_path / "office" / "kbang.db")
-    code, _out, err = cli("init", "--db", path, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
-                          "--unit", "kong bo la")
-    assert code == 0, err
+def db(db, cli):
+    """The shared commune office, with one person."""
     code, _out, err = cli("persons", "add", "--name", "Đinh Văn Hmưk", "--sex", "M", "--birth", "1990",
-                          "--ethnic", "13", "--commune", "Kông Bơ La", "--village", "Làng A", "--db", path)
+                          "--ethnic", "13", "--commune", "Kông Bơ La", "--village", "Làng A", "--db", db)
     assert code == 0, err
-    return path
+    return str(db)
 
 
 @pytest.fixture

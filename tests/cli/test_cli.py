@@ -2,18 +2,7 @@
 
 import json
 
-import pytest
-
 from tests.conftest import open_test_services, raw_connection
-
-
-@pytest.fixture
-def db(tmp_path, cli):
-    path = str(tmp_path / "cli.db")
-    code, _out, _err = cli("init", "--db", path, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
-                           "--unit", "kong bo la")
-    assert code == 0
-    return path
 
 
 def test_init_twice_is_refused(db, cli):

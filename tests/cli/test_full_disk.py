@@ -13,14 +13,6 @@ from tests.conftest import open_test_services
 NAME = "Đinh Thị Hmưk"
 
 
-@pytest.fixture
-def db(tmp_path, cli):
-    path = tmp_path / "office" / "kbang.db"
-    assert cli("init", "--db", path, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
-               "--unit", "kong bo la").code == 0
-    return path
-
-
 def add(cli, db, name=NAME):
     return cli("--db", db, "persons", "add", "--name", name, "--sex", "F", "--birth", "1990", "--ethnic", "13",
                "--commune", "Kông Bơ La", "--village", "Làng A")

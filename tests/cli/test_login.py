@@ -10,10 +10,9 @@ from tests.conftest import TEST_PASSWORD, open_test_services
 
 
 @pytest.fixture
-def db(tmp_path, cli):
-    path = str(tmp_path / "cli.db")
-    assert cli("init", "--db", path, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
-               "--unit", "kong bo la")[0] == 0
+def db(db, cli):
+    """The shared commune office, with a viewer and an officer besides its administrator."""
+    path = str(db)
     assert cli("users", "add", "xem", "--role", "viewer", "--password", "chixem123", "--db", path)[0] == 0
     assert cli("users", "add", "canbo", "--role", "officer", "--password", "canbo1234", "--db", path)[0] == 0
     return path

@@ -4,21 +4,9 @@ one Vietnamese sentence and exit 1 with nothing changed."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.conftest import open_test_services
-
-
-@pytest.fixture
-def js(cli):
-    def run(*args, expect=0):
-        result = cli(*args, "--json")
-        assert result.code == expect, (result.out, result.err)
-        return json.loads(result.out) if result.out.strip() else None
-
-    return run
 
 
 @pytest.fixture

@@ -3,23 +3,9 @@ MERGE_ID`: duplicates caught, listed, merged and undone; the hub may not merge a
 
 from __future__ import annotations
 
-import json
-
-import pytest
-
 from tests.conftest import open_test_services
 
 PERSON = ("--sex", "M", "--birth", "1990", "--ethnic", "Ba Na", "--commune", "Đak Rong", "--village", "Làng Kon Lốc")
-
-
-@pytest.fixture
-def js(cli):
-    def run(*args, expect=0):
-        code, out, err = cli(*args, "--json")
-        assert code == expect, (out, err)
-        return json.loads(out) if out.strip() else None
-
-    return run
 
 
 def test_add_duplicates_merge_and_unmerge_at_the_commune(tmp_path, js, cli):

@@ -4,23 +4,9 @@ and at the hub for a commune's person (the write policy, a sentence naming the o
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.conftest import TEST_PASSWORD, open_test_services
-
-
-@pytest.fixture
-def js(cli):
-    """`kbang ... --json` expected to exit `expect`; its output read as JSON."""
-
-    def run(*args, expect=0):
-        code, out, err = cli(*args, "--json")
-        assert code == expect, (out, err)
-        return json.loads(out) if out.strip() else None
-
-    return run
 
 
 @pytest.fixture

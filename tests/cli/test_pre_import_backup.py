@@ -9,19 +9,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
 
 from kbang_desktop.storage import backup, vault
 from tests.conftest import open_test_services
-
-
-@pytest.fixture
-def db(tmp_path, cli):
-    path = tmp_path / "office" / "kbang.db"
-    assert cli("init", "--db", path, "--office-kind", "commune", "--office-name", "UBND xã Kông Bơ La",
-               "--unit", "kong bo la").code == 0
-    return path
 
 
 def people_sheet(path: Path, names: list[str]) -> Path:

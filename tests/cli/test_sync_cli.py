@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -10,18 +9,6 @@ import pytest
 
 from tests.conftest import open_test_services
 from tests.sync.net import members, repack
-
-
-@pytest.fixture
-def js(cli):
-    """`kbang ... --json` expected to exit `expect`; its output read as JSON."""
-
-    def run(*args, expect=0):
-        code, out, err = cli(*args, "--json")
-        assert code == expect, (out, err)
-        return json.loads(out) if out.strip() else None
-
-    return run
 
 
 @pytest.fixture

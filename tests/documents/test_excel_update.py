@@ -5,7 +5,6 @@ commune does not have are named and made only when asked; footers are skipped; l
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -14,16 +13,6 @@ from openpyxl import Workbook, load_workbook
 from kbang_desktop.documents.excel import read_sheet, write_persons
 from kbang_desktop.services.person_import import _literacy, is_footer
 from tests.conftest import open_test_services
-
-
-@pytest.fixture
-def js(cli):
-    def run(*args, expect=0):
-        result = cli(*args, "--json")
-        assert result.code == expect, (result.out, result.err)
-        return json.loads(result.out) if result.out.strip() else None
-
-    return run
 
 
 @pytest.fixture
@@ -151,7 +140,8 @@ def test_more_fields_change_and_households_follow(services, tmp_path):
 
 def test_rows_without_id_match_by_name_birth_and_village_when_unambiguous(services, tmp_path):
     services.persons.add("Đinh Văn Hmưk", "M", "1980", "Ba Na", "Kông Bơ La", "Làng Kon Lốc")
-    twin = [services.persons.add("Y Nga", "F", "1990", "Ba Na", "Kông Bơ La", "Làng Lợk") for _ in range(2)]
+    twin = [services.persons.add("Y Nga", "F", "1990", "Ba Na", "Kông Bơ La", "Làng Lợk",
+                                 allow_duplicate=True) for _ in range(2)]
     book = Workbook()
     sheet = book.active
     sheet.append(["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Làng", "Ghi chú"])
