@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from kbang_desktop.services.demo import DemoService
 from kbang_desktop.sync import bundle as B
 from kbang_desktop.sync import container as C
 from kbang_desktop.sync import exchange
+from tests.conftest import raw_connection
 from tests.sync.net import Net
 
 PEOPLE = 3000
@@ -53,9 +55,14 @@ def offices(tmp_path, hub_target):
 
 
 def _persons(target: Path | str, env) -> int:
+    """People in the hub's database, read past the program: a file the first command has encrypted
+    is opened with the standard test user's key."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(target if isinstance(target, str) else f"sqlite:///{target}")
+    if not isinstance(target, str):
+        with closing(raw_connection(target)) as connection:
+            return connection.execute("SELECT count(*) FROM person WHERE deleted = 0").fetchone()[0]
+    engine = create_engine(target)
     with engine.connect() as connection:
         count = connection.execute(text("SELECT count(*) FROM person WHERE deleted = false")).scalar_one()
     engine.dispose()
