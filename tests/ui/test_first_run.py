@@ -54,6 +54,7 @@ def test_a_commune_is_set_up_and_its_join_request_written(qtbot, data, tmp_path)
     assert places.isComplete()
     wizard.next()
     assert "UBND xã Kông Bơ La" in wizard.confirm.summary.text()
+    assert "Xã, phường: Kông Bơ La" in wizard.confirm.summary.text()  # the commune chosen, named
     wizard.accept()
     qtbot.waitUntil(lambda: wizard.services is not None, timeout=TIMEOUT)
     services = wizard.services

@@ -237,3 +237,17 @@ def test_the_preview_folder_keeps_one_preview_and_goes_with_the_window(qtbot, se
     win.close()
     win.deleteLater()
     qtbot.waitUntil(lambda: not folder.exists(), timeout=TIMEOUT)
+
+
+def test_the_template_names_are_shown_whole(qtbot, window, services):
+    """The list of templates is not cut to "Khổ A4, in r" by the narrow pane."""
+    issued_decision(services)
+    area = window.areas[5]
+    window.show_area(5)
+    qtbot.waitUntil(lambda: area.template.count() >= 2, timeout=TIMEOUT)
+    qtbot.wait(50)
+    combo = area.template
+    longest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.width() >= combo.sizeHint().width() and combo.width() > longest
+    what = area.what
+    assert what.width() >= what.sizeHint().width()

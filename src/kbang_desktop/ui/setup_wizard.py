@@ -331,6 +331,7 @@ class ConfirmPage(QWizardPage):
             return
         lines = [_("Đơn vị: {name}").format(name=choice.office_name),
                  _("Loại: {kind}").format(kind=_("xã, phường") if choice.kind == "commune" else _("đơn vị đầu mối")),
+                 *([_("Xã, phường: {unit}").format(unit=choice.unit)] if choice.unit else []),
                  _("Quản trị: {user}").format(user=choice.admin),
                  _("Cơ sở dữ liệu: {path}").format(path=choice.database),
                  _("Sao lưu: {path}").format(path=choice.backups)]

@@ -57,7 +57,7 @@ class CertificatesArea(Area):
         self.list = table(self.decisions, "decisions_for_certificates")
         self.list.selectionModel().selectionChanged.connect(lambda *_a: self.preview())
         left.addWidget(self.list)
-        options = QHBoxLayout()
+        options = QVBoxLayout()
         self.what = QComboBox()
         self.what.setObjectName("what")
         self.what.addItem(_("Giấy công nhận"), "certificates")
@@ -67,7 +67,7 @@ class CertificatesArea(Area):
         self.template.setObjectName("template")
         self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Khổ A4, in ngang" whole
         self.template.currentIndexChanged.connect(lambda _i: self.preview())
-        options.addWidget(self.what)
+        options.addWidget(self.what)  # one above the other: each name whole in the narrow pane
         options.addWidget(self.template)
         left.addLayout(options)
         buttons = QHBoxLayout()
@@ -136,6 +136,7 @@ class CertificatesArea(Area):
                     self.template.addItem(template_name(name), name)
             self.template.setCurrentIndex(max(0, self.template.findData(chosen)))
             self.template.blockSignals(False)
+            self.template.setMinimumWidth(self.template.sizeHint().width())  # never "Khổ A4, in r"
 
         self.tasks.run(load, fill)
 
