@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
 
 from kbang_desktop.ui.main_window import MainWindow
 from tests.documents.helpers import issued_decision
 from tests.ui.helpers import TIMEOUT, click_row, press
+
+
+def choose_print_to_file(dialog) -> None:
+    """Choose Qt's "Print to File (PDF)" in the print dialog's list of printers, as a user would: the
+    list's last entry (Qt adds it after the system's printers), whatever printers (CUPS, a PDF printer)
+    this PC has, so that the pages go to the file named below and to no real printer."""
+    printers = dialog.findChild(QComboBox, "printers")
+    if printers is not None and printers.count():
+        printers.setCurrentIndex(printers.count() - 1)
+    assert dialog.findChild(QLineEdit, "filename").isEnabled()  # the file entry is the one chosen
 
 
 @pytest.fixture
@@ -34,6 +44,7 @@ def test_print_sends_every_certificate_landscape(qtbot, window, services, tmp_pa
 
     def choose_file_printer(dialog):
         seen["landscape"] = dialog.printer().pageLayout().orientation().name
+        choose_print_to_file(dialog)
         dialog.findChild(QLineEdit, "filename").setText(str(out))
         box = dialog.findChild(QDialogButtonBox)
         press(next(b for b in box.buttons() if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole))
@@ -76,6 +87,7 @@ def test_a_print_cancelled_while_drawing_records_nothing(qtbot, window, services
     out = tmp_path / "may-in.pdf"
 
     def choose_file_printer(dialog):
+        choose_print_to_file(dialog)
         dialog.findChild(QLineEdit, "filename").setText(str(out))
         box = dialog.findChild(QDialogButtonBox)
         press(next(b for b in box.buttons() if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole))
