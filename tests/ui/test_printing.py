@@ -263,3 +263,15 @@ def test_the_template_names_are_shown_whole(qtbot, window, services):
     assert combo.width() >= combo.sizeHint().width() and combo.width() > longest
     what = area.what
     assert what.width() >= what.sizeHint().width()
+
+
+def test_the_lists_beside_a_pane_show_no_needless_horizontal_scrollbar(qtbot, window, services):
+    """Giấy công nhận and Xóa mù chữ at 1366 x 768: the list pane is as wide as its columns."""
+    issued_decision(services)
+    window.resize(1366, 768)
+    for row, view in ((5, lambda: window.areas[5].list), (3, lambda: window.areas[3].class_view)):
+        window.show_area(row)
+        qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda view=view: not view().horizontalScrollBar().isVisible(), timeout=TIMEOUT)
+        shown = view()
+        assert shown.horizontalHeader().length() <= shown.viewport().width()

@@ -60,3 +60,38 @@ def app_icon() -> QIcon:
 
     path = resource("icons", "kbang.png")
     return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def list_pane_fits(split: Any, view: Any) -> None:
+    """The first pane of `split` (the list `view`, or what holds it) widened by what its columns lack, so
+    that it shows no needless horizontal scrollbar, the other pane the rest, as long as that pane keeps
+    what it needs itself (a small screen) and until the user drags the divider (a width chosen stays)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    chosen: list[bool] = []  # the user dragged the divider
+
+    def fit() -> None:
+        if chosen or not shiboken_valid(split) or not split.isVisible():
+            return
+        lacking = view.horizontalHeader().length() - view.viewport().width()
+        sizes = split.sizes()
+        total, other = sum(sizes), split.widget(1).minimumSizeHint().width()
+        if lacking > 0 and sizes[0] + lacking <= total - other:
+            split.setSizes([sizes[0] + lacking, total - sizes[0] - lacking])
+
+    class Fit(QObject):
+        def eventFilter(self, watched: Any, event: Any) -> bool:
+            if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+                QTimer.singleShot(0, fit)  # once the panes are laid out at the new size
+            return False
+
+    watcher = Fit(split)
+    split.installEventFilter(watcher)
+    view.model().modelReset.connect(lambda: QTimer.singleShot(0, fit))  # columns fitted to the rows shown
+    split.splitterMoved.connect(lambda *_a: chosen.append(True))
+
+
+def shiboken_valid(widget: Any) -> bool:
+    import shiboken6
+
+    return shiboken6.isValid(widget)
