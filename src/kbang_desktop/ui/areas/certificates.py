@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +36,7 @@ from kbang_desktop.ui.shared.dialogs import Dialog, ask_text, run_modal
 from kbang_desktop.ui.shared.printing import prepare, print_pages, print_pdf
 from kbang_desktop.ui.shared.tables import ListModel, reload_keeping_selection, table
 from kbang_desktop.ui.shared.tasks import CancelToken
-from kbang_desktop.ui.shared.widgets import file_name, list_pane_fits
+from kbang_desktop.ui.shared.widgets import ListSplitter, file_name
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS, template_name
 
 
@@ -49,7 +48,7 @@ class CertificatesArea(Area):
         super().__init__(window)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>" + _("Giấy công nhận") + "</h2>"))
-        split = QSplitter()
+        split = ListSplitter()
         left = QVBoxLayout()
         holder = QWidget()
         holder.setLayout(left)
@@ -98,7 +97,7 @@ class CertificatesArea(Area):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         split.addWidget(self.view)
         split.setSizes([380, 800])
-        list_pane_fits(split, self.list)
+        split.fit_list(self.list)
         layout.addWidget(split, 1)
         # The previews (and the annex sent to a printer) are drawn into a folder of their own, deleted
         # with the area (the window closed, a log-out) or when the program ends; a new preview replaces
