@@ -202,3 +202,41 @@ def test_a_database_named_at_the_start_that_does_not_exist_is_set_up_by_the_assi
     assert config()["database"] == str(new)  # the PC had none: this one is now its own
     services.ctx.db.close()
     assert not app._not_made(str(new))  # the next start with --db opens it (the log-in)
+
+
+def test_a_second_database_named_at_the_start_does_not_become_the_pcs_own(qtbot, data, tmp_path, monkeypatch,
+                                                                          answer):
+    """A PC that has its database already: `--db OTHER.db` sets the other up, the PC still opens its own."""
+    from kbang_desktop import app
+    from kbang_desktop.paths import config, save_config
+    from kbang_desktop.ui import setup_wizard, startup
+
+    own = data / "kbang.db"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"the PC's own database")
+    save_config(own, data / "backups")
+    other = tmp_path / "thu" / "thu-nghiem.db"
+    started: list = []
+    monkeypatch.setattr(startup, "run", lambda services: started.append(services) or 0)
+
+    def walk(wizard):
+        wizard.tasks.quiet = True
+        qtbot.addWidget(wizard)
+        wizard.show()
+        onward = wizard.button(QWizard.WizardButton.NextButton)
+        onward.click()
+        wizard.office.unit.setCurrentText("Kbang")
+        onward.click()
+        wizard.admin.password.setText("matkhau-2026")
+        wizard.admin.again.setText("matkhau-2026")
+        onward.click()
+        onward.click()
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        qtbot.waitUntil(lambda: wizard.services is not None, timeout=TIMEOUT)
+        return wizard.result()
+
+    monkeypatch.setattr(setup_wizard.SetupWizard, "exec", walk)
+    answer(lambda sheet: sheet.reject())
+    assert app.gui_main(["--db", str(other)]) == 0
+    assert started[0].ctx.db.path == other and config()["database"] == str(own)
+    started[0].ctx.db.close()
