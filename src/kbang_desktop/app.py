@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from kbang_desktop import i18n
 
@@ -35,6 +36,12 @@ def gui_main(argv: list[str] | None = None) -> int:
             made = run_setup()
             return run(made) if made is not None else 0
 
+    elif args.db and not args.demo and _not_made(args.db):
+        from kbang_desktop.ui.setup_wizard import run_setup
+
+        made = run_setup(database=Path(args.db).expanduser().resolve())  # the assistant, not "kbang init"
+        return run(made) if made is not None else 0
+
     def opener():  # runs in the background while the log-in window is on screen: SQLAlchemy is imported here
         from kbang_desktop.paths import demo_database
         from kbang_desktop.services.registry import Door, ensure_demo
@@ -46,6 +53,14 @@ def gui_main(argv: list[str] | None = None) -> int:
         return Door(args.db)  # a plain file opened now; an encrypted one by the password
 
     return run(opener)
+
+
+def _not_made(db: str) -> bool:
+    """True for a database file that does not exist yet (or is empty: a start that stopped at the log-in)."""
+    if "://" in db:  # a server's address (storage.db.is_url; SQLAlchemy is not imported before the window)
+        return False
+    path = Path(db).expanduser()
+    return not path.exists() or (path.is_file() and path.stat().st_size == 0)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ def test_a_commune_is_set_up_and_its_join_request_written(qtbot, data, tmp_path)
     assert places.isComplete()
     wizard.next()
     assert "UBND xã Kông Bơ La" in wizard.confirm.summary.text()
+    assert "Xã, phường: Kông Bơ La" in wizard.confirm.summary.text()  # the commune chosen, named
     wizard.accept()
     qtbot.waitUntil(lambda: wizard.services is not None, timeout=TIMEOUT)
     services = wizard.services
@@ -158,3 +159,84 @@ def test_the_commune_is_found_typed_without_diacritics(qtbot, data):
     qtbot.keyClicks(office.unit.lineEdit(), "son lang")  # typed whole: the commune's own spelling
     assert office.unit.currentText() == "Sơn Lang" and office.isComplete()
     assert office.name.text() == "UBND xã Sơn Lang"  # the name printed on documents: the commune's own spelling
+
+
+def test_a_database_named_at_the_start_that_does_not_exist_is_set_up_by_the_assistant(
+        qtbot, data, tmp_path, monkeypatch, answer):
+    """`kbang-desktop --db NEW.db`: the set-up assistant, never the log-in's "run kbang init"."""
+    from kbang_desktop import app
+    from kbang_desktop.paths import config
+    from kbang_desktop.ui import setup_wizard, startup
+
+    new = tmp_path / "E" / "xa-moi.db"
+    started: list = []
+    monkeypatch.setattr(startup, "run", lambda services: started.append(services) or 0)  # the log-in after it
+    walked: list = []
+
+    def walk(wizard):  # the assistant, filled in and its real buttons pressed
+        walked.append(wizard)
+        wizard.tasks.quiet = True
+        qtbot.addWidget(wizard)
+        wizard.show()
+        onward = wizard.button(QWizard.WizardButton.NextButton)
+        onward.click()
+        wizard.office.unit.setCurrentText("Kông Bơ La")
+        onward.click()
+        wizard.admin.password.setText("matkhau-2026")
+        wizard.admin.again.setText("matkhau-2026")
+        onward.click()
+        assert wizard.places.database.text() == str(new.parent)  # the folder of the file named, not the default
+        onward.click()
+        assert str(new) in wizard.confirm.summary.text()
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        qtbot.waitUntil(lambda: wizard.services is not None, timeout=TIMEOUT)
+        return wizard.result()
+
+    monkeypatch.setattr(setup_wizard.SetupWizard, "exec", walk)
+    answer(lambda sheet: sheet.reject())  # the recovery key, shown once
+    assert app.gui_main(["--db", str(new), "--lang", "vi"]) == 0
+    assert len(walked) == 1 and len(started) == 1
+    services = started[0]
+    assert services.ctx.db.path == new and new.exists()
+    assert services.offices.this_office().name == "UBND xã Kông Bơ La"
+    assert config()["database"] == str(new)  # the PC had none: this one is now its own
+    services.ctx.db.close()
+    assert not app._not_made(str(new))  # the next start with --db opens it (the log-in)
+
+
+def test_a_second_database_named_at_the_start_does_not_become_the_pcs_own(qtbot, data, tmp_path, monkeypatch,
+                                                                          answer):
+    """A PC that has its database already: `--db OTHER.db` sets the other up, the PC still opens its own."""
+    from kbang_desktop import app
+    from kbang_desktop.paths import config, save_config
+    from kbang_desktop.ui import setup_wizard, startup
+
+    own = data / "kbang.db"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"the PC's own database")
+    save_config(own, data / "backups")
+    other = tmp_path / "thu" / "thu-nghiem.db"
+    started: list = []
+    monkeypatch.setattr(startup, "run", lambda services: started.append(services) or 0)
+
+    def walk(wizard):
+        wizard.tasks.quiet = True
+        qtbot.addWidget(wizard)
+        wizard.show()
+        onward = wizard.button(QWizard.WizardButton.NextButton)
+        onward.click()
+        wizard.office.unit.setCurrentText("Kbang")
+        onward.click()
+        wizard.admin.password.setText("matkhau-2026")
+        wizard.admin.again.setText("matkhau-2026")
+        onward.click()
+        onward.click()
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        qtbot.waitUntil(lambda: wizard.services is not None, timeout=TIMEOUT)
+        return wizard.result()
+
+    monkeypatch.setattr(setup_wizard.SetupWizard, "exec", walk)
+    answer(lambda sheet: sheet.reject())
+    assert app.gui_main(["--db", str(other)]) == 0
+    assert started[0].ctx.db.path == other and config()["database"] == str(own)
+    started[0].ctx.db.close()

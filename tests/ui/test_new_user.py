@@ -162,3 +162,21 @@ def test_the_household_tab_of_a_fresh_commune_then_the_people_list(qtbot, window
     assert not people.household_hint.isVisible()
     click_row(people.household_view, 0)
     assert people.open_household_button.isEnabled()
+
+
+def test_the_overview_charts_go_one_above_the_other_on_a_narrow_screen(qtbot, window, services):
+    """At 1024 pixels the model chart's names would be cut ("Cộng đồng học t..."): the charts are stacked."""
+    from PySide6.QtCharts import QChartView
+    from PySide6.QtWidgets import QBoxLayout
+
+    from tests.documents.helpers import issued_decision
+
+    issued_decision(services)  # people: the charts are drawn
+    window.resize(1024, 700)
+    area = overview(qtbot, window)
+    qtbot.waitUntil(lambda: len(area.findChildren(QChartView)) == 2, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: area.charts.direction() == QBoxLayout.Direction.TopToBottom, timeout=TIMEOUT)
+    charts = [c for c in area.findChildren(QChartView) if c.isVisible()]
+    assert len(charts) == 2 and all(c.width() > 600 for c in charts)
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: area.charts.direction() == QBoxLayout.Direction.LeftToRight, timeout=TIMEOUT)

@@ -151,3 +151,27 @@ def test_a_fresh_commune_has_nothing_to_merge(qtbot, window, answer):
 
     answer(empty)
     press(area.duplicates_button)
+
+
+def test_a_hub_cannot_open_the_merge_and_is_told_why(qtbot, hub_services, answer):
+    """A hub may not merge a commune's people (the service refuses): the buttons are off, their tooltip says why."""
+    from kbang_desktop.ui.areas.person_merge import DuplicatesDialog
+
+    win = MainWindow(hub_services)
+    win.tasks.quiet = True
+    qtbot.addWidget(win)
+    win.show()
+    win.show_area(1)
+    area = win.areas[1]
+    qtbot.waitUntil(lambda: not win.tasks.busy(), timeout=TIMEOUT)
+    button = area.duplicates_button
+    assert not button.isEnabled() and "Đơn vị đầu mối không gộp" in button.toolTip()
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)  # nothing opens (the answer fixture fails on a dialog)
+    dialog = DuplicatesDialog(area, None)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.pairs.filled, timeout=TIMEOUT)
+    assert not dialog.compare.isEnabled() and "Đơn vị đầu mối không gộp" in dialog.compare.toolTip()
+    win.tasks.wait()

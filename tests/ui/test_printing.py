@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
 
 from kbang_desktop.ui.main_window import MainWindow
 from tests.documents.helpers import issued_decision
 from tests.ui.helpers import TIMEOUT, click_row, press
+
+
+def choose_print_to_file(dialog) -> None:
+    """Choose Qt's "Print to File (PDF)" in the print dialog's list of printers, as a user would: the
+    list's last entry (Qt adds it after the system's printers), whatever printers (CUPS, a PDF printer)
+    this PC has, so that the pages go to the file named below and to no real printer."""
+    printers = dialog.findChild(QComboBox, "printers")
+    if printers is not None and printers.count():
+        printers.setCurrentIndex(printers.count() - 1)
+    assert dialog.findChild(QLineEdit, "filename").isEnabled()  # the file entry is the one chosen
 
 
 @pytest.fixture
@@ -34,6 +44,7 @@ def test_print_sends_every_certificate_landscape(qtbot, window, services, tmp_pa
 
     def choose_file_printer(dialog):
         seen["landscape"] = dialog.printer().pageLayout().orientation().name
+        choose_print_to_file(dialog)
         dialog.findChild(QLineEdit, "filename").setText(str(out))
         box = dialog.findChild(QDialogButtonBox)
         press(next(b for b in box.buttons() if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole))
@@ -76,6 +87,7 @@ def test_a_print_cancelled_while_drawing_records_nothing(qtbot, window, services
     out = tmp_path / "may-in.pdf"
 
     def choose_file_printer(dialog):
+        choose_print_to_file(dialog)
         dialog.findChild(QLineEdit, "filename").setText(str(out))
         box = dialog.findChild(QDialogButtonBox)
         press(next(b for b in box.buttons() if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole))
@@ -237,3 +249,29 @@ def test_the_preview_folder_keeps_one_preview_and_goes_with_the_window(qtbot, se
     win.close()
     win.deleteLater()
     qtbot.waitUntil(lambda: not folder.exists(), timeout=TIMEOUT)
+
+
+def test_the_template_names_are_shown_whole(qtbot, window, services):
+    """The list of templates is not cut to "Khổ A4, in r" by the narrow pane."""
+    issued_decision(services)
+    area = window.areas[5]
+    window.show_area(5)
+    qtbot.waitUntil(lambda: area.template.count() >= 2, timeout=TIMEOUT)
+    qtbot.wait(50)
+    combo = area.template
+    longest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.width() >= combo.sizeHint().width() and combo.width() > longest
+    what = area.what
+    assert what.width() >= what.sizeHint().width()
+
+
+def test_the_lists_beside_a_pane_show_no_needless_horizontal_scrollbar(qtbot, window, services):
+    """Giấy công nhận and Xóa mù chữ at 1366 x 768: the list pane is as wide as its columns."""
+    issued_decision(services)
+    window.resize(1366, 768)
+    for row, view in ((5, lambda: window.areas[5].list), (3, lambda: window.areas[3].class_view)):
+        window.show_area(row)
+        qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda view=view: not view().horizontalScrollBar().isVisible(), timeout=TIMEOUT)
+        shown = view()
+        assert shown.horizontalHeader().length() <= shown.viewport().width()

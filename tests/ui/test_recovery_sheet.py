@@ -43,3 +43,28 @@ def test_cancelling_the_file_dialog_writes_nothing(qtbot, tmp_path, monkeypatch)
     with answering(respond):
         show_recovery_key(None, vault.new_recovery_key())
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_the_sheet_is_offered_in_documents_then_in_the_folder_used_last(qtbot, tmp_path, monkeypatch):
+    """Never in the program's working folder: the user's Documents with a Vietnamese name, then where it went."""
+    from pathlib import Path
+
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.chdir(tmp_path)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    asked = files(monkeypatch, save=stick / "khoa.pdf")
+
+    def respond(box):
+        press(box.save_sheet)
+        press(box.save_sheet)
+        press(box.close_button)
+
+    with answering(respond):
+        show_recovery_key(None, vault.new_recovery_key(), "UBND xã Kông Bơ La")
+    first, second = (Path(call[1]) for call in asked["save"])
+    assert first == home / "Documents" / "Khóa khôi phục - UBND xã Kông Bơ La.pdf"
+    assert second.parent == stick  # the folder used last time

@@ -7,6 +7,7 @@ while the user types (a second on an old PC), and the log-in button comes alive 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -199,19 +200,40 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
 
+    @staticmethod
+    def sheet_folder() -> Path:
+        """Where the sheet is offered: the folder used last time, else the user's Documents (never the
+        program's working folder)."""
+        from PySide6.QtCore import QStandardPaths
+
+        from kbang_desktop.ui.shared.prefs import prefs
+
+        last = str(prefs().value("recovery/folder", "") or "")
+        if last and Path(last).is_dir():
+            return Path(last)
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+    def sheet_name(self) -> str:
+        """The sheet's file name in the user's words: "Khóa khôi phục - UBND xã Kông Bơ La.pdf"."""
+        office = "".join(c for c in self.office_name if c not in '\\/:*?"<>|').strip()
+        name = _("Khóa khôi phục - {office}").format(office=office) if office else _("Khóa khôi phục")
+        return name + ".pdf"
+
     def save(self) -> None:
         """Ask where, then write the sheet (a PDF, its owner's only); the box stays open for the key."""
-        from pathlib import Path
-
         from PySide6.QtWidgets import QFileDialog
 
         from kbang_desktop.documents.recovery_sheet import write_recovery_sheet
 
-        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu trang khóa khôi phục"), "khoa-khoi-phuc.pdf",
-                                                    "PDF (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Lưu trang khóa khôi phục"),
+                                                    str(self.sheet_folder() / self.sheet_name()), "PDF (*.pdf)")
         if not path:
             return
         target = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+        from kbang_desktop.ui.shared.prefs import prefs
+
+        prefs().setValue("recovery/folder", str(target.parent))
         try:
             write_recovery_sheet(target, self.office_name, self.recovery_key)
         except KbangError as error:

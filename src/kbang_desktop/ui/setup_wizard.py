@@ -50,6 +50,7 @@ class SetupChoice:
     backups: Path = Path()
     join_folder: Path | None = None
     hub_units: Any = None  # services.units.HubUnits: the hub's units file, for a commune not shipped
+    remember: bool = True  # the database and backups become this PC's own (not for a second file, --db)
 
 
 def _folder_row(edit: QLineEdit, parent: QWidget, title: str) -> QHBoxLayout:
@@ -251,8 +252,9 @@ class AdminPage(QWizardPage):
 
 
 class PlacesPage(QWizardPage):
-    def __init__(self, data: Path, portable: bool) -> None:
+    def __init__(self, data: Path, portable: bool, file_name: str = "kbang.db") -> None:
         super().__init__()
+        self.file_name = file_name
         self.setTitle(_("Nơi lưu dữ liệu"))
         self.setSubTitle(_("Dữ liệu và bản sao lưu ở thư mục dữ liệu của người dùng, trừ khi quản trị chọn nơi khác."))
         form = QFormLayout(self)
@@ -294,8 +296,9 @@ class PlacesPage(QWizardPage):
         database = Path(self.database.text().strip()) if self.database.text().strip() else None
         if database is None:
             message = _("Cần thư mục cơ sở dữ liệu.")
-        elif (database / "kbang.db").exists():
-            message = _("Thư mục này đã có cơ sở dữ liệu kbang.db: chọn thư mục khác, hoặc mở nó bằng --db.")
+        elif (database / self.file_name).exists():
+            message = _("Thư mục này đã có cơ sở dữ liệu {name}: chọn thư mục khác, hoặc mở nó bằng --db.").format(
+                name=self.file_name)
         elif not self.backups.text().strip():
             message = _("Cần thư mục sao lưu.")
         elif self.join.isChecked() and not Path(self.join_folder.text().strip() or "/nonexistent").is_dir():
@@ -328,6 +331,7 @@ class ConfirmPage(QWizardPage):
             return
         lines = [_("Đơn vị: {name}").format(name=choice.office_name),
                  _("Loại: {kind}").format(kind=_("xã, phường") if choice.kind == "commune" else _("đơn vị đầu mối")),
+                 *([_("Xã, phường: {unit}").format(unit=choice.unit)] if choice.unit else []),
                  _("Quản trị: {user}").format(user=choice.admin),
                  _("Cơ sở dữ liệu: {path}").format(path=choice.database),
                  _("Sao lưu: {path}").format(path=choice.backups)]
@@ -339,13 +343,19 @@ class ConfirmPage(QWizardPage):
 class SetupWizard(QWizard):
     START, OFFICE, ADMIN, PLACES, CONFIRM = range(5)
 
-    def __init__(self, communes: list[str], data: Path, portable: bool = False) -> None:
+    def __init__(self, communes: list[str], data: Path, portable: bool = False, database: Path | None = None,
+                 ) -> None:
+        """`database`: the file named at the start (`kbang-desktop --db FILE`) when it does not exist yet:
+        it is made there (its folder offered, its name kept) and does not become this PC's default."""
         super().__init__()
+        self.database_file = database
         self.setWindowTitle(_("Thiết lập Kbang Desktop"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setMinimumSize(self.fontMetrics().horizontalAdvance("n") * 80, self.fontMetrics().height() * 26)
         self.start, self.office, self.admin = StartPage(), OfficePage(communes), AdminPage()
-        self.places, self.confirm = PlacesPage(data, portable), ConfirmPage()
+        self.places = PlacesPage(database.parent if database else data, portable,
+                                 database.name if database else "kbang.db")
+        self.confirm = ConfirmPage()
         for page_id, page in ((self.START, self.start), (self.OFFICE, self.office), (self.ADMIN, self.admin),
                               (self.PLACES, self.places), (self.CONFIRM, self.confirm)):
             self.setPage(page_id, page)
@@ -369,9 +379,15 @@ class SetupWizard(QWizard):
         join = self.places.join_folder.text().strip() if self.places.join.isChecked() and not hub else ""
         return SetupChoice(demo=False, kind="hub" if hub else "commune", office_name=self.office.name.text().strip(),
                            unit=None if hub else self.office.unit.currentText(), admin=self.admin.username.text().strip(),
-                           password=self.admin.password.text(), database=database / "kbang.db",
+                           password=self.admin.password.text(), database=database / self.places.file_name,
                            backups=Path(self.places.backups.text().strip()), join_folder=Path(join) if join else None,
-                           hub_units=None if hub else self.office.hub_units)
+                           hub_units=None if hub else self.office.hub_units, remember=self.remember)
+
+    @property
+    def remember(self) -> bool:
+        """The database made becomes the one opened at start-up, unless it is a second one (`--db`) on a
+        PC that has its own already."""
+        return self.database_file is None or needs_setup()
 
     def accept(self) -> None:
         """Finish: create everything in the background; the wizard closes when it is done."""
@@ -435,7 +451,8 @@ def create(choice: SetupChoice) -> Any:
 
             shutil.rmtree(keys, ignore_errors=True)
         raise
-    save_config(choice.database, choice.backups)
+    if choice.remember:
+        save_config(choice.database, choice.backups)
     return services
 
 
@@ -455,16 +472,17 @@ def missing_database() -> Path | None:
     return Path(chosen) if chosen and not Path(chosen).exists() else None
 
 
-def run_setup(ask: Any = None) -> Any:
+def run_setup(ask: Any = None, database: Path | None = None) -> Any:
     """Show the assistant; the services of the database it made, or None if the user cancelled.
     When the database chosen earlier is missing, say so first: set up anew only if the user says so
-    (`ask(path)` answers instead of a dialog in tests)."""
+    (`ask(path)` answers instead of a dialog in tests). `database`: a file named at the start (`--db`)
+    that does not exist yet: the office is set up there."""
     from kbang_desktop.paths import data_dir, portable_dir
     from kbang_desktop.services.reference import shipped_communes
     from kbang_desktop.ui.startup import prepared_app
 
     prepared_app()
-    lost = missing_database()
+    lost = missing_database() if database is None else None
     if lost is not None:
         if ask is None:
             box = QMessageBox(QMessageBox.Icon.Warning, _("Không thấy cơ sở dữ liệu"), _(
@@ -479,7 +497,7 @@ def run_setup(ask: Any = None) -> Any:
         elif not ask(lost):
             return None
 
-    wizard = SetupWizard(shipped_communes(date.today()), data_dir(), portable_dir() is not None)
+    wizard = SetupWizard(shipped_communes(date.today()), data_dir(), portable_dir() is not None, database)
     if wizard.exec() != QWizard.DialogCode.Accepted:
         return None
     recovery = getattr(wizard.services, "recovery_key", None)

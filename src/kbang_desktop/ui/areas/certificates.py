@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +36,7 @@ from kbang_desktop.ui.shared.dialogs import Dialog, ask_text, run_modal
 from kbang_desktop.ui.shared.printing import prepare, print_pages, print_pdf
 from kbang_desktop.ui.shared.tables import ListModel, reload_keeping_selection, table
 from kbang_desktop.ui.shared.tasks import CancelToken
-from kbang_desktop.ui.shared.widgets import file_name
+from kbang_desktop.ui.shared.widgets import ListSplitter, file_name
 from kbang_desktop.ui.shared.words import DECISION_COLUMNS, template_name
 
 
@@ -49,7 +48,7 @@ class CertificatesArea(Area):
         super().__init__(window)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>" + _("Giấy công nhận") + "</h2>"))
-        split = QSplitter()
+        split = ListSplitter()
         left = QVBoxLayout()
         holder = QWidget()
         holder.setLayout(left)
@@ -57,7 +56,7 @@ class CertificatesArea(Area):
         self.list = table(self.decisions, "decisions_for_certificates")
         self.list.selectionModel().selectionChanged.connect(lambda *_a: self.preview())
         left.addWidget(self.list)
-        options = QHBoxLayout()
+        options = QVBoxLayout()
         self.what = QComboBox()
         self.what.setObjectName("what")
         self.what.addItem(_("Giấy công nhận"), "certificates")
@@ -67,7 +66,7 @@ class CertificatesArea(Area):
         self.template.setObjectName("template")
         self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Khổ A4, in ngang" whole
         self.template.currentIndexChanged.connect(lambda _i: self.preview())
-        options.addWidget(self.what)
+        options.addWidget(self.what)  # one above the other: each name whole in the narrow pane
         options.addWidget(self.template)
         left.addLayout(options)
         buttons = QHBoxLayout()
@@ -98,6 +97,7 @@ class CertificatesArea(Area):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         split.addWidget(self.view)
         split.setSizes([380, 800])
+        split.fit_list(self.list)
         layout.addWidget(split, 1)
         # The previews (and the annex sent to a printer) are drawn into a folder of their own, deleted
         # with the area (the window closed, a log-out) or when the program ends; a new preview replaces
@@ -136,6 +136,7 @@ class CertificatesArea(Area):
                     self.template.addItem(template_name(name), name)
             self.template.setCurrentIndex(max(0, self.template.findData(chosen)))
             self.template.blockSignals(False)
+            self.template.setMinimumWidth(self.template.sizeHint().width())  # never "Khổ A4, in r"
 
         self.tasks.run(load, fill)
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from kbang_desktop.i18n import N_, _, format_percent
 from kbang_desktop.ui.shared.area import Area
 from kbang_desktop.ui.shared.dialogs import Dialog
 from kbang_desktop.ui.shared.tables import Col, ListModel, empty_hint, reload_keeping_selection, table
-from kbang_desktop.ui.shared.widgets import date_edit, message_label, picked
+from kbang_desktop.ui.shared.widgets import ListSplitter, date_edit, message_label, picked
 from kbang_desktop.ui.shared.words import LEVELS
 
 SUBJECTS = (("tieng_viet", N_("Tiếng Việt")), ("toan", N_("Toán")))
@@ -175,7 +174,7 @@ class LiteracyArea(Area):
         standard.addWidget(check)
         standard.addWidget(self.standard, 1)
         layout.addLayout(standard)
-        split = QSplitter()
+        split = ListSplitter()
         self.classes = ListModel((Col(N_("Tên lớp"), lambda c: c.name, width=20),
                                   Col(N_("Giai đoạn"), lambda c: c.phase, True),
                                   Col(N_("Kì hiện tại"), lambda c: c.current_term, True),
@@ -219,6 +218,7 @@ class LiteracyArea(Area):
         box.addWidget(self.message)
         split.addWidget(right)
         split.setSizes([440, 740])  # the class list whole: name, phase, term, start
+        split.fit_list(self.class_view)
         layout.addWidget(split, 1)
         self.communes: dict[str, str] = {}  # centre id -> the name of its commune
         self.told: tuple[str, str | None] = ("", None)  # the last action's words, and its class

@@ -18,7 +18,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kbang_desktop.i18n import N_, _, format_datetime, format_number, format_percent
 from kbang_desktop.ui.shared.area import Area
@@ -178,6 +178,13 @@ class OverviewArea(Area):
         QVBoxLayout(self.sync_box).addWidget(self.sync_text)
         self.layout_.addWidget(self.sync_box)
         self.figures: Figures | None = None
+
+    def resizeEvent(self, event: Any) -> None:
+        """On a narrow screen (1024 pixels) the two charts go one above the other, so that their names are
+        read whole ("Cộng đồng học tập (cấp thôn)", not "Cộng đồng học t...")."""
+        super().resizeEvent(event)
+        narrow = event.size().width() < self.fontMetrics().horizontalAdvance("n") * 110
+        self.charts.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
 
     def refresh(self) -> None:
         services, today = self.services, self.services.ctx.today()

@@ -49,6 +49,9 @@ def _birth_text(iso: str) -> str:
     return iso if len(iso) == 4 else f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
 
 
+HUB_NO_MERGE = N_("Đơn vị đầu mối không gộp hồ sơ người dân của xã: xã có hồ sơ gộp rồi gửi lên trong gói dữ liệu.")
+
+
 class PersonDialog(Dialog):
     """A new person: checked as the user types, the reason beside the field; Enter saves, Escape cancels."""
 
@@ -650,6 +653,11 @@ class PeopleArea(Area):
         self.duplicates_button = QPushButton(_("Gộp hồ sơ trùng..."))
         self.duplicates_button.setObjectName("duplicates")
         self.duplicates_button.clicked.connect(self.open_duplicates)
+        office = self.window_.office
+        self.at_hub = bool(office) and office.kind == "hub"
+        if self.at_hub:  # the service refuses it too: only the office that owns both people merges them
+            self.duplicates_button.setEnabled(False)
+            self.duplicates_button.setToolTip(_(HUB_NO_MERGE))
         bar.addWidget(self.duplicates_button)
         people_layout.addLayout(bar)
         self.count = QLabel("")

@@ -179,6 +179,7 @@ class DuplicatesDialog(Dialog):
         self.area, self.services, self.tasks = area, area.services, area.tasks
         self.commune_id = commune_id
         self.changed = False
+        self.at_hub = bool(getattr(area, "at_hub", False))  # a hub never merges a commune's people
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
@@ -199,7 +200,12 @@ class DuplicatesDialog(Dialog):
         self.compare.clicked.connect(self.open_pair)
         self.pair_view.doubleClicked.connect(lambda _i: self.open_pair())
         self.pair_view.selectionModel().selectionChanged.connect(
-            lambda *_a: self.compare.setEnabled(self.selected(self.pair_view, self.pairs) is not None and area.can_write))
+            lambda *_a: self.compare.setEnabled(self.selected(self.pair_view, self.pairs) is not None and area.can_write
+                                                and not self.at_hub))
+        if self.at_hub:
+            from kbang_desktop.ui.areas.people import HUB_NO_MERGE
+
+            self.compare.setToolTip(_(HUB_NO_MERGE))
         pairs_layout.addWidget(self.compare)
         self.tabs.addTab(pairs, _("Có thể trùng"))
         merged = QWidget()
@@ -226,7 +232,8 @@ class DuplicatesDialog(Dialog):
 
     def _enable_unmerge(self) -> None:
         row = self.selected(self.merge_view, self.merges)
-        self.unmerge_button.setEnabled(row is not None and row.undone_at is None and self.area.can_write)
+        self.unmerge_button.setEnabled(row is not None and row.undone_at is None and self.area.can_write
+                                       and not self.at_hub)
 
     def load(self) -> None:
         commune_id = self.commune_id

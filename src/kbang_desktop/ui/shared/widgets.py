@@ -6,9 +6,10 @@ import re
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
+import shiboken6
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QDateEdit, QLabel
+from PySide6.QtWidgets import QDateEdit, QLabel, QSplitter
 
 
 def date_edit(when: date, name: str = "") -> QDateEdit:
@@ -60,3 +61,44 @@ def app_icon() -> QIcon:
 
     path = resource("icons", "kbang.png")
     return QIcon(str(path)) if path.exists() else QIcon()
+
+
+class ListSplitter(QSplitter):
+    """A list beside a pane: the first pane (the list given to `fit_list`, or what holds it) is widened by
+    what its columns lack, so that it shows no needless horizontal scrollbar, the other pane keeping the
+    rest, as long as that pane keeps what it needs itself (a small screen) and until the user drags the
+    divider (a width chosen stays)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.list_view: Any = None
+        self.chosen = False
+        self.splitterMoved.connect(self._dragged)
+
+    def _dragged(self, *_args: Any) -> None:
+        self.chosen = True
+
+    def fit_list(self, view: Any) -> None:
+        self.list_view = view
+        view.model().modelReset.connect(self._later)  # columns fitted to the rows shown
+
+    def _later(self) -> None:
+        QTimer.singleShot(0, self._fit)  # once the panes are laid out at their new size
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._later()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._later()
+
+    def _fit(self) -> None:
+        view = self.list_view
+        if view is None or self.chosen or not shiboken6.isValid(self) or not self.isVisible():
+            return
+        lacking = view.horizontalHeader().length() - view.viewport().width()
+        sizes = self.sizes()
+        total, other = sum(sizes), self.widget(1).minimumSizeHint().width()
+        if lacking > 0 and sizes[0] + lacking <= total - other:
+            self.setSizes([sizes[0] + lacking, total - sizes[0] - lacking])
