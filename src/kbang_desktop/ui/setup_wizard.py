@@ -128,7 +128,7 @@ class OfficePage(QWizardPage):
         self.name.setObjectName("office_name")
         self.problem = _Problem()
         self.hub_units: Any = None
-        self.units_button = QPushButton(_("Lấy danh mục xã từ tệp của đơn vị đầu mối..."))
+        self.units_button = QPushButton(_("Lấy danh mục xã từ tệp..."))
         self.units_button.setObjectName("hub_units")
         self.units_button.clicked.connect(self._read_units)
         self.units_note = QLabel(_("Xã không có trong danh sách (ngoài huyện Kbang cũ): xin đơn vị đầu mối tệp danh mục "

@@ -21,6 +21,9 @@ DECISION_COLUMNS = (Col(N_("Số quyết định"), lambda d: d[0].number, width
 
 # The audit log's actions (services' write("...") names) as the sentences the log shows.
 ACTIONS = {
+    "add_commune": N_("Thêm xã, phường"), "merge_person": N_("Gộp hồ sơ trùng"),
+    "merge_person_follow": N_("Chuyển dữ liệu về hồ sơ giữ lại sau khi nhận gói"),
+    "unmerge_person": N_("Tách lại hồ sơ đã gộp"),
     "add_centre": N_("Thêm trung tâm học tập cộng đồng"), "add_centre_activity": N_("Ghi hoạt động của trung tâm"),
     "add_centre_staff": N_("Thêm cán bộ trung tâm"), "add_clan": N_("Thêm dòng họ"), "add_clan_member": N_("Thêm thành viên dòng họ"),
     "add_criteria_set": N_("Thêm bộ tiêu chí"), "add_decision_entry": N_("Thêm vào quyết định"), "add_household": N_("Thêm hộ gia đình"),
