@@ -1,4 +1,5 @@
-"""Qt settings (column widths, language) go to a folder of the test, never to the user's profile."""
+"""Qt settings (column widths, language) go to a folder of the test, never to the user's profile; the
+main window fixture that the workflow tests share."""
 
 from __future__ import annotations
 
@@ -12,6 +13,20 @@ def _private_qt_settings(tmp_path):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt-settings"))
     yield
+
+
+@pytest.fixture
+def window(qtbot, services):
+    """The main window on the `services` fixture's commune (set up a minute ago), shown; its background
+    work waited for at the end."""
+    from kbang_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(services)
+    win.tasks.quiet = True
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.tasks.wait()
 
 
 @pytest.fixture

@@ -3,22 +3,10 @@ the new data, at once when on screen and when shown next otherwise (ui/shared/ch
 
 from __future__ import annotations
 
-import pytest
 from openpyxl import Workbook
 
-from kbang_desktop.ui.main_window import MainWindow
 from kbang_desktop.ui.shared.changes import Changes
 from tests.ui.helpers import TIMEOUT, files, press
-
-
-@pytest.fixture
-def window(qtbot, services):
-    win = MainWindow(services)
-    win.tasks.quiet = True
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.tasks.wait()
 
 
 def test_an_excel_import_reaches_the_people_and_the_overview(qtbot, window, services, tmp_path, monkeypatch):

@@ -11,18 +11,7 @@ pytest.importorskip("PySide6")
 from openpyxl import load_workbook
 
 from kbang_desktop.documents.excel import write_persons
-from kbang_desktop.ui.main_window import MainWindow
 from tests.ui.helpers import TIMEOUT, files, press
-
-
-@pytest.fixture
-def window(qtbot, services):
-    win = MainWindow(services)
-    win.tasks.quiet = True
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.tasks.wait()
 
 
 def checked_again(qtbot, excel, before):

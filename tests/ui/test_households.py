@@ -11,18 +11,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
-from kbang_desktop.ui.main_window import MainWindow
 from tests.ui.helpers import TIMEOUT, choose, click_row, click_tab, double_click_row, press, reply, save
-
-
-@pytest.fixture
-def window(qtbot, services):
-    win = MainWindow(services)
-    win.tasks.quiet = True
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.tasks.wait()
 
 
 def idle(qtbot, win) -> None:

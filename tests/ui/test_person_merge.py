@@ -18,16 +18,6 @@ from tests.ui.helpers import TIMEOUT, choose, click_row, click_tab, press, reply
 COMMUNE = "Kông Bơ La"
 
 
-@pytest.fixture
-def window(qtbot, services):
-    win = MainWindow(services)
-    win.tasks.quiet = True
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.tasks.wait()
-
-
 def people(qtbot, window):
     window.show_area(1)
     area = window.areas[1]

@@ -3,7 +3,6 @@ whole (not shrunk onto half a portrait page), off the GUI thread; here the print
 
 from __future__ import annotations
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
 
@@ -20,16 +19,6 @@ def choose_print_to_file(dialog) -> None:
     if printers is not None and printers.count():
         printers.setCurrentIndex(printers.count() - 1)
     assert dialog.findChild(QLineEdit, "filename").isEnabled()  # the file entry is the one chosen
-
-
-@pytest.fixture
-def window(qtbot, services):
-    win = MainWindow(services)
-    win.tasks.quiet = True
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.tasks.wait()
 
 
 def test_print_sends_every_certificate_landscape(qtbot, window, services, tmp_path, answer):
@@ -228,7 +217,6 @@ def test_tens_of_thousands_of_qt_calls_do_not_abort_the_program():
 
 def test_the_preview_folder_keeps_one_preview_and_goes_with_the_window(qtbot, services):
     """Each preview replaces the file of the one before; the folder is deleted when the window goes."""
-    from kbang_desktop.ui.main_window import MainWindow
     from tests.ui.helpers import choose
 
     issued_decision(services)

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from kbang_desktop.ui.main_window import MainWindow
 from tests.ui.helpers import TIMEOUT, choose
-
-
-@pytest.fixture
-def window(qtbot, services):
-    win = MainWindow(services)
-    win.tasks.quiet = True
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.tasks.wait()
 
 
 def test_the_commune_list_starts_on_the_office_s_commune_and_keeps_a_choice(qtbot, window, services):

@@ -20,16 +20,6 @@ from kbang_desktop.ui.shared.tables import Col, ListModel, PagedModel
 from tests.ui.helpers import TIMEOUT, choose, click_row, click_tab, double_click_row, files, pick_person, press, save
 
 
-@pytest.fixture
-def window(qtbot, services):
-    win = MainWindow(services)
-    win.tasks.quiet = True
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.tasks.wait()
-
-
 def _wait_idle(qtbot, win):
     qtbot.waitUntil(lambda: not win.tasks.busy(), timeout=TIMEOUT)
 
