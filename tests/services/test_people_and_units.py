@@ -278,3 +278,18 @@ def test_list_as_of_a_date_gives_each_status_on_that_date(services):
     assert {r.id: r.status for r in services.persons.list("Kông Bơ La", on)}[gone.id] == "moved"
     assert len(services.persons.list("Kông Bơ La", date(2026, 1, 1), living=True)) == 3
 
+
+
+def test_a_stored_impossible_birthday_setting_counts_as_the_default_day():
+    """An office setting written by an older version (31/2) or damaged is never turned into a date."""
+    from types import SimpleNamespace
+
+    from kbang_desktop.services.people import birth_rule
+
+    def rule(month, day):
+        settings = [SimpleNamespace(key="birth_year_only_month", value=month),
+                    SimpleNamespace(key="birth_year_only_day", value=day)]
+        return birth_rule(SimpleNamespace(list=lambda _kind, **_filters: settings), "office")
+
+    assert rule("2", "28") == (2, 28)
+    assert rule("2", "31") == (7, 1) and rule("2", "29") == (7, 1) and rule("x", "1") == (7, 1)

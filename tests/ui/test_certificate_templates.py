@@ -8,10 +8,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from tests.documents.helpers import flat, issued_decision, pdf_pages
-from tests.ui import test_window
 from tests.ui.helpers import TIMEOUT, choose, click_row, files, press, save
-
-window = test_window.window  # the fixture: the main window of the `services` commune
 
 CERTIFICATES = 5
 

@@ -14,11 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QLineEdit
 
-from tests.ui import test_window
 from tests.ui.helpers import TIMEOUT, choose, double_click_row, files, press, save
 from tests.ui.test_learning_models import open_models
-
-window = test_window.window  # the fixture: the main window of the `services` commune
 
 CODES = [f"CS{i}" for i in range(1, 11)]
 GRID = 3  # the first indicator's column (after name, year of birth, village)

@@ -10,10 +10,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
-from tests.ui import test_window
 from tests.ui.helpers import TIMEOUT, button_named, choose, click_row, press, save
-
-window = test_window.window  # the fixture: the main window of the `services` commune
 
 MODELS = 4  # the area's row in the sidebar
 

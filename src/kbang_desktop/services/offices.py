@@ -19,12 +19,12 @@ OFFICE_KINDS = ("commune", "hub")
 SETTING_DEFAULTS = {"birth_year_only_month": "7", "birth_year_only_day": "1"}
 
 
-def _a_day_of_every_year(month: str, day: str) -> bool:
+def a_day_of_every_year(month: str, day: str) -> bool:
     from datetime import date
 
     try:
         date(2001, int(month), int(day))  # a common year: 29 February is not a day of every year
-    except ValueError:
+    except (TypeError, ValueError):
         return False
     return True
 
@@ -115,7 +115,7 @@ class OfficeService:
         with self.ctx.write("set_setting", minimum_role="admin") as repo:
             rows = {s.key: s for s in repo.list(E.OfficeSetting, office_id=office_id)}
             merged = {**SETTING_DEFAULTS, **{k: r.value for k, r in rows.items()}, **values}
-            if not _a_day_of_every_year(merged["birth_year_only_month"], merged["birth_year_only_day"]):
+            if not a_day_of_every_year(merged["birth_year_only_month"], merged["birth_year_only_day"]):
                 raise KbangError(N_("Ngày {day}/{month} không có trong mọi năm: chọn một ngày có thật (tháng 2 đến "
                                     "ngày 28)."), day=merged["birth_year_only_day"], month=merged["birth_year_only_month"])
             for key, value in values.items():

@@ -19,7 +19,7 @@ from kbang_desktop.core.text import (
 from kbang_desktop.core.validation import PersonInput, validate_person
 from kbang_desktop.i18n import N_
 from kbang_desktop.services.context import ServiceContext
-from kbang_desktop.services.offices import SETTING_DEFAULTS
+from kbang_desktop.services.offices import SETTING_DEFAULTS, a_day_of_every_year
 from kbang_desktop.services.reference import EthnicIndex
 from kbang_desktop.services.units import find_commune, find_village, predecessors_of, unit_graph, village_named
 from kbang_desktop.storage import queries
@@ -69,7 +69,10 @@ def life_status(person: E.Person) -> str:
 def birth_rule(repo: Repository, office_id: str) -> tuple[int, int]:
     """(month, day) on which a person known only by birth year counts as born (office setting)."""
     values = {**SETTING_DEFAULTS, **{s.key: s.value for s in repo.list(E.OfficeSetting, office_id=office_id)}}
-    return int(values["birth_year_only_month"]), int(values["birth_year_only_day"])
+    month, day = values["birth_year_only_month"], values["birth_year_only_day"]
+    if not a_day_of_every_year(month, day):  # stored by an older version (31/2) or damaged: the default
+        month, day = SETTING_DEFAULTS["birth_year_only_month"], SETTING_DEFAULTS["birth_year_only_day"]
+    return int(month), int(day)
 
 
 def ethnic_index(repo: Repository) -> EthnicIndex:
